@@ -1,0 +1,147 @@
+# cxlscope — one build for everything. GNU make.
+#
+#   make              build common/ (libcxlscope.a) and every benchmark into bin/
+#   make run          install missing Debian packages (as root), build, run the
+#                     latency sweep over every memory node into results/
+#   make test         install missing packages, build, run unit + integration
+#                     tests, then the unit tests again under ASan/UBSan
+#   make test-asan    only the sanitizer build and its unit tests
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make format       clang-format every C file; make format-check to verify
+#   make config       print what optional parts were found
+#
+# Optional parts are detected, not assumed: hwloc and PAPI through pkg-config,
+# CUDA through nvcc on PATH or in $CUDA_HOME (used by gpu_copy/, a later part).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SAN     ?=
+
+PKG_CONFIG ?= pkg-config
+have_pkg = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo 1)
+
+ifeq ($(SAN),1)
+  BUILD := build/asan
+  BIN   := build/asan/bin
+  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+  BUILD := build/release
+  BIN   := bin
+  SANFLAGS :=
+endif
+
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(SANFLAGS) -MMD -MP -Icommon
+LDFLAGS += $(SANFLAGS)
+
+# Required libraries.
+CFLAGS += $(shell $(PKG_CONFIG) --cflags numa jansson 2>/dev/null)
+LIBS   := $(shell $(PKG_CONFIG) --libs numa jansson 2>/dev/null || echo -lnuma -ljansson) -lpthread -lm
+
+# Optional: hwloc (caches, CXL-DRAM subtype when >= 2.10), PAPI (counters).
+ifeq ($(call have_pkg,hwloc),1)
+  CFLAGS += -DCXS_HAVE_HWLOC $(shell $(PKG_CONFIG) --cflags hwloc)
+  LIBS   += $(shell $(PKG_CONFIG) --libs hwloc)
+  HWLOC_VERSION := $(shell $(PKG_CONFIG) --modversion hwloc)
+endif
+ifeq ($(call have_pkg,papi),1)
+  CFLAGS += -DCXS_HAVE_PAPI $(shell $(PKG_CONFIG) --cflags papi)
+  LIBS   += $(shell $(PKG_CONFIG) --libs papi)
+  PAPI_VERSION := $(shell $(PKG_CONFIG) --modversion papi)
+endif
+# CUDA: detected for gpu_copy/ (not built yet).
+CUDA_HOME ?= /usr/local/cuda
+NVCC := $(or $(shell command -v nvcc 2>/dev/null),$(wildcard $(CUDA_HOME)/bin/nvcc))
+
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+COMMON_SRC := $(sort $(wildcard common/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+LIBCXS     := $(BUILD)/libcxlscope.a
+
+# One line per benchmark binary: name and its directory of sources.
+BENCHES := latency
+bin_of   = $(BIN)/cxlscope-$(1)
+BINARIES := $(foreach b,$(BENCHES),$(call bin_of,$(b)))
+
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
+HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test check test-asan unit install uninstall clean format format-check config tests
+
+all: $(BINARIES)
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBCXS): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+define bench_rule
+$(call bin_of,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard $(1)/*.c))) $(LIBCXS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
+
+$(BUILD)/tests/test_%.o: tests/unit/test_%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBCXS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(BUILD)/tests/%: tests/helpers/%.c $(LIBCXS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS)
+
+# The README's two commands.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-latency.sh
+
+test: deps
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory SAN=1 tests
+	@BUILD=$(BUILD) ASAN_BUILD=build/asan tests/run.sh
+
+check: tests
+	@BUILD=$(BUILD) tests/run.sh
+
+test-asan: deps
+	@$(MAKE) --no-print-directory SAN=1 tests
+	@BUILD=build/asan UNIT_ONLY=1 tests/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINARIES) $(DESTDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(foreach b,$(BENCHES),$(DESTDIR)$(PREFIX)/bin/cxlscope-$(b))
+
+clean:
+	rm -rf build bin
+
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(C_FILES)
+format-check:
+	clang-format --dry-run --Werror $(C_FILES)
+
+config:
+	@echo "cc:     $$($(CC) --version | head -1)"
+	@echo "hwloc:  $(or $(HWLOC_VERSION),not found)"
+	@echo "papi:   $(or $(PAPI_VERSION),not found)"
+	@echo "cuda:   $(or $(NVCC),not found)"
+
+-include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/*/*.d) $(wildcard $(BUILD)/tests/*.d)

@@ -1,0 +1,65 @@
+/* cli.h — the command-line vocabulary every cxlscope binary shares.
+ *
+ * Promises:
+ * - Exit codes: 0 success, 1 measurement failed, 2 bad usage or input,
+ *   77 skipped because the machine lacks what the test needs.
+ * - Every parser here is pure (no I/O, no exit): it returns 0 on success or
+ *   -1 with a one-line reason in err (no trailing newline, no program name).
+ * - Sizes use IEC suffixes with K = 1024: 4K, 2M, 1G, 1T (optionally followed
+ *   by "B" or "iB": 4KiB, 4KB). A bare number is bytes. Zero is rejected.
+ * - cxs_die()/cxs_usage_die()/cxs_skip() print "PROG: LEVEL: message" as one
+ *   line on stderr and exit with 1, 2 and 77 respectively, after running the
+ *   exit hooks of interrupt.h (so reserved resources are returned).
+ */
+#ifndef CXS_CLI_H
+#define CXS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    CXS_EXIT_OK = 0,
+    CXS_EXIT_FAIL = 1,
+    CXS_EXIT_USAGE = 2,
+    CXS_EXIT_SKIP = 77,
+};
+
+#define CXS_VERSION "0.1.0"
+
+/* Program name used in messages; set once from main(). */
+extern const char *cxs_prog;
+
+/* "4K" -> 4096 and so on. Rejects 0, negatives, garbage, overflow. */
+int cxs_parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
+
+/* "LO:HI[:FACTOR]" with LO <= HI, FACTOR an integer >= 2 (default 2).
+ * Fills sizes LO, LO*F, LO*F^2, ... <= HI into out (at most max entries). */
+int cxs_parse_sweep(const char *s, uint64_t *out, size_t max, size_t *n, char *err,
+                    size_t errlen);
+
+/* Unsigned decimal integer in [min, max]. */
+int cxs_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err,
+                  size_t errlen);
+
+/* Positive decimal number (e.g. seconds), > 0 and finite. */
+int cxs_parse_pos_double(const char *s, double *out, char *err, size_t errlen);
+
+/* An ID list as sysfs and numactl write it: "0", "0,2", "0-3,8-9".
+ * Fills ascending unique IDs (0..65535) into out (at most max). An empty
+ * string is an empty list. */
+int cxs_parse_idlist(const char *s, int *out, size_t max, size_t *n, char *err,
+                     size_t errlen);
+
+/* Format bytes as the shortest exact IEC form: 4096 -> "4K", 3000 -> "3000". */
+void cxs_format_size(uint64_t bytes, char *buf, size_t len);
+
+/* Split a comma-separated list in place: returns the number of items put in
+ * items (at most max); empty items are kept as "". */
+size_t cxs_split_commas(char *s, char **items, size_t max);
+
+_Noreturn void cxs_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void cxs_usage_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void cxs_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cxs_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,89 @@
+/* memory.h — buffers placed on chosen NUMA nodes, with the placement verified.
+ *
+ * Promises:
+ * - cxs_buf_alloc() maps anonymous memory, applies the policy with mbind()
+ *   before any page exists, asks for the page size (4k: MADV_NOHUGEPAGE;
+ *   thp: MADV_HUGEPAGE; 2m/1g: MAP_HUGETLB from the node's hugetlb pool),
+ *   touches every page from the calling thread (so call it from the thread
+ *   that will measure), then asks move_pages() where every page is.
+ * - Before mapping it checks the nodes can hold the request (topology.h
+ *   cxs_node_avail_bytes; hugetlb: the node's free huge pages) and fails with
+ *   a message naming the free memory, instead of meeting the OOM killer.
+ * - With a short hugetlb pool the message says how many pages to reserve and
+ *   where; with reserve_hugepages set (root) it raises the node's pool for the
+ *   run and gives the pages back in cxs_buf_free() and on any exit, Ctrl-C
+ *   included (interrupt.h hooks).
+ * - Placement: bind and preferred expect every page on the (first) node;
+ *   interleave expects every page on one of the nodes. Any other page is an
+ *   error that names the node it landed on, unless allow_fallback is set, in
+ *   which case the counts are still reported.
+ * - Return codes: 0; CXS_EXIT_USAGE (2) for a request that can never work
+ *   (bad node list, size 0); CXS_EXIT_FAIL (1) when the system cannot do it
+ *   now (memory short, pool short, placement wrong, syscall failed).
+ */
+#ifndef CXS_MEMORY_H
+#define CXS_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "topology.h"
+
+enum cxs_policy { CXS_POL_BIND, CXS_POL_PREFERRED, CXS_POL_INTERLEAVE, CXS_NPOLICIES };
+enum cxs_page { CXS_PAGE_4K, CXS_PAGE_THP, CXS_PAGE_2M, CXS_PAGE_1G, CXS_NPAGES };
+
+const char *cxs_policy_name(enum cxs_policy p);
+int cxs_policy_parse(const char *s); /* -1 if unknown */
+const char *cxs_page_name(enum cxs_page p); /* "4k", "thp", "2m", "1g" */
+int cxs_page_parse(const char *s);          /* -1 if unknown */
+/* Granule the mapping is rounded to and placement is tracked in. */
+size_t cxs_page_bytes(enum cxs_page p);
+
+struct cxs_alloc_req {
+    size_t size;
+    enum cxs_policy policy;
+    int nodes[CXS_MAX_NODES];
+    int nnodes;
+    enum cxs_page page;
+    int allow_fallback;    /* report misplaced pages instead of failing */
+    int reserve_hugepages; /* raise the node's hugetlb pool if short */
+};
+
+struct cxs_buf {
+    void *p;
+    size_t size;     /* as requested */
+    size_t map_size; /* rounded up to the page granule */
+    enum cxs_page page;
+    /* Where the pages are, from move_pages(), in 4 KiB units:
+     * pages_on[i] counts pages on topology node index i. */
+    uint64_t pages_on[CXS_MAX_NODES];
+    uint64_t pages_elsewhere; /* on a node we asked for none of */
+    uint64_t pages_unknown;   /* move_pages() gave an error status */
+    /* Page size in effect, read back from /proc/self/smaps. */
+    uint64_t kernel_page_bytes; /* KernelPageSize of the mapping */
+    double huge_fraction;       /* (AnonHugePages or hugetlb) / mapping */
+    char page_used[16];         /* "4k", "thp", "2m", "1g", or "4k+thp" */
+    /* Huge pages this allocation reserved (reserve_hugepages), given back by
+     * cxs_buf_free(): indexes into memory.c's table of reservations. */
+    int nreserved;
+    int reserved[CXS_MAX_NODES];
+};
+
+int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *req,
+                  struct cxs_buf *b, char *err, size_t errlen);
+void cxs_buf_free(struct cxs_buf *b);
+
+/* The checks cxs_buf_alloc() makes before mapping (request sane, nodes able
+ * to hold it, hugetlb pool large enough or reservable by root), without
+ * allocating or reserving anything: lets a sweep fail before it starts
+ * rather than at its largest point. Same return codes. */
+int cxs_buf_precheck(const struct cxs_topo *t, const struct cxs_alloc_req *q, char *err,
+                     size_t errlen);
+
+/* Ask move_pages() where each 4 KiB page of [p, p+len) is; counts go to
+ * counts[topology index]; returns the number of pages whose node is not in
+ * the topology or could not be determined (move_pages status < 0). */
+uint64_t cxs_pages_where(const struct cxs_topo *t, const void *p, size_t len,
+                         uint64_t counts[CXS_MAX_NODES]);
+
+#endif

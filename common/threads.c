@@ -1,0 +1,119 @@
+/* threads.c — CPU pinning and a barrier-started team of threads. */
+#include "threads.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+
+int cxs_pin_self_cpu(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    if (rc) {
+        errno = rc;
+        return -1;
+    }
+    return 0;
+}
+
+int cxs_pin_self_node(const struct cxs_topo *t, int node)
+{
+    const struct cxs_node *n = cxs_topo_node(t, node);
+    if (!n || n->ncpus == 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int i = 0; i < n->ncpus; i++)
+        CPU_SET(n->cpus[i], &set);
+    int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    if (rc) {
+        errno = rc;
+        return -1;
+    }
+    return 0;
+}
+
+/* A start gate: every member pins itself and reports ready; the caller opens
+ * the gate once all are ready (or cancels it if one could not be created),
+ * so all members start their work together. */
+struct team {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    size_t ready;
+    int open, cancel;
+    cxs_team_fn fn;
+    void *arg;
+    const int *cpus;
+    int *results;
+};
+
+struct member {
+    struct team *team;
+    int index;
+};
+
+static void *member_main(void *p)
+{
+    struct member *m = p;
+    struct team *tm = m->team;
+    int rc = cxs_pin_self_cpu(tm->cpus[m->index]) ? -1 : 0;
+    pthread_mutex_lock(&tm->lock);
+    tm->ready++;
+    pthread_cond_broadcast(&tm->cond);
+    while (!tm->open && !tm->cancel)
+        pthread_cond_wait(&tm->cond, &tm->lock);
+    int cancel = tm->cancel;
+    pthread_mutex_unlock(&tm->lock);
+    if (rc == 0 && !cancel)
+        rc = tm->fn(m->index, tm->arg);
+    tm->results[m->index] = cancel ? -1 : rc;
+    return NULL;
+}
+
+int cxs_team_run(size_t n, const int *cpus, cxs_team_fn fn, void *arg)
+{
+    struct team tm = {.fn = fn, .arg = arg, .cpus = cpus};
+    pthread_t *th = calloc(n, sizeof *th);
+    struct member *ms = calloc(n, sizeof *ms);
+    tm.results = calloc(n, sizeof *tm.results);
+    if (!th || !ms || !tm.results) {
+        free(th);
+        free(ms);
+        free(tm.results);
+        return -1;
+    }
+    pthread_mutex_init(&tm.lock, NULL);
+    pthread_cond_init(&tm.cond, NULL);
+    size_t started = 0;
+    for (; started < n; started++) {
+        ms[started] = (struct member){&tm, (int)started};
+        if (pthread_create(&th[started], NULL, member_main, &ms[started]))
+            break;
+    }
+    pthread_mutex_lock(&tm.lock);
+    while (started == n && tm.ready < n)
+        pthread_cond_wait(&tm.cond, &tm.lock);
+    if (started == n)
+        tm.open = 1;
+    else
+        tm.cancel = 1;
+    pthread_cond_broadcast(&tm.cond);
+    pthread_mutex_unlock(&tm.lock);
+    int rc = started == n ? 0 : -1;
+    for (size_t i = 0; i < started; i++) {
+        pthread_join(th[i], NULL);
+        if (!rc && tm.results[i])
+            rc = tm.results[i];
+    }
+    pthread_cond_destroy(&tm.cond);
+    pthread_mutex_destroy(&tm.lock);
+    free(th);
+    free(ms);
+    free(tm.results);
+    return rc;
+}

@@ -1,0 +1,636 @@
+/* cxlscope-latency — idle memory latency by dependent pointer chasing.
+ *
+ * For every (CPU node, memory node, page size, size, pattern) point: pin to a
+ * CPU of the CPU node, allocate the buffer on the memory node (verified page
+ * by page), build the chase cycle, warm up, then time samples of
+ * dependent loads until the median's confidence interval is tight or the
+ * time budget is spent. One CSV row per point, flushed as measured. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chase.h"
+#include "cli.h"
+#include "counters.h"
+#include "interrupt.h"
+#include "memory.h"
+#include "meta.h"
+#include "output.h"
+#include "stats.h"
+#include "threads.h"
+#include "timer.h"
+#include "topology.h"
+
+#define MAX_SIZES 64
+#define MAX_PATTERNS 8
+#define WARMUP_MAX_LOADS (1u << 20)
+
+static const char usage_text[] =
+    "Usage: cxlscope-latency [OPTIONS]\n"
+    "\n"
+    "Idle memory latency by pointer chasing: one dependent 8-byte load per element,\n"
+    "the elements linked into a single cycle, so no load can start before the last\n"
+    "one finished and the prefetchers cannot guess the next address. Reports the\n"
+    "median nanoseconds per load with its 95 % confidence interval.\n"
+    "\n"
+    "Where:\n"
+    "  --cpu-node SPEC      CPU node(s) the measuring thread runs on: IDs (0,1), ranges\n"
+    "                       (0-1) or all. Default: the node of the CPU we start on\n"
+    "                       (with --matrix: all). The thread is pinned to one CPU of\n"
+    "                       the node (the last one this process may use).\n"
+    "  --mem-node SPEC      memory node(s) to measure: IDs, ranges, all, or a class\n"
+    "                       relative to the CPU node: ldram, rdram, cxl, cpuless.\n"
+    "                       Default: all.\n"
+    "  --matrix             CPU node x memory node matrix, like MLC's latency matrix\n"
+    "                       (same as --cpu-node all unless --cpu-node is given).\n"
+    "  --policy P           bind (default) or preferred: one buffer per memory node;\n"
+    "                       interleave: one buffer interleaved over all --mem-node nodes.\n"
+    "\n"
+    "What:\n"
+    "  --size SIZE          one working-set size (default 1G). K = 1024.\n"
+    "  --sweep LO:HI[:F]    working-set sweep LO, LO*F, ... <= HI (F defaults to 2).\n"
+    "  --pattern LIST       comma list of: random (one Sattolo cycle over all 64 B\n"
+    "                       lines; default), random-in-page (pages in random order,\n"
+    "                       lines in random order inside each page: one TLB miss per\n"
+    "                       page, not per load), seq (+64 B), stride:N (+N bytes).\n"
+    "  --tlb-locality SIZE  for random: lines in random order inside groups of SIZE,\n"
+    "                       groups in random order (multichase -T). Default: none\n"
+    "                       (the whole buffer is one group).\n"
+    "  --page-size LIST     comma list of 4k (default), thp (transparent huge pages),\n"
+    "                       2m, 1g (hugetlb pool of the memory node).\n"
+    "  --reserve-hugepages  if the node's hugetlb pool is short, raise it for the run\n"
+    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
+    "  --allow-fallback     measure even if pages landed off the requested node\n"
+    "                       (the on_node_pct column says how many did not).\n"
+    "\n"
+    "Statistics:\n"
+    "  --loads N            dependent loads per sample (default 1000000; rounded up to\n"
+    "                       a multiple of 32).\n"
+    "  --repeat N           at most N samples per point (default 51).\n"
+    "  --min-samples N      at least N samples per point (default 7; 6 or more give a\n"
+    "                       distribution-free 95 % CI of the median).\n"
+    "  --time-budget SEC    stop sampling a point after SEC seconds once --min-samples\n"
+    "                       are in (default 2), or earlier when the CI half-width is\n"
+    "                       within 1 % of the median.\n"
+    "  --seed N             seed of the random cycles (default 1).\n"
+    "  --no-counters        do not try hardware counters (PAPI).\n"
+    "\n"
+    "Output:\n"
+    "  --output DIR         write DIR/latency.csv (rows flushed as measured, written as\n"
+    "                       latency.csv.partial until the run ends) and DIR/meta.json.\n"
+    "  --format csv|table   what stdout gets (default csv).\n"
+    "  --quiet              nothing on stdout.\n"
+    "  --help, --version\n"
+    "\n"
+    "Columns: cpu_node, cpu, mem_node, mem_class, policy, pattern, tlb_locality_bytes\n"
+    "(group of random order; empty for seq/stride), size_bytes, page_size_req,\n"
+    "page_size_used (from /proc/self/smaps: 4k, thp, 4k+thp, 2m, 1g), huge_pct,\n"
+    "on_node_pct, loads_per_sample, median_ns, ci95_lo_ns, ci95_hi_ns, mean_ns, min_ns,\n"
+    "max_ns, p5_ns, p95_ns, samples_kept, samples_dropped (MAD outliers), and, when\n"
+    "a PMU is there, cycles/llc_misses/dtlb_misses _per_load.\n"
+    "\n"
+    "Exit status: 0 done; 1 measurement failed (memory short, placement wrong);\n"
+    "2 bad usage; 77 skipped (e.g. no node of the class asked for); 130 interrupted\n"
+    "(rows measured so far are kept, meta.json says incomplete).\n";
+
+struct config {
+    const char *cpu_spec, *mem_spec, *outdir;
+    int matrix, allow_fallback, reserve_hugepages, no_counters, quiet;
+    enum cxs_policy policy;
+    enum cxs_format format;
+    uint64_t sizes[MAX_SIZES];
+    size_t nsizes;
+    struct cxs_pattern patterns[MAX_PATTERNS];
+    size_t npatterns;
+    uint64_t tlb_locality;
+    enum cxs_page pages[CXS_NPAGES];
+    size_t npages;
+    uint64_t loads, repeat, min_samples, seed;
+    double budget_s;
+};
+
+/* The run's state, so that any exit can close the CSV and write meta.json. */
+static struct {
+    struct cxs_topo topo;
+    struct cxs_out *out;
+    struct cxs_meta_test meta;
+    const char *outdir;
+    char counter_note[256];
+} run;
+
+static void finish(int code)
+{
+    run.meta.end = time(NULL);
+    run.meta.complete = code == 0;
+    run.meta.rows = run.out ? cxs_out_rows(run.out) : 0;
+    if (run.out && cxs_out_close(run.out) && code == 0)
+        code = CXS_EXIT_FAIL;
+    run.out = NULL;
+    char err[512];
+    if (run.outdir && cxs_meta_write(run.outdir, &run.topo, &run.meta, err, sizeof err)) {
+        fprintf(stderr, "%s: error: %s\n", cxs_prog, err);
+        if (code == 0)
+            code = CXS_EXIT_FAIL;
+    }
+    exit(code);
+}
+
+/* A failure after the output was opened: keep the rows, then exit. */
+static void fail_run(int code, const char *msg)
+{
+    fprintf(stderr, "%s: error: %s\n", cxs_prog, msg);
+    finish(code);
+}
+
+static void parse_list(const char *arg, const char *what, int (*one)(const char *, void *),
+                       void *ctx)
+{
+    char buf[256];
+    if (strlen(arg) >= sizeof buf)
+        cxs_usage_die("%s list too long", what);
+    strcpy(buf, arg);
+    char *items[16];
+    size_t n = cxs_split_commas(buf, items, 16);
+    for (size_t i = 0; i < n; i++)
+        if (one(items[i], ctx))
+            exit(CXS_EXIT_USAGE);
+}
+
+static int add_pattern(const char *s, void *ctx)
+{
+    struct config *c = ctx;
+    char err[200];
+    if (c->npatterns == MAX_PATTERNS) {
+        fprintf(stderr, "%s: error: at most %d patterns\n", cxs_prog, MAX_PATTERNS);
+        return -1;
+    }
+    if (cxs_pattern_parse(s, &c->patterns[c->npatterns], err, sizeof err)) {
+        fprintf(stderr, "%s: error: %s\n", cxs_prog, err);
+        return -1;
+    }
+    c->npatterns++;
+    return 0;
+}
+
+static int add_page(const char *s, void *ctx)
+{
+    struct config *c = ctx;
+    int p = cxs_page_parse(s);
+    if (p < 0) {
+        fprintf(stderr, "%s: error: unknown page size '%s' (page sizes: 4k, thp, 2m, 1g)\n",
+                cxs_prog, s);
+        return -1;
+    }
+    if (c->npages < CXS_NPAGES)
+        c->pages[c->npages++] = (enum cxs_page)p;
+    return 0;
+}
+
+static uint64_t u64_arg(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+    uint64_t v;
+    char err[160];
+    if (cxs_parse_u64(s, min, max, &v, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+    return v;
+}
+
+static void parse_args(int argc, char **argv, struct config *c)
+{
+    enum {
+        O_CPU = 256, O_MEM, O_MATRIX, O_POLICY, O_SIZE, O_SWEEP, O_PATTERN, O_TLB, O_PAGE,
+        O_RESERVE, O_FALLBACK, O_LOADS, O_REPEAT, O_MIN, O_BUDGET, O_SEED, O_NOCNT, O_OUTPUT,
+        O_FORMAT, O_QUIET, O_HELP, O_VERSION
+    };
+    static const struct option opts[] = {
+        {"cpu-node", required_argument, 0, O_CPU},
+        {"mem-node", required_argument, 0, O_MEM},
+        {"matrix", no_argument, 0, O_MATRIX},
+        {"policy", required_argument, 0, O_POLICY},
+        {"size", required_argument, 0, O_SIZE},
+        {"sweep", required_argument, 0, O_SWEEP},
+        {"pattern", required_argument, 0, O_PATTERN},
+        {"tlb-locality", required_argument, 0, O_TLB},
+        {"page-size", required_argument, 0, O_PAGE},
+        {"reserve-hugepages", no_argument, 0, O_RESERVE},
+        {"allow-fallback", no_argument, 0, O_FALLBACK},
+        {"loads", required_argument, 0, O_LOADS},
+        {"repeat", required_argument, 0, O_REPEAT},
+        {"min-samples", required_argument, 0, O_MIN},
+        {"time-budget", required_argument, 0, O_BUDGET},
+        {"seed", required_argument, 0, O_SEED},
+        {"no-counters", no_argument, 0, O_NOCNT},
+        {"output", required_argument, 0, O_OUTPUT},
+        {"format", required_argument, 0, O_FORMAT},
+        {"quiet", no_argument, 0, O_QUIET},
+        {"help", no_argument, 0, O_HELP},
+        {"version", no_argument, 0, O_VERSION},
+        {0, 0, 0, 0},
+    };
+    *c = (struct config){.mem_spec = "all", .policy = CXS_POL_BIND, .format = CXS_FMT_CSV,
+                         .loads = 1000000, .repeat = 51, .min_samples = 7, .seed = 1,
+                         .budget_s = 2.0};
+    char err[200];
+    int have_size = 0, o;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case O_CPU: c->cpu_spec = optarg; break;
+        case O_MEM: c->mem_spec = optarg; break;
+        case O_MATRIX: c->matrix = 1; break;
+        case O_POLICY: {
+            int p = cxs_policy_parse(optarg);
+            if (p < 0)
+                cxs_usage_die("unknown policy '%s' (policies: bind, preferred, interleave)",
+                              optarg);
+            c->policy = (enum cxs_policy)p;
+            break;
+        }
+        case O_SIZE:
+        case O_SWEEP:
+            if (have_size++)
+                cxs_usage_die("give one --size or one --sweep");
+            if (o == O_SIZE) {
+                if (cxs_parse_size(optarg, &c->sizes[0], err, sizeof err))
+                    cxs_usage_die("--size: %s", err);
+                c->nsizes = 1;
+            } else if (cxs_parse_sweep(optarg, c->sizes, MAX_SIZES, &c->nsizes, err,
+                                       sizeof err)) {
+                cxs_usage_die("--sweep: %s", err);
+            }
+            break;
+        case O_PATTERN: parse_list(optarg, "pattern", add_pattern, c); break;
+        case O_TLB:
+            if (cxs_parse_size(optarg, &c->tlb_locality, err, sizeof err))
+                cxs_usage_die("--tlb-locality: %s", err);
+            if (c->tlb_locality % CXS_LINE)
+                cxs_usage_die("--tlb-locality must be a multiple of %d bytes", CXS_LINE);
+            break;
+        case O_PAGE: parse_list(optarg, "page size", add_page, c); break;
+        case O_RESERVE: c->reserve_hugepages = 1; break;
+        case O_FALLBACK: c->allow_fallback = 1; break;
+        case O_LOADS: c->loads = u64_arg("--loads", optarg, 32, UINT64_C(1) << 40); break;
+        case O_REPEAT: c->repeat = u64_arg("--repeat", optarg, 1, 100000); break;
+        case O_MIN: c->min_samples = u64_arg("--min-samples", optarg, 1, 100000); break;
+        case O_SEED: c->seed = u64_arg("--seed", optarg, 0, UINT64_MAX); break;
+        case O_BUDGET:
+            if (cxs_parse_pos_double(optarg, &c->budget_s, err, sizeof err))
+                cxs_usage_die("--time-budget: %s", err);
+            break;
+        case O_NOCNT: c->no_counters = 1; break;
+        case O_OUTPUT: c->outdir = optarg; break;
+        case O_FORMAT: {
+            int f = cxs_format_parse(optarg);
+            if (f < 0)
+                cxs_usage_die("unknown format '%s' (formats: csv, table)", optarg);
+            c->format = (enum cxs_format)f;
+            break;
+        }
+        case O_QUIET: c->quiet = 1; break;
+        case O_HELP: fputs(usage_text, stdout); exit(0);
+        case O_VERSION: printf("cxlscope-latency %s\n", CXS_VERSION); exit(0);
+        default:
+            cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
+    if (!c->nsizes) {
+        c->sizes[0] = UINT64_C(1) << 30;
+        c->nsizes = 1;
+    }
+    if (!c->npatterns)
+        add_pattern("random", c);
+    if (!c->npages)
+        c->pages[c->npages++] = CXS_PAGE_4K;
+    for (size_t i = 0; i < c->nsizes; i++)
+        if (c->sizes[i] < 2 * CXS_LINE)
+            cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
+    if (c->min_samples > c->repeat)
+        cxs_usage_die("--min-samples (%" PRIu64 ") exceeds --repeat (%" PRIu64 ")",
+                      c->min_samples, c->repeat);
+    if (c->matrix && !c->cpu_spec)
+        c->cpu_spec = "all";
+    c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
+}
+
+/* The CPU to pin to: the last CPU of the node this process may run on. */
+static int pick_cpu(const struct cxs_node *n)
+{
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed))
+        return n->cpus[n->ncpus - 1];
+    for (int i = n->ncpus - 1; i >= 0; i--)
+        if (CPU_ISSET(n->cpus[i], &allowed))
+            return n->cpus[i];
+    return -1;
+}
+
+static const char *const base_cols[] = {
+    "cpu_node",   "cpu",           "mem_node",        "mem_class",        "policy",
+    "pattern",    "tlb_locality_bytes", "size_bytes", "page_size_req",    "page_size_used",
+    "huge_pct",   "on_node_pct",   "loads_per_sample", "median_ns",       "ci95_lo_ns",
+    "ci95_hi_ns", "mean_ns",       "min_ns",          "max_ns",           "p5_ns",
+    "p95_ns",     "samples_kept",  "samples_dropped",
+};
+#define NBASE (sizeof base_cols / sizeof base_cols[0])
+#define MAXCOLS (NBASE + CXS_MAX_COUNTERS)
+
+struct sampler {
+    void *p;
+    uint64_t loads;
+    struct cxs_counters *cnt;
+    long long sums[CXS_MAX_COUNTERS];
+    uint64_t counted_loads;
+};
+
+static int take_sample(void *ctx, double *ns_per_load)
+{
+    struct sampler *s = ctx;
+    if (s->cnt && cxs_counters_start(s->cnt))
+        s->cnt = NULL;
+    uint64_t t0 = cxs_time_begin();
+    s->p = cxs_chase(s->p, s->loads);
+    uint64_t t1 = cxs_time_end();
+    if (s->cnt) {
+        long long v[CXS_MAX_COUNTERS];
+        if (cxs_counters_stop(s->cnt, v) == 0) {
+            for (size_t i = 0; i < cxs_counters_count(s->cnt); i++)
+                s->sums[i] += v[i];
+            s->counted_loads += s->loads;
+        }
+    }
+    *ns_per_load = cxs_ticks_to_ns(t1 - t0) / (double)s->loads;
+    return 0;
+}
+
+struct point {
+    int cpu_node, cpu;
+    char mem_nodes[64], mem_class[64];
+    const struct cxs_pattern *pat;
+    uint64_t group;
+    const struct cxs_buf *buf;
+    double on_node_pct;
+};
+
+static void fmt(char *dst, double v)
+{
+    snprintf(dst, 32, "%.2f", v);
+}
+
+static void emit(const struct config *c, const struct point *pt, const struct cxs_summary *s,
+                 struct sampler *sm, size_t ncnt)
+{
+    char v[MAXCOLS][64];
+    const char *vals[MAXCOLS];
+    size_t k = 0;
+    snprintf(v[k++], 64, "%d", pt->cpu_node);
+    snprintf(v[k++], 64, "%d", pt->cpu);
+    snprintf(v[k++], 64, "%s", pt->mem_nodes);
+    snprintf(v[k++], 64, "%s", pt->mem_class);
+    snprintf(v[k++], 64, "%s", cxs_policy_name(c->policy));
+    snprintf(v[k++], 64, "%s", pt->pat->name);
+    if (pt->group)
+        snprintf(v[k++], 64, "%" PRIu64, pt->group);
+    else
+        v[k++][0] = 0;
+    snprintf(v[k++], 64, "%zu", pt->buf->size);
+    snprintf(v[k++], 64, "%s", cxs_page_name(pt->buf->page));
+    snprintf(v[k++], 64, "%s", pt->buf->page_used);
+    snprintf(v[k++], 64, "%.1f", 100.0 * pt->buf->huge_fraction);
+    snprintf(v[k++], 64, "%.1f", pt->on_node_pct);
+    snprintf(v[k++], 64, "%" PRIu64, sm->loads);
+    fmt(v[k++], s->median);
+    fmt(v[k++], s->ci_lo);
+    fmt(v[k++], s->ci_hi);
+    fmt(v[k++], s->mean);
+    fmt(v[k++], s->min);
+    fmt(v[k++], s->max);
+    fmt(v[k++], s->p5);
+    fmt(v[k++], s->p95);
+    snprintf(v[k++], 64, "%zu", s->kept);
+    snprintf(v[k++], 64, "%zu", s->dropped);
+    for (size_t i = 0; i < ncnt; i++) {
+        if (sm->counted_loads)
+            snprintf(v[k++], 64, "%.4f", (double)sm->sums[i] / (double)sm->counted_loads);
+        else
+            v[k++][0] = 0;
+    }
+    for (size_t i = 0; i < k; i++)
+        vals[i] = v[i];
+    if (cxs_out_row(run.out, vals))
+        fail_run(CXS_EXIT_FAIL, "writing a result row failed");
+}
+
+/* Group size for the random kinds: 0 = whole buffer. */
+static uint64_t group_bytes(const struct config *c, const struct cxs_pattern *p,
+                            const struct cxs_buf *b)
+{
+    uint64_t g = 0;
+    if (p->kind == CXS_PAT_RANDOM)
+        g = c->tlb_locality;
+    else if (p->kind == CXS_PAT_RANDOM_IN_PAGE)
+        g = (b->page == CXS_PAGE_THP && b->huge_fraction >= 0.5) ? cxs_page_bytes(CXS_PAGE_THP)
+            : b->kernel_page_bytes ? b->kernel_page_bytes
+                                   : 4096;
+    return g >= b->size ? 0 : g;
+}
+
+static void measure_buffer(const struct config *c, struct point *pt, struct cxs_buf *b,
+                           struct cxs_counters *cnt, double *samples)
+{
+    for (size_t pi = 0; pi < c->npatterns && !cxs_stop_requested(); pi++) {
+        const struct cxs_pattern *pat = &c->patterns[pi];
+        char err[256];
+        uint64_t g = group_bytes(c, pat, b);
+        void *start;
+        size_t n = cxs_chase_build(b->p, b->size, pat, (size_t)g, c->seed, &start, err,
+                                   sizeof err);
+        if (!n)
+            fail_run(CXS_EXIT_USAGE, err);
+        pt->pat = pat;
+        pt->group = pat->kind == CXS_PAT_RANDOM || pat->kind == CXS_PAT_RANDOM_IN_PAGE
+                        ? (g ? g : b->size / CXS_LINE * CXS_LINE)
+                        : 0;
+        struct sampler sm = {.p = start, .loads = c->loads, .cnt = cnt};
+        /* Warm up: a full lap for cache-sized buffers, then the sample length. */
+        sm.p = cxs_chase(sm.p, n < WARMUP_MAX_LOADS ? n : WARMUP_MAX_LOADS);
+        struct cxs_adaptive a = {c->min_samples, c->repeat, c->budget_s, 0.01};
+        struct cxs_summary s;
+        size_t taken;
+        cxs_sample_adaptive(&a, take_sample, &sm, samples, &taken, &s);
+        if (cxs_stop_requested() && taken < c->min_samples)
+            break; /* an unfinished point is not a result */
+        emit(c, pt, &s, &sm, cxs_counters_count(cnt));
+    }
+}
+
+static void join_nodes(const struct cxs_topo *t, const int *nodes, size_t n, int cpu_node,
+                       struct point *pt)
+{
+    pt->mem_nodes[0] = pt->mem_class[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = strlen(pt->mem_nodes), b = strlen(pt->mem_class);
+        snprintf(pt->mem_nodes + a, sizeof pt->mem_nodes - a, "%s%d", i ? "+" : "", nodes[i]);
+        snprintf(pt->mem_class + b, sizeof pt->mem_class - b, "%s%s", i ? "+" : "",
+                 cxs_class_name(cxs_topo_classify(t, nodes[i], cpu_node)));
+    }
+}
+
+static struct cxs_alloc_req make_req(const struct config *c, const int *nodes, size_t nnodes,
+                                     enum cxs_page page, uint64_t size)
+{
+    struct cxs_alloc_req q = {.size = size, .policy = c->policy, .nnodes = (int)nnodes,
+                              .page = page, .allow_fallback = c->allow_fallback,
+                              .reserve_hugepages = c->reserve_hugepages};
+    memcpy(q.nodes, nodes, nnodes * sizeof nodes[0]);
+    return q;
+}
+
+/* Before measuring anything: can every target hold the largest size? */
+static void precheck(const struct config *c, const int *nodes, size_t nnodes)
+{
+    uint64_t largest = 0;
+    for (size_t i = 0; i < c->nsizes; i++)
+        largest = c->sizes[i] > largest ? c->sizes[i] : largest;
+    size_t each = c->policy == CXS_POL_INTERLEAVE ? nnodes : 1;
+    for (size_t mi = 0; mi < nnodes; mi += each)
+        for (size_t gi = 0; gi < c->npages; gi++) {
+            struct cxs_alloc_req q = make_req(c, nodes + mi, each, c->pages[gi], largest);
+            char err[512];
+            int rc = cxs_buf_precheck(&run.topo, &q, err, sizeof err);
+            if (rc == CXS_EXIT_USAGE)
+                cxs_usage_die("%s", err);
+            if (rc)
+                cxs_die("%s", err);
+        }
+}
+
+static void measure_target(const struct config *c, struct point *pt, const int *nodes,
+                           size_t nnodes, struct cxs_counters *cnt, double *samples)
+{
+    join_nodes(&run.topo, nodes, nnodes, pt->cpu_node, pt);
+    for (size_t gi = 0; gi < c->npages && !cxs_stop_requested(); gi++) {
+        for (size_t si = 0; si < c->nsizes && !cxs_stop_requested(); si++) {
+            struct cxs_alloc_req q = make_req(c, nodes, nnodes, c->pages[gi], c->sizes[si]);
+            struct cxs_buf b;
+            char err[512];
+            int rc = cxs_buf_alloc(&run.topo, &q, &b, err, sizeof err);
+            if (rc)
+                fail_run(rc, err);
+            uint64_t total = b.map_size / 4096, on = 0;
+            for (int i = 0; i < run.topo.nnodes; i++)
+                on += b.pages_on[i];
+            on -= b.pages_elsewhere;
+            pt->on_node_pct = total ? 100.0 * (double)on / (double)total : 0;
+            pt->buf = &b;
+            measure_buffer(c, pt, &b, cnt, samples);
+            cxs_buf_free(&b);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    cxs_prog = "cxlscope-latency";
+    struct config c;
+    parse_args(argc, argv, &c);
+
+    char err[512];
+    if (cxs_topo_load(&run.topo, err, sizeof err))
+        cxs_die("%s", err);
+    int cpu_default = cxs_topo_default_cpu_node(&run.topo);
+    if (cpu_default < 0)
+        cxs_skip("no NUMA node with CPUs found");
+    int cpu_nodes[CXS_MAX_NODES], mem_nodes[CXS_MAX_NODES];
+    size_t ncpu = 1, nmem;
+    cpu_nodes[0] = cpu_default;
+    if (c.cpu_spec) {
+        int r = cxs_topo_select(&run.topo, c.cpu_spec, CXS_SELECT_CPU, cpu_default, cpu_nodes,
+                                CXS_MAX_NODES, &ncpu, err, sizeof err);
+        if (r)
+            cxs_usage_die("--cpu-node: %s", err);
+    }
+    /* Class names resolve against each CPU node; check them all up front. */
+    for (size_t i = 0; i < ncpu; i++) {
+        int r = cxs_topo_select(&run.topo, c.mem_spec, CXS_SELECT_MEM, cpu_nodes[i], mem_nodes,
+                                CXS_MAX_NODES, &nmem, err, sizeof err);
+        if (r == CXS_SEL_EMPTY)
+            cxs_skip("--mem-node: %s", err);
+        if (r)
+            cxs_usage_die("--mem-node: %s", err);
+        if (pick_cpu(cxs_topo_node(&run.topo, cpu_nodes[i])) < 0)
+            cxs_usage_die("--cpu-node: none of node %d's CPUs is in this process's CPU affinity",
+                          cpu_nodes[i]);
+        precheck(&c, mem_nodes, nmem);
+    }
+
+    cxs_interrupt_install();
+    cxs_timer_init();
+    struct cxs_counters *cnt = NULL;
+    if (!c.no_counters) {
+        cnt = cxs_counters_open(run.counter_note, sizeof run.counter_note);
+        if (!cnt)
+            cxs_note("%s", run.counter_note);
+    }
+
+    const char *cols[MAXCOLS];
+    char cntcols[CXS_MAX_COUNTERS][48];
+    size_t ncols = 0;
+    for (size_t i = 0; i < NBASE; i++)
+        cols[ncols++] = base_cols[i];
+    for (size_t i = 0; i < cxs_counters_count(cnt); i++) {
+        snprintf(cntcols[i], sizeof cntcols[i], "%s_per_load", cxs_counters_name(cnt, i));
+        cols[ncols++] = cntcols[i];
+    }
+    char csvpath[4096];
+    if (c.outdir) {
+        if (mkdir(c.outdir, 0777) && errno != EEXIST)
+            cxs_die("cannot create %s: %s", c.outdir, strerror(errno));
+        snprintf(csvpath, sizeof csvpath, "%s/latency.csv", c.outdir);
+        run.outdir = c.outdir;
+    }
+    run.out = cxs_out_open(c.outdir ? csvpath : NULL, c.quiet ? NULL : stdout, c.format, cols,
+                           ncols, err, sizeof err);
+    if (!run.out)
+        cxs_die("%s", err);
+    run.meta = (struct cxs_meta_test){.name = "latency", .argc = argc, .argv = argv,
+                                      .start = time(NULL), .csv = "latency.csv"};
+    if (!cnt && !c.no_counters)
+        run.meta.notes[0] = run.counter_note;
+    run.meta.end = run.meta.start;
+    if (run.outdir && cxs_meta_write(run.outdir, &run.topo, &run.meta, err, sizeof err))
+        cxs_die("%s", err);
+
+    double *samples = malloc(c.repeat * sizeof *samples);
+    if (!samples)
+        fail_run(CXS_EXIT_FAIL, "out of memory");
+    for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
+        const struct cxs_node *cn = cxs_topo_node(&run.topo, cpu_nodes[ci]);
+        struct point pt = {.cpu_node = cn->id, .cpu = pick_cpu(cn)};
+        if (cxs_pin_self_cpu(pt.cpu))
+            fail_run(CXS_EXIT_FAIL, "cannot pin the measuring thread");
+        cxs_topo_select(&run.topo, c.mem_spec, CXS_SELECT_MEM, cn->id, mem_nodes, CXS_MAX_NODES,
+                        &nmem, err, sizeof err);
+        if (c.policy == CXS_POL_INTERLEAVE)
+            measure_target(&c, &pt, mem_nodes, nmem, cnt, samples);
+        else
+            for (size_t mi = 0; mi < nmem && !cxs_stop_requested(); mi++)
+                measure_target(&c, &pt, &mem_nodes[mi], 1, cnt, samples);
+    }
+    free(samples);
+    cxs_counters_close(cnt);
+    if (cxs_stop_requested()) {
+        fprintf(stderr, "%s: interrupted: %zu rows kept%s%s\n", cxs_prog, cxs_out_rows(run.out),
+                run.outdir ? " in " : "", run.outdir ? csvpath : "");
+        finish(CXS_EXIT_INTERRUPTED);
+    }
+    finish(0);
+}

@@ -1,0 +1,40 @@
+#!/bin/sh
+# scripts/deps.sh — make sure the Debian packages cxlscope builds, tests and
+# reports with are installed. Used by both README commands (make run, make test).
+#
+# - Everything present: prints nothing, exits 0.
+# - Something missing and we are root: installs it with apt-get, exits 0
+#   (non-zero if apt-get fails).
+# - Something missing and we are not root: prints the one apt-get line to run,
+#   exits 1.
+# - Not a Debian-like system (no dpkg-query): says so and exits 0; the build
+#   then reports what it cannot find.
+set -eu
+
+PKGS="build-essential pkg-config libnuma-dev libhwloc-dev libpapi-dev gnuplot-nox \
+libjansson-dev libcmocka-dev numactl"
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "deps: no dpkg-query: not a Debian system; install the equivalents of: $PKGS" >&2
+    exit 0
+fi
+
+missing=""
+for p in $PKGS; do
+    st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+    [ "$st" = "installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: missing Debian packages:$missing" >&2
+    echo "deps: run as root:  apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# An empty or stale package list makes apt-get install fail; refresh it once.
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,37 @@
+# lib.sh — TAP helpers for the shell integration tests (sourced).
+# Each check prints "ok - NAME", "not ok - NAME" (with the evidence after it
+# as "# " lines) or "ok - NAME # SKIP reason".
+: "${BIN:?BIN must name the directory of the binaries}"
+: "${TESTBIN:?TESTBIN must name the directory of the test helpers}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { echo "ok - $1"; }
+notok() {
+    echo "not ok - $1"
+    shift
+    for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
+}
+skip() { echo "ok - $1 # SKIP $2"; }
+
+# expect_exit NAME CODE PATTERN CMD...: CMD exits CODE and its stderr is one
+# line matching the extended regex PATTERN.
+expect_exit() {
+    name=$1 code=$2 pat=$3
+    shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    lines=$(wc -l <"$TMP/err")
+    if [ "$rc" -eq "$code" ] && [ "$lines" -eq 1 ] && grep -qE "$pat" "$TMP/err"; then
+        ok "$name"
+    else
+        notok "$name" "command: $*" "exit $rc (want $code), stderr ($lines lines):" \
+            "$(head -5 "$TMP/err")"
+    fi
+}
+
+# csv_col FILE NAME: print column NAME of every data row (no quoted fields).
+csv_col() {
+    awk -F, -v want="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == want) c = i; next }
+                          c { print $c }' "$1"
+}

@@ -1,0 +1,77 @@
+#!/bin/sh
+# tests/run.sh — run every test suite and print one summary.
+#
+# Unit tests are cmocka binaries (TAP output); integration tests are shell
+# scripts in tests/integration/ that print TAP lines too. A skipped test
+# says why ("# SKIP reason") and is counted as skipped, never as passed.
+# A suite that crashes or exits non-zero without reporting a failure counts
+# as one failure.
+#
+# Environment: BUILD (default build/release) holds tests/; ASAN_BUILD, when
+# set, runs the unit tests of that sanitizer build too; UNIT_ONLY=1 skips
+# the integration tests.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+BUILD=${BUILD:-build/release}
+pass=0 fail=0 skip=0
+failed_names=""
+
+# tally LABEL FILE RC: count the ok / not ok / SKIP lines of one suite.
+tally() {
+    label=$1 out=$2 rc=$3
+    # cmocka writes a skip as "not ok N # SKIP name"; scripts as "ok - name # SKIP why".
+    s=$(grep -cE '^(not )?ok.*# ?SKIP' "$out")
+    p=$(grep -E '^ok' "$out" | grep -cvE '# ?SKIP')
+    f=$(grep -E '^not ok' "$out" | grep -cvE '# ?SKIP')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "not ok - $label exited with status $rc without reporting a failure"
+    fi
+    pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+    if [ "$f" -gt 0 ]; then
+        failed_names="$failed_names $label"
+    fi
+    echo "# $label: $p passed, $f failed, $s skipped"
+}
+
+run_unit() {
+    dir=$1 tag=$2
+    for t in "$dir"/tests/test_*; do
+        case "$t" in *.d|*.o) continue ;; esac
+        [ -x "$t" ] || continue
+        name="$tag$(basename "$t")"
+        echo "# --- $name"
+        out=$(mktemp)
+        CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out" 2>&1
+        rc=$?
+        cat "$out"
+        tally "$name" "$out" "$rc"
+        rm -f "$out"
+    done
+}
+
+run_unit "$BUILD" ""
+if [ -n "${ASAN_BUILD:-}" ]; then
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+    export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    run_unit "$ASAN_BUILD" "asan:"
+fi
+
+if [ "${UNIT_ONLY:-0}" != 1 ]; then
+    for t in tests/integration/test_*.sh; do
+        name=$(basename "$t" .sh)
+        echo "# --- $name"
+        out=$(mktemp)
+        BIN="$top/bin" TESTBIN="$top/$BUILD/tests" sh "$t" >"$out" 2>&1
+        rc=$?
+        cat "$out"
+        tally "$name" "$out" "$rc"
+        rm -f "$out"
+    done
+fi
+
+echo
+[ -n "$failed_names" ] && echo "failed suites:$failed_names"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

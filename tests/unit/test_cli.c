@@ -1,0 +1,139 @@
+/* test_cli.c — size, sweep, number and ID-list parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cli.h"
+
+static uint64_t size_ok(const char *s)
+{
+    uint64_t v = 0;
+    char err[128];
+    assert_int_equal(cxs_parse_size(s, &v, err, sizeof err), 0);
+    return v;
+}
+
+static void size_bad(const char *s, const char *needle)
+{
+    uint64_t v;
+    char err[128] = "";
+    assert_int_equal(cxs_parse_size(s, &v, err, sizeof err), -1);
+    assert_non_null(strstr(err, needle));
+    assert_null(strchr(err, '\n'));
+}
+
+static void test_sizes(void **state)
+{
+    (void)state;
+    assert_int_equal(size_ok("4096"), 4096);
+    assert_int_equal(size_ok("4K"), 4096);
+    assert_int_equal(size_ok("4k"), 4096);
+    assert_int_equal(size_ok("4KiB"), 4096);
+    assert_int_equal(size_ok("4KB"), 4096);
+    assert_int_equal(size_ok("2M"), 2u << 20);
+    assert_int_equal(size_ok("1G"), 1u << 30);
+    assert_true(size_ok("3T") == (UINT64_C(3) << 40));
+    size_bad("0", "greater than 0");
+    size_bad("0K", "greater than 0");
+    size_bad("1Q", "suffixes");
+    size_bad("", "empty");
+    size_bad("-4K", "bad size");
+    size_bad("K", "bad size");
+    size_bad("4KX", "suffixes");
+    size_bad("99999999999999999999", "too large");
+    size_bad("17000000000000T", "too large");
+}
+
+static void test_sweep(void **state)
+{
+    (void)state;
+    uint64_t v[64];
+    size_t n;
+    char err[128];
+    assert_int_equal(cxs_parse_sweep("4K:64K", v, 64, &n, err, sizeof err), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(v[0], 4096);
+    assert_int_equal(v[4], 65536);
+    assert_int_equal(cxs_parse_sweep("1K:1M:4", v, 64, &n, err, sizeof err), 0);
+    assert_int_equal(n, 6);
+    assert_int_equal(v[5], 1u << 20);
+    assert_int_equal(cxs_parse_sweep("4K:4K", v, 64, &n, err, sizeof err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(cxs_parse_sweep("4K:10K", v, 64, &n, err, sizeof err), 0);
+    assert_int_equal(n, 2); /* 4K, 8K: stops at the last size <= HI */
+    assert_int_equal(cxs_parse_sweep("4G:4K", v, 64, &n, err, sizeof err), -1);
+    assert_non_null(strstr(err, "must not exceed"));
+    assert_int_equal(cxs_parse_sweep("4K", v, 64, &n, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_sweep("4K:1G:1", v, 64, &n, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_sweep("4K:1Q", v, 64, &n, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_sweep("1:1T", v, 8, &n, err, sizeof err), -1);
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    uint64_t v;
+    double d;
+    char err[128];
+    assert_int_equal(cxs_parse_u64("17", 1, 100, &v, err, sizeof err), 0);
+    assert_int_equal(v, 17);
+    assert_int_equal(cxs_parse_u64("0", 1, 100, &v, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_u64("17x", 1, 100, &v, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_u64("-3", 0, 100, &v, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_pos_double("0.5", &d, err, sizeof err), 0);
+    assert_true(d == 0.5);
+    assert_int_equal(cxs_parse_pos_double("0", &d, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_pos_double("nan", &d, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_pos_double("1s", &d, err, sizeof err), -1);
+}
+
+static void test_idlist(void **state)
+{
+    (void)state;
+    int ids[16];
+    size_t n;
+    char err[128];
+    assert_int_equal(cxs_parse_idlist("0-3,8,2\n", ids, 16, &n, err, sizeof err), 0);
+    assert_int_equal(n, 5);
+    int want[] = {0, 1, 2, 3, 8};
+    assert_memory_equal(ids, want, sizeof want);
+    assert_int_equal(cxs_parse_idlist("", ids, 16, &n, err, sizeof err), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(cxs_parse_idlist("3-1", ids, 16, &n, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_idlist("1,,2", ids, 16, &n, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_idlist("a", ids, 16, &n, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_idlist("0-", ids, 16, &n, err, sizeof err), -1);
+    assert_int_equal(cxs_parse_idlist("0-100", ids, 16, &n, err, sizeof err), -1);
+}
+
+static void test_format_and_split(void **state)
+{
+    (void)state;
+    char buf[32];
+    cxs_format_size(4096, buf, sizeof buf);
+    assert_string_equal(buf, "4K");
+    cxs_format_size(3u << 30, buf, sizeof buf);
+    assert_string_equal(buf, "3G");
+    cxs_format_size(3000, buf, sizeof buf);
+    assert_string_equal(buf, "3000");
+    char s[] = "random,seq,,stride:64";
+    char *items[8];
+    assert_int_equal(cxs_split_commas(s, items, 8), 4);
+    assert_string_equal(items[0], "random");
+    assert_string_equal(items[2], "");
+    assert_string_equal(items[3], "stride:64");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sizes),    cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_numbers),  cmocka_unit_test(test_idlist),
+        cmocka_unit_test(test_format_and_split),
+    };
+    return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
