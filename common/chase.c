@@ -27,8 +27,10 @@ int cxs_pattern_parse(const char *s, struct cxs_pattern *p, char *err, size_t er
             return -1;
         }
         if (n % 8 || n > (1u << 30)) {
-            snprintf(err, errlen, "bad pattern '%s': the stride must be a multiple of 8 bytes "
-                                  "(at most 1G)", s);
+            snprintf(err, errlen,
+                     "bad pattern '%s': the stride must be a multiple of 8 bytes "
+                     "(at most 1G)",
+                     s);
             return -1;
         }
         p->kind = CXS_PAT_STRIDE;
@@ -152,9 +154,8 @@ static int build_grouped(void *buf, size_t n, size_t stride, size_t g, struct cx
     return 0;
 }
 
-size_t cxs_chase_build(void *buf, size_t size, const struct cxs_pattern *p,
-                       size_t group_bytes, uint64_t seed, void **start, char *err,
-                       size_t errlen)
+size_t cxs_chase_build(void *buf, size_t size, const struct cxs_pattern *p, size_t group_bytes,
+                       uint64_t seed, void **start, char *err, size_t errlen)
 {
     size_t stride = p->stride, n = size / stride;
     if (n < 2) {

@@ -28,16 +28,18 @@ enum cxs_pattern_kind { CXS_PAT_RANDOM, CXS_PAT_RANDOM_IN_PAGE, CXS_PAT_SEQ, CXS
 
 struct cxs_pattern {
     enum cxs_pattern_kind kind;
-    size_t stride;       /* bytes between elements (64 for random kinds) */
-    size_t group_bytes;  /* random kinds: 0 = whole buffer */
-    char name[32];       /* "random", "random-in-page", "seq", "stride:256" */
+    size_t stride;      /* bytes between elements (64 for random kinds) */
+    size_t group_bytes; /* random kinds: 0 = whole buffer */
+    char name[32];      /* "random", "random-in-page", "seq", "stride:256" */
 };
 
 /* "random", "random-in-page", "seq", "stride:N" (N with IEC suffixes). */
 int cxs_pattern_parse(const char *s, struct cxs_pattern *p, char *err, size_t errlen);
 
 /* Splitmix64-seeded xoshiro-style generator, deterministic per seed. */
-struct cxs_rng { uint64_t s[4]; };
+struct cxs_rng {
+    uint64_t s[4];
+};
 void cxs_rng_seed(struct cxs_rng *r, uint64_t seed);
 uint64_t cxs_rng_next(struct cxs_rng *r);
 uint64_t cxs_rng_below(struct cxs_rng *r, uint64_t bound); /* uniform in [0,bound) */
@@ -48,9 +50,8 @@ void cxs_sattolo(size_t *next, size_t n, struct cxs_rng *r);
  * random kinds (0 = whole buffer) and must divide into whole lines. Returns the
  * number of elements in the cycle (0 with err set if size is too small or
  * memory is short). *start gets the first element. */
-size_t cxs_chase_build(void *buf, size_t size, const struct cxs_pattern *p,
-                       size_t group_bytes, uint64_t seed, void **start, char *err,
-                       size_t errlen);
+size_t cxs_chase_build(void *buf, size_t size, const struct cxs_pattern *p, size_t group_bytes,
+                       uint64_t seed, void **start, char *err, size_t errlen);
 
 void *cxs_chase(void *p, uint64_t nloads);
 

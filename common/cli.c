@@ -65,8 +65,7 @@ int cxs_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
     return 0;
 }
 
-int cxs_parse_sweep(const char *s, uint64_t *out, size_t max, size_t *n, char *err,
-                    size_t errlen)
+int cxs_parse_sweep(const char *s, uint64_t *out, size_t max, size_t *n, char *err, size_t errlen)
 {
     char buf[128], e2[128];
     if (!s || strlen(s) >= sizeof buf)
@@ -108,8 +107,7 @@ int cxs_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char
     if (errno || *end)
         return fail(err, errlen, "'%s' is not a non-negative integer", s);
     if (v < min || v > max)
-        return fail(err, errlen, "%llu is out of range [%" PRIu64 ", %" PRIu64 "]", v, min,
-                    max);
+        return fail(err, errlen, "%llu is out of range [%" PRIu64 ", %" PRIu64 "]", v, min, max);
     *out = v;
     return 0;
 }
@@ -205,14 +203,14 @@ static void vmsg(const char *level, const char *fmt, va_list ap)
     fprintf(stderr, "%s: %s%s\n", cxs_prog, level, line);
 }
 
-#define DIE_WITH(code, level)                                                                  \
-    do {                                                                                       \
-        va_list ap;                                                                            \
-        va_start(ap, fmt);                                                                     \
-        vmsg(level, fmt, ap);                                                                  \
-        va_end(ap);                                                                            \
-        cxs_exit_hooks_run();                                                                  \
-        exit(code);                                                                            \
+#define DIE_WITH(code, level)                                                                      \
+    do {                                                                                           \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        vmsg(level, fmt, ap);                                                                      \
+        va_end(ap);                                                                                \
+        cxs_exit_hooks_run();                                                                      \
+        exit(code);                                                                                \
     } while (0)
 
 void cxs_die(const char *fmt, ...)

@@ -34,8 +34,7 @@ int cxs_parse_size(const char *s, uint64_t *out, char *err, size_t errlen);
 
 /* "LO:HI[:FACTOR]" with LO <= HI, FACTOR an integer >= 2 (default 2).
  * Fills sizes LO, LO*F, LO*F^2, ... <= HI into out (at most max entries). */
-int cxs_parse_sweep(const char *s, uint64_t *out, size_t max, size_t *n, char *err,
-                    size_t errlen);
+int cxs_parse_sweep(const char *s, uint64_t *out, size_t max, size_t *n, char *err, size_t errlen);
 
 /* Unsigned decimal integer in [min, max]. */
 int cxs_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *err,
@@ -47,8 +46,7 @@ int cxs_parse_pos_double(const char *s, double *out, char *err, size_t errlen);
 /* An ID list as sysfs and numactl write it: "0", "0,2", "0-3,8-9".
  * Fills ascending unique IDs (0..65535) into out (at most max). An empty
  * string is an empty list. */
-int cxs_parse_idlist(const char *s, int *out, size_t max, size_t *n, char *err,
-                     size_t errlen);
+int cxs_parse_idlist(const char *s, int *out, size_t max, size_t *n, char *err, size_t errlen);
 
 /* Format bytes as the shortest exact IEC form: 4096 -> "4K", 3000 -> "3000". */
 void cxs_format_size(uint64_t bytes, char *buf, size_t len);

@@ -55,8 +55,9 @@ struct cxs_counters *cxs_counters_open(char *note, size_t notelen)
             c->names[c->n++] = wanted[i].name;
     }
     if (c->n == 0) {
-        snprintf(note, notelen, "counters: PAPI could add none of its events (%s); counter "
-                                "columns omitted",
+        snprintf(note, notelen,
+                 "counters: PAPI could add none of its events (%s); counter "
+                 "columns omitted",
                  PAPI_strerror(last));
         PAPI_destroy_eventset(&c->set);
         free(c);

@@ -31,9 +31,9 @@
 
 static const struct page_kind {
     const char *name;
-    size_t bytes;       /* granule */
-    int hugetlb;        /* from the hugetlb pool */
-    const char *pool;   /* sysfs pool directory name */
+    size_t bytes;     /* granule */
+    int hugetlb;      /* from the hugetlb pool */
+    const char *pool; /* sysfs pool directory name */
 } page_kinds[CXS_NPAGES] = {
     [CXS_PAGE_4K] = {"4k", 4 * KIB, 0, NULL},
     [CXS_PAGE_THP] = {"thp", 2 * MIB, 0, NULL},
@@ -196,8 +196,8 @@ static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t n
 
 /* ---- capacity ---- */
 
-static int check_capacity(const struct cxs_topo *t, const struct cxs_alloc_req *q,
-                          size_t map_size, struct cxs_buf *b, char *err, size_t errlen)
+static int check_capacity(const struct cxs_topo *t, const struct cxs_alloc_req *q, size_t map_size,
+                          struct cxs_buf *b, char *err, size_t errlen)
 {
     /* Interleave spreads evenly; bind/preferred must fit on the first node
      * (anything else would be the silent fallback we refuse). */
@@ -207,8 +207,7 @@ static int check_capacity(const struct cxs_topo *t, const struct cxs_alloc_req *
     for (int i = 0; i < spread; i++) {
         int node = q->nodes[i];
         if (page_kinds[q->page].hugetlb) {
-            int rc = ensure_pool(b, node, q->page, per_node / g, q->reserve_hugepages, err,
-                                 errlen);
+            int rc = ensure_pool(b, node, q->page, per_node / g, q->reserve_hugepages, err, errlen);
             if (rc)
                 return rc;
             continue;
@@ -377,8 +376,8 @@ static void *map_aligned(size_t len, size_t align, int flags)
 }
 
 /* Checks a request can make sense on this topology; fills the mbind mask. */
-static int validate(const struct cxs_topo *t, const struct cxs_alloc_req *q,
-                    unsigned long *mask, int *maxid, char *err, size_t errlen)
+static int validate(const struct cxs_topo *t, const struct cxs_alloc_req *q, unsigned long *mask,
+                    int *maxid, char *err, size_t errlen)
 {
     if (q->size == 0)
         return fail(CXS_EXIT_USAGE, err, errlen, "size must be greater than 0");
@@ -441,16 +440,16 @@ int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *q, struc
                   b->map_size, pk->name, strerror(errno));
         goto out;
     }
-    if (!pk->hugetlb && madvise(b->p, b->map_size,
-                                q->page == CXS_PAGE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
+    if (!pk->hugetlb &&
+        madvise(b->p, b->map_size, q->page == CXS_PAGE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
         rc = fail(CXS_EXIT_FAIL, err, errlen, "madvise(%s) failed: %s",
                   q->page == CXS_PAGE_THP ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE", strerror(errno));
         goto out;
     }
     if (mbind(b->p, b->map_size, policies[q->policy].mode, mask,
               (unsigned long)(maxid / 64 + 1) * 64 + 1, 0)) {
-        rc = fail(CXS_EXIT_FAIL, err, errlen, "mbind(%s) failed: %s",
-                  cxs_policy_name(q->policy), strerror(errno));
+        rc = fail(CXS_EXIT_FAIL, err, errlen, "mbind(%s) failed: %s", cxs_policy_name(q->policy),
+                  strerror(errno));
         goto out;
     }
     if (touch(b->p, b->map_size)) {

@@ -33,7 +33,7 @@ enum cxs_policy { CXS_POL_BIND, CXS_POL_PREFERRED, CXS_POL_INTERLEAVE, CXS_NPOLI
 enum cxs_page { CXS_PAGE_4K, CXS_PAGE_THP, CXS_PAGE_2M, CXS_PAGE_1G, CXS_NPAGES };
 
 const char *cxs_policy_name(enum cxs_policy p);
-int cxs_policy_parse(const char *s); /* -1 if unknown */
+int cxs_policy_parse(const char *s);        /* -1 if unknown */
 const char *cxs_page_name(enum cxs_page p); /* "4k", "thp", "2m", "1g" */
 int cxs_page_parse(const char *s);          /* -1 if unknown */
 /* Granule the mapping is rounded to and placement is tracked in. */
@@ -69,8 +69,8 @@ struct cxs_buf {
     int reserved[CXS_MAX_NODES];
 };
 
-int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *req,
-                  struct cxs_buf *b, char *err, size_t errlen);
+int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *req, struct cxs_buf *b,
+                  char *err, size_t errlen);
 void cxs_buf_free(struct cxs_buf *b);
 
 /* The checks cxs_buf_alloc() makes before mapping (request sane, nodes able

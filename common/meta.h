@@ -21,18 +21,18 @@
 #include "topology.h"
 
 struct cxs_meta_test {
-    const char *name;    /* "latency" */
+    const char *name; /* "latency" */
     int argc;
     char **argv;
-    time_t start, end;
-    int complete;        /* 0 when interrupted or failed mid-run */
-    const char *csv;     /* file name inside DIR */
+    time_t start, end; /* 0 = not known / not finished: written as null */
+    int complete;      /* 0 when interrupted or failed mid-run */
+    const char *csv;   /* file name inside DIR */
     size_t rows;
     const char *notes[8]; /* NULL-terminated free-text notes */
 };
 
-int cxs_meta_write(const char *dir, const struct cxs_topo *t,
-                   const struct cxs_meta_test *test, char *err, size_t errlen);
+int cxs_meta_write(const char *dir, const struct cxs_topo *t, const struct cxs_meta_test *test,
+                   char *err, size_t errlen);
 
 /* "2026-11-22T10:00:00Z" */
 void cxs_utc_iso(time_t t, char *buf, size_t len);

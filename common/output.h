@@ -9,7 +9,8 @@
  *   too, so an interrupted run's rows end up in PATH and meta.json says the
  *   run is incomplete).
  * - The echo stream (usually stdout) gets the same rows as CSV or as an
- *   aligned table (--format table), also flushed per row.
+ *   table (--format table: right-aligned, each column as wide as its name and
+ *   at least 10), also flushed per row.
  * - Values are strings; the caller formats numbers (units in column names:
  *   _ns, _gbps with GB = 1e9 bytes, _bytes).
  */
@@ -20,15 +21,14 @@
 #include <stdio.h>
 
 enum cxs_format { CXS_FMT_CSV, CXS_FMT_TABLE };
-int cxs_format_parse(const char *s); /* -1 if unknown */
+int cxs_format_parse(const char *s); /* "csv" or "table", any case; -1 if unknown */
 
 struct cxs_out;
 
 /* path may be NULL (no file); echo may be NULL (no echo). The column names
  * are copied. Returns NULL with err set on failure. */
 struct cxs_out *cxs_out_open(const char *path, FILE *echo, enum cxs_format echo_fmt,
-                             const char *const *cols, size_t ncols, char *err,
-                             size_t errlen);
+                             const char *const *cols, size_t ncols, char *err, size_t errlen);
 /* vals holds ncols strings (NULL is written as an empty field). */
 int cxs_out_row(struct cxs_out *o, const char *const *vals);
 size_t cxs_out_rows(const struct cxs_out *o);

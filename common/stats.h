@@ -55,7 +55,7 @@ struct cxs_adaptive {
  * long runs the CI is re-checked every ~3 % more samples, the budget and the
  * stop flag after every sample. */
 typedef int (*cxs_sample_fn)(void *ctx, double *value);
-int cxs_sample_adaptive(const struct cxs_adaptive *a, cxs_sample_fn fn, void *ctx,
-                        double *samples, size_t *n, struct cxs_summary *out);
+int cxs_sample_adaptive(const struct cxs_adaptive *a, cxs_sample_fn fn, void *ctx, double *samples,
+                        size_t *n, struct cxs_summary *out);
 
 #endif

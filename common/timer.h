@@ -8,7 +8,8 @@
  *   frequency is calibrated against CLOCK_MONOTONIC_RAW at cxs_timer_init()
  *   (median of several 20 ms windows; CPUID leaf 0x15 is empty in VMs).
  * - Otherwise ticks are nanoseconds from clock_gettime(CLOCK_MONOTONIC_RAW).
- * - cxs_timer_info() says which source is in use, so results can record it.
+ * - cxs_timer_info() says which source is in use, so results can record it;
+ *   call cxs_timer_init() first (it calibrates, ~150 ms).
  */
 #ifndef CXS_TIMER_H
 #define CXS_TIMER_H
@@ -16,7 +17,7 @@
 #include <stdint.h>
 
 struct cxs_timer_desc {
-    const char *source; /* "tsc" or "clock_gettime" */
+    const char *source;  /* "tsc" or "clock_gettime" */
     double ticks_per_ns; /* TSC GHz; 1.0 for clock_gettime */
     int tsc_invariant;   /* CPUID says the TSC is invariant */
     double overhead_ns;  /* cost of one begin/end pair, measured */

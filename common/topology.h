@@ -31,9 +31,9 @@ enum cxs_mem_class { CXS_LDRAM, CXS_RDRAM, CXS_CXL, CXS_CPULESS, CXS_NCLASSES };
  * CPU initiator) as the kernel reports it for this target node. */
 struct cxs_hmat {
     int present;
-    int64_t read_latency_ns, write_latency_ns;     /* -1 when absent */
+    int64_t read_latency_ns, write_latency_ns;         /* -1 when absent */
     int64_t read_bandwidth_mbps, write_bandwidth_mbps; /* MB/s, -1 when absent */
-    char initiators[64]; /* node IDs, e.g. "0,1" */
+    char initiators[64];                               /* node IDs, e.g. "0,1" */
 };
 
 struct cxs_node {
@@ -74,8 +74,7 @@ int cxs_topo_default_cpu_node(const struct cxs_topo *t);
 
 /* Comma-separated list of node IDs matching a predicate, for messages:
  * want_cpu selects nodes with CPUs, want_mem nodes with memory. */
-void cxs_topo_list(const struct cxs_topo *t, int want_cpu, int want_mem, char *buf,
-                   size_t len);
+void cxs_topo_list(const struct cxs_topo *t, int want_cpu, int want_mem, char *buf, size_t len);
 
 enum cxs_select_result { CXS_SEL_OK = 0, CXS_SEL_BAD = -1, CXS_SEL_EMPTY = -2 };
 enum cxs_select_kind { CXS_SELECT_MEM, CXS_SELECT_CPU };

@@ -205,9 +205,28 @@ static uint64_t u64_arg(const char *opt, const char *s, uint64_t min, uint64_t m
 static void parse_args(int argc, char **argv, struct config *c)
 {
     enum {
-        O_CPU = 256, O_MEM, O_MATRIX, O_POLICY, O_SIZE, O_SWEEP, O_PATTERN, O_TLB, O_PAGE,
-        O_RESERVE, O_FALLBACK, O_LOADS, O_REPEAT, O_MIN, O_BUDGET, O_SEED, O_NOCNT, O_OUTPUT,
-        O_FORMAT, O_QUIET, O_HELP, O_VERSION
+        O_CPU = 256,
+        O_MEM,
+        O_MATRIX,
+        O_POLICY,
+        O_SIZE,
+        O_SWEEP,
+        O_PATTERN,
+        O_TLB,
+        O_PAGE,
+        O_RESERVE,
+        O_FALLBACK,
+        O_LOADS,
+        O_REPEAT,
+        O_MIN,
+        O_BUDGET,
+        O_SEED,
+        O_NOCNT,
+        O_OUTPUT,
+        O_FORMAT,
+        O_QUIET,
+        O_HELP,
+        O_VERSION
     };
     static const struct option opts[] = {
         {"cpu-node", required_argument, 0, O_CPU},
@@ -234,17 +253,28 @@ static void parse_args(int argc, char **argv, struct config *c)
         {"version", no_argument, 0, O_VERSION},
         {0, 0, 0, 0},
     };
-    *c = (struct config){.mem_spec = "all", .policy = CXS_POL_BIND, .format = CXS_FMT_CSV,
-                         .loads = 1000000, .repeat = 51, .min_samples = 7, .seed = 1,
+    *c = (struct config){.mem_spec = "all",
+                         .policy = CXS_POL_BIND,
+                         .format = CXS_FMT_CSV,
+                         .loads = 1000000,
+                         .repeat = 51,
+                         .min_samples = 7,
+                         .seed = 1,
                          .budget_s = 2.0};
     char err[200];
     int have_size = 0, o;
     opterr = 0;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
-        case O_CPU: c->cpu_spec = optarg; break;
-        case O_MEM: c->mem_spec = optarg; break;
-        case O_MATRIX: c->matrix = 1; break;
+        case O_CPU:
+            c->cpu_spec = optarg;
+            break;
+        case O_MEM:
+            c->mem_spec = optarg;
+            break;
+        case O_MATRIX:
+            c->matrix = 1;
+            break;
         case O_POLICY: {
             int p = cxs_policy_parse(optarg);
             if (p < 0)
@@ -261,31 +291,50 @@ static void parse_args(int argc, char **argv, struct config *c)
                 if (cxs_parse_size(optarg, &c->sizes[0], err, sizeof err))
                     cxs_usage_die("--size: %s", err);
                 c->nsizes = 1;
-            } else if (cxs_parse_sweep(optarg, c->sizes, MAX_SIZES, &c->nsizes, err,
-                                       sizeof err)) {
+            } else if (cxs_parse_sweep(optarg, c->sizes, MAX_SIZES, &c->nsizes, err, sizeof err)) {
                 cxs_usage_die("--sweep: %s", err);
             }
             break;
-        case O_PATTERN: parse_list(optarg, "pattern", add_pattern, c); break;
+        case O_PATTERN:
+            parse_list(optarg, "pattern", add_pattern, c);
+            break;
         case O_TLB:
             if (cxs_parse_size(optarg, &c->tlb_locality, err, sizeof err))
                 cxs_usage_die("--tlb-locality: %s", err);
             if (c->tlb_locality % CXS_LINE)
                 cxs_usage_die("--tlb-locality must be a multiple of %d bytes", CXS_LINE);
             break;
-        case O_PAGE: parse_list(optarg, "page size", add_page, c); break;
-        case O_RESERVE: c->reserve_hugepages = 1; break;
-        case O_FALLBACK: c->allow_fallback = 1; break;
-        case O_LOADS: c->loads = u64_arg("--loads", optarg, 32, UINT64_C(1) << 40); break;
-        case O_REPEAT: c->repeat = u64_arg("--repeat", optarg, 1, 100000); break;
-        case O_MIN: c->min_samples = u64_arg("--min-samples", optarg, 1, 100000); break;
-        case O_SEED: c->seed = u64_arg("--seed", optarg, 0, UINT64_MAX); break;
+        case O_PAGE:
+            parse_list(optarg, "page size", add_page, c);
+            break;
+        case O_RESERVE:
+            c->reserve_hugepages = 1;
+            break;
+        case O_FALLBACK:
+            c->allow_fallback = 1;
+            break;
+        case O_LOADS:
+            c->loads = u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
+            break;
+        case O_REPEAT:
+            c->repeat = u64_arg("--repeat", optarg, 1, 100000);
+            break;
+        case O_MIN:
+            c->min_samples = u64_arg("--min-samples", optarg, 1, 100000);
+            break;
+        case O_SEED:
+            c->seed = u64_arg("--seed", optarg, 0, UINT64_MAX);
+            break;
         case O_BUDGET:
             if (cxs_parse_pos_double(optarg, &c->budget_s, err, sizeof err))
                 cxs_usage_die("--time-budget: %s", err);
             break;
-        case O_NOCNT: c->no_counters = 1; break;
-        case O_OUTPUT: c->outdir = optarg; break;
+        case O_NOCNT:
+            c->no_counters = 1;
+            break;
+        case O_OUTPUT:
+            c->outdir = optarg;
+            break;
         case O_FORMAT: {
             int f = cxs_format_parse(optarg);
             if (f < 0)
@@ -293,9 +342,15 @@ static void parse_args(int argc, char **argv, struct config *c)
             c->format = (enum cxs_format)f;
             break;
         }
-        case O_QUIET: c->quiet = 1; break;
-        case O_HELP: fputs(usage_text, stdout); exit(0);
-        case O_VERSION: printf("cxlscope-latency %s\n", CXS_VERSION); exit(0);
+        case O_QUIET:
+            c->quiet = 1;
+            break;
+        case O_HELP:
+            fputs(usage_text, stdout);
+            exit(0);
+        case O_VERSION:
+            printf("cxlscope-latency %s\n", CXS_VERSION);
+            exit(0);
         default:
             cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
         }
@@ -314,8 +369,8 @@ static void parse_args(int argc, char **argv, struct config *c)
         if (c->sizes[i] < 2 * CXS_LINE)
             cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
     if (c->min_samples > c->repeat)
-        cxs_usage_die("--min-samples (%" PRIu64 ") exceeds --repeat (%" PRIu64 ")",
-                      c->min_samples, c->repeat);
+        cxs_usage_die("--min-samples (%" PRIu64 ") exceeds --repeat (%" PRIu64 ")", c->min_samples,
+                      c->repeat);
     if (c->matrix && !c->cpu_spec)
         c->cpu_spec = "all";
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
@@ -334,11 +389,29 @@ static int pick_cpu(const struct cxs_node *n)
 }
 
 static const char *const base_cols[] = {
-    "cpu_node",   "cpu",           "mem_node",        "mem_class",        "policy",
-    "pattern",    "tlb_locality_bytes", "size_bytes", "page_size_req",    "page_size_used",
-    "huge_pct",   "on_node_pct",   "loads_per_sample", "median_ns",       "ci95_lo_ns",
-    "ci95_hi_ns", "mean_ns",       "min_ns",          "max_ns",           "p5_ns",
-    "p95_ns",     "samples_kept",  "samples_dropped",
+    "cpu_node",
+    "cpu",
+    "mem_node",
+    "mem_class",
+    "policy",
+    "pattern",
+    "tlb_locality_bytes",
+    "size_bytes",
+    "page_size_req",
+    "page_size_used",
+    "huge_pct",
+    "on_node_pct",
+    "loads_per_sample",
+    "median_ns",
+    "ci95_lo_ns",
+    "ci95_hi_ns",
+    "mean_ns",
+    "min_ns",
+    "max_ns",
+    "p5_ns",
+    "p95_ns",
+    "samples_kept",
+    "samples_dropped",
 };
 #define NBASE (sizeof base_cols / sizeof base_cols[0])
 #define MAXCOLS (NBASE + CXS_MAX_COUNTERS)
@@ -438,8 +511,8 @@ static uint64_t group_bytes(const struct config *c, const struct cxs_pattern *p,
         g = c->tlb_locality;
     else if (p->kind == CXS_PAT_RANDOM_IN_PAGE)
         g = (b->page == CXS_PAGE_THP && b->huge_fraction >= 0.5) ? cxs_page_bytes(CXS_PAGE_THP)
-            : b->kernel_page_bytes ? b->kernel_page_bytes
-                                   : 4096;
+            : b->kernel_page_bytes                               ? b->kernel_page_bytes
+                                                                 : 4096;
     return g >= b->size ? 0 : g;
 }
 
@@ -451,8 +524,7 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
         char err[256];
         uint64_t g = group_bytes(c, pat, b);
         void *start;
-        size_t n = cxs_chase_build(b->p, b->size, pat, (size_t)g, c->seed, &start, err,
-                                   sizeof err);
+        size_t n = cxs_chase_build(b->p, b->size, pat, (size_t)g, c->seed, &start, err, sizeof err);
         if (!n)
             fail_run(CXS_EXIT_USAGE, err);
         pt->pat = pat;
@@ -487,8 +559,11 @@ static void join_nodes(const struct cxs_topo *t, const int *nodes, size_t n, int
 static struct cxs_alloc_req make_req(const struct config *c, const int *nodes, size_t nnodes,
                                      enum cxs_page page, uint64_t size)
 {
-    struct cxs_alloc_req q = {.size = size, .policy = c->policy, .nnodes = (int)nnodes,
-                              .page = page, .allow_fallback = c->allow_fallback,
+    struct cxs_alloc_req q = {.size = size,
+                              .policy = c->policy,
+                              .nnodes = (int)nnodes,
+                              .page = page,
+                              .allow_fallback = c->allow_fallback,
                               .reserve_hugepages = c->reserve_hugepages};
     memcpy(q.nodes, nodes, nnodes * sizeof nodes[0]);
     return q;
@@ -601,11 +676,10 @@ int main(int argc, char **argv)
                            ncols, err, sizeof err);
     if (!run.out)
         cxs_die("%s", err);
-    run.meta = (struct cxs_meta_test){.name = "latency", .argc = argc, .argv = argv,
-                                      .start = time(NULL), .csv = "latency.csv"};
+    run.meta = (struct cxs_meta_test){
+        .name = "latency", .argc = argc, .argv = argv, .start = time(NULL), .csv = "latency.csv"};
     if (!cnt && !c.no_counters)
         run.meta.notes[0] = run.counter_note;
-    run.meta.end = run.meta.start;
     if (run.outdir && cxs_meta_write(run.outdir, &run.topo, &run.meta, err, sizeof err))
         cxs_die("%s", err);
 

@@ -8,7 +8,8 @@
 # as one failure.
 #
 # Environment: BUILD (default build/release) holds tests/; ASAN_BUILD, when
-# set, runs the unit tests of that sanitizer build too; UNIT_ONLY=1 skips
+# set, runs the unit tests and the integration tests against that
+# sanitizer build too; UNIT_ONLY=1 skips
 # the integration tests.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,17 +59,24 @@ if [ -n "${ASAN_BUILD:-}" ]; then
     run_unit "$ASAN_BUILD" "asan:"
 fi
 
-if [ "${UNIT_ONLY:-0}" != 1 ]; then
+# run_integration BINDIR TAG: every tests/integration/test_*.sh against BINDIR.
+run_integration() {
     for t in tests/integration/test_*.sh; do
-        name=$(basename "$t" .sh)
+        name="$2$(basename "$t" .sh)"
         echo "# --- $name"
         out=$(mktemp)
-        BIN="$top/bin" TESTBIN="$top/$BUILD/tests" sh "$t" >"$out" 2>&1
+        BIN="$1" TESTBIN="$top/$BUILD/tests" sh "$t" >"$out" 2>&1
         rc=$?
         cat "$out"
         tally "$name" "$out" "$rc"
         rm -f "$out"
     done
+}
+
+if [ "${UNIT_ONLY:-0}" != 1 ]; then
+    run_integration "$top/bin" ""
+    # The binaries built with ASan/UBSan go through the same tests.
+    [ -n "${ASAN_BUILD:-}" ] && run_integration "$top/$ASAN_BUILD/bin" "asan:"
 fi
 
 echo

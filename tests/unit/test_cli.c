@@ -131,8 +131,10 @@ static void test_format_and_split(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sizes),    cmocka_unit_test(test_sweep),
-        cmocka_unit_test(test_numbers),  cmocka_unit_test(test_idlist),
+        cmocka_unit_test(test_sizes),
+        cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_idlist),
         cmocka_unit_test(test_format_and_split),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

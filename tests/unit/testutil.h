@@ -6,12 +6,12 @@
 
 /* Skip the current test with a reason that lands in the test log (cmocka's
  * TAP output has no room for one). */
-#define SKIP_BECAUSE(...)                                                                      \
-    do {                                                                                       \
-        printf("# skip reason: ");                                                             \
-        printf(__VA_ARGS__);                                                                   \
-        printf("\n");                                                                          \
-        skip();                                                                                \
+#define SKIP_BECAUSE(...)                                                                          \
+    do {                                                                                           \
+        printf("# skip reason: ");                                                                 \
+        printf(__VA_ARGS__);                                                                       \
+        printf("\n");                                                                              \
+        skip();                                                                                    \
     } while (0)
 
 #endif
