@@ -134,3 +134,36 @@ if [ $rc -eq 130 ] && [ $rows -ge 2 ] && [ ! -e $OUT2/latency.csv.partial ] &&
     grep -q interrupted $TMP/err2; then
     ok "Ctrl-C keeps the $rows finished rows, meta.json says incomplete, exit 130"
 else notok "Ctrl-C keeps finished rows" "rc=$rc rows=$rows" "$(cat $TMP/err2)" "$(ls $OUT2)"; fi
+
+# --- --reserve-hugepages gives the pool back, also on Ctrl-C
+POOL=/sys/devices/system/node/node$node0/hugepages/hugepages-2048kB/nr_hugepages
+if [ "$(id -u)" -ne 0 ]; then
+    skip "--reserve-hugepages gives the pool back on exit and on Ctrl-C" "needs root"
+elif [ ! -w "$POOL" ]; then
+    skip "--reserve-hugepages gives the pool back on exit and on Ctrl-C" "no 2 MiB pool on node $node0"
+else
+    before=$(cat $POOL)
+    used=$($L --mem-node $node0 --size 16M --page-size 2m --reserve-hugepages $QUICK 2>/dev/null |
+        awk -F, 'NR == 2 { print $10 }')
+    after_run=$(cat $POOL)
+    $L --mem-node $node0 --size 64M --page-size 2m --reserve-hugepages --loads 100000 \
+        --repeat 1000 --min-samples 1000 --time-budget 60 --quiet 2>/dev/null &
+    pid=$!
+    i=0 during=$before
+    while [ $i -lt 100 ] && [ "$during" = "$before" ]; do
+        sleep 0.1
+        during=$(cat $POOL)
+        i=$((i + 1))
+    done
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    after_int=$(cat $POOL)
+    if [ "$used" = 2m ] && [ "$after_run" = "$before" ] && [ "$during" -gt "$before" ] &&
+        [ "$rc" -eq 130 ] && [ "$after_int" = "$before" ]; then
+        ok "--reserve-hugepages gives the pool back on exit and on Ctrl-C ($before -> $during -> $after_int)"
+    else
+        notok "--reserve-hugepages gives the pool back on exit and on Ctrl-C" \
+            "page_size_used=$used pool: before=$before after run=$after_run during=$during after ^C=$after_int rc=$rc"
+    fi
+fi
