@@ -14,9 +14,7 @@
 
 const char *cxs_prog = "cxlscope";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int cxs_errf(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -33,14 +31,14 @@ int cxs_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
         unsigned shift;
     } units[] = {{'K', 10}, {'M', 20}, {'G', 30}, {'T', 40}};
     if (!s || !*s)
-        return fail(err, errlen, "empty size (expected e.g. 4096, 64K, 1G)");
+        return cxs_errf(err, errlen, "empty size (expected e.g. 4096, 64K, 1G)");
     if (!isdigit((unsigned char)s[0]))
-        return fail(err, errlen, "bad size '%s' (expected e.g. 4096, 64K, 1G)", s);
+        return cxs_errf(err, errlen, "bad size '%s' (expected e.g. 4096, 64K, 1G)", s);
     errno = 0;
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno)
-        return fail(err, errlen, "size '%s' is too large", s);
+        return cxs_errf(err, errlen, "size '%s' is too large", s);
     unsigned shift = 0;
     if (*end) {
         char c = (char)toupper((unsigned char)*end);
@@ -49,18 +47,18 @@ int cxs_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
             if (units[i].c == c)
                 break;
         if (i == sizeof units / sizeof units[0])
-            return fail(err, errlen, "bad size '%s' (suffixes: K, M, G, T; K = 1024)", s);
+            return cxs_errf(err, errlen, "bad size '%s' (suffixes: K, M, G, T; K = 1024)", s);
         shift = units[i].shift;
         end++;
         if (!strcmp(end, "iB") || !strcmp(end, "B"))
             end += strlen(end);
         if (*end)
-            return fail(err, errlen, "bad size '%s' (suffixes: K, M, G, T; K = 1024)", s);
+            return cxs_errf(err, errlen, "bad size '%s' (suffixes: K, M, G, T; K = 1024)", s);
     }
     if (v == 0)
-        return fail(err, errlen, "size must be greater than 0");
+        return cxs_errf(err, errlen, "size must be greater than 0");
     if (shift && v > (UINT64_MAX >> shift))
-        return fail(err, errlen, "size '%s' is too large", s);
+        return cxs_errf(err, errlen, "size '%s' is too large", s);
     *out = (uint64_t)v << shift;
     return 0;
 }
@@ -69,26 +67,27 @@ int cxs_parse_sweep(const char *s, uint64_t *out, size_t max, size_t *n, char *e
 {
     char buf[128], e2[128];
     if (!s || strlen(s) >= sizeof buf)
-        return fail(err, errlen, "bad sweep (expected LO:HI[:FACTOR], e.g. 4K:1G)");
+        return cxs_errf(err, errlen, "bad sweep (expected LO:HI[:FACTOR], e.g. 4K:1G)");
     strcpy(buf, s);
     char *lo = buf, *hi = strchr(buf, ':');
     if (!hi)
-        return fail(err, errlen, "bad sweep '%s' (expected LO:HI[:FACTOR], e.g. 4K:1G)", s);
+        return cxs_errf(err, errlen, "bad sweep '%s' (expected LO:HI[:FACTOR], e.g. 4K:1G)", s);
     *hi++ = 0;
     char *fs = strchr(hi, ':');
     if (fs)
         *fs++ = 0;
     uint64_t a, b, f = 2;
     if (cxs_parse_size(lo, &a, e2, sizeof e2) || cxs_parse_size(hi, &b, e2, sizeof e2))
-        return fail(err, errlen, "bad sweep '%s': %s", s, e2);
+        return cxs_errf(err, errlen, "bad sweep '%s': %s", s, e2);
     if (fs && cxs_parse_u64(fs, 2, 1024, &f, e2, sizeof e2))
-        return fail(err, errlen, "bad sweep factor in '%s': %s", s, e2);
+        return cxs_errf(err, errlen, "bad sweep factor in '%s': %s", s, e2);
     if (a > b)
-        return fail(err, errlen, "bad sweep '%s': the first size must not exceed the second", s);
+        return cxs_errf(err, errlen, "bad sweep '%s': the first size must not exceed the second",
+                        s);
     *n = 0;
     for (uint64_t v = a; v <= b; v *= f) {
         if (*n == max)
-            return fail(err, errlen, "sweep '%s' has more than %zu points", s, max);
+            return cxs_errf(err, errlen, "sweep '%s' has more than %zu points", s, max);
         out[(*n)++] = v;
         if (v > UINT64_MAX / f)
             break;
@@ -100,14 +99,15 @@ int cxs_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char
                   size_t errlen)
 {
     if (!s || !isdigit((unsigned char)s[0]))
-        return fail(err, errlen, "'%s' is not a non-negative integer", s ? s : "");
+        return cxs_errf(err, errlen, "'%s' is not a non-negative integer", s ? s : "");
     errno = 0;
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || *end)
-        return fail(err, errlen, "'%s' is not a non-negative integer", s);
+        return cxs_errf(err, errlen, "'%s' is not a non-negative integer", s);
     if (v < min || v > max)
-        return fail(err, errlen, "%llu is out of range [%" PRIu64 ", %" PRIu64 "]", v, min, max);
+        return cxs_errf(err, errlen, "%llu is out of range [%" PRIu64 ", %" PRIu64 "]", v, min,
+                        max);
     *out = v;
     return 0;
 }
@@ -115,12 +115,12 @@ int cxs_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, char
 int cxs_parse_pos_double(const char *s, double *out, char *err, size_t errlen)
 {
     if (!s || !*s)
-        return fail(err, errlen, "empty number");
+        return cxs_errf(err, errlen, "empty number");
     errno = 0;
     char *end;
     double v = strtod(s, &end);
     if (errno || *end || !isfinite(v) || v <= 0)
-        return fail(err, errlen, "'%s' is not a positive number", s);
+        return cxs_errf(err, errlen, "'%s' is not a positive number", s);
     *out = v;
     return 0;
 }
@@ -147,22 +147,22 @@ int cxs_parse_idlist(const char *s, int *out, size_t max, size_t *n, char *err, 
     while (*p && *p != '\n') {
         char *end;
         if (!isdigit((unsigned char)*p))
-            return fail(err, errlen, "bad ID list '%s' (expected e.g. 0,2 or 0-3)", s);
+            return cxs_errf(err, errlen, "bad ID list '%s' (expected e.g. 0,2 or 0-3)", s);
         long a = strtol(p, &end, 10), b = a;
         if (*end == '-') {
             if (!isdigit((unsigned char)end[1]))
-                return fail(err, errlen, "bad ID list '%s' (expected e.g. 0,2 or 0-3)", s);
+                return cxs_errf(err, errlen, "bad ID list '%s' (expected e.g. 0,2 or 0-3)", s);
             b = strtol(end + 1, &end, 10);
         }
         if (a > 65535 || b > 65535 || a > b)
-            return fail(err, errlen, "bad ID range in '%s'", s);
+            return cxs_errf(err, errlen, "bad ID range in '%s'", s);
         for (long v = a; v <= b; v++)
             if (insert_sorted(out, max, n, (int)v))
-                return fail(err, errlen, "ID list '%s' has more than %zu entries", s, max);
+                return cxs_errf(err, errlen, "ID list '%s' has more than %zu entries", s, max);
         if (*end == ',' && end[1] && end[1] != '\n')
             end++;
         else if (*end && *end != '\n')
-            return fail(err, errlen, "bad ID list '%s' (expected e.g. 0,2 or 0-3)", s);
+            return cxs_errf(err, errlen, "bad ID list '%s' (expected e.g. 0,2 or 0-3)", s);
         p = end;
     }
     return 0;

@@ -55,6 +55,10 @@ void cxs_format_size(uint64_t bytes, char *buf, size_t len);
  * items (at most max); empty items are kept as "". */
 size_t cxs_split_commas(char *s, char **items, size_t max);
 
+/* Format a one-line reason into err (if err and errlen) and return -1: the
+ * error convention of every parser and loader in common/. */
+int cxs_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 _Noreturn void cxs_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void cxs_usage_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void cxs_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -117,7 +117,7 @@ int cxs_summarize(const double *x, size_t n, double k, struct cxs_summary *out)
      * within MAD < thr of med, so the run is never empty. */
     size_t a = 0, b = m;
     if (mad > 0.0) {
-        double thr = k * CXS_MAD_SCALE * mad;
+        double thr = fmax(k * CXS_MAD_SCALE * mad, CXS_OUTLIER_MIN_REL * fabs(med));
         while (a < b && fabs(s[a] - med) > thr)
             a++;
         while (b > a && fabs(s[b - 1] - med) > thr)
@@ -173,6 +173,12 @@ static int ci_converged(const double *samples, size_t n, double rel_ci)
     return (s.ci_hi - s.ci_lo) / 2.0 <= rel_ci * fabs(s.median);
 }
 
+static int kept_below(const double *x, size_t n, size_t min)
+{
+    struct cxs_summary s;
+    return cxs_summarize(x, n, 0.0, &s) == 0 && s.kept < min;
+}
+
 int cxs_sample_adaptive(const struct cxs_adaptive *a, cxs_sample_fn fn, void *ctx, double *samples,
                         size_t *n, struct cxs_summary *out)
 {
@@ -207,6 +213,8 @@ int cxs_sample_adaptive(const struct cxs_adaptive *a, cxs_sample_fn fn, void *ct
             continue;
         if (cxs_now_s() - t0 >= a->budget_s)
             break;
+        if (kept_below(samples, i, min))
+            continue; /* outliers dropped: keep going until min are kept */
         if (i >= next_check) {
             next_check = i + 1 + i / 32;
             if (ci_converged(samples, i, a->rel_ci))

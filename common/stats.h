@@ -3,10 +3,11 @@
  * Promises:
  * - cxs_summarize() never reorders the caller's samples (it sorts a copy).
  * - Outliers: a sample is dropped when |x - median| > k * 1.4826 * MAD
- *   (k = CXS_OUTLIER_K unless given); with MAD = 0 (over half the samples
- *   equal) nothing is dropped. Every other statistic is computed over the
- *   kept samples; kept + dropped == n. NaN samples count as dropped; all-NaN
- *   input returns -1. `mad` is the raw MAD of all samples (not scaled).
+ *   (k = CXS_OUTLIER_K unless given) and also > CXS_OUTLIER_MIN_REL of the
+ *   median (so very tight data does not lose samples that differ by 0.1 %); with MAD = 0 (over half
+ * the samples equal) nothing is dropped. Every other statistic is computed over the kept samples;
+ * kept + dropped == n. NaN samples count as dropped; all-NaN input returns -1. `mad` is the raw MAD
+ * of all samples (not scaled).
  * - Quantiles use linear interpolation between order statistics (type 7,
  *   as R's default and numpy's).
  * - The 95 % confidence interval of the median is distribution-free: order
@@ -20,6 +21,7 @@
 #include <stddef.h>
 
 #define CXS_OUTLIER_K 3.5
+#define CXS_OUTLIER_MIN_REL 0.01
 
 struct cxs_summary {
     size_t n, kept, dropped;
@@ -39,7 +41,8 @@ double cxs_quantile_sorted(const double *sorted, size_t n, double q);
 int cxs_median_ci_index(size_t n, size_t *lo, size_t *hi);
 
 /* Adaptive repetition: take samples until the CI half-width is within
- * rel_ci of the median (after min_samples), the time budget is spent, or
+ * rel_ci of the median (after min_samples are taken and kept), the time
+ * budget is spent (after min_samples are taken), or
  * max_samples are taken, or a stop is requested (interrupt.h). */
 struct cxs_adaptive {
     size_t min_samples; /* >= 1 */

@@ -38,17 +38,6 @@
 
 static const char *const class_names[CXS_NCLASSES] = {"LDRAM", "RDRAM", "CXL", "CPULESS"};
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt,
-                                                      ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int root_is_real(void)
 {
     const char *root = cxs_sysfs_root();
@@ -207,11 +196,11 @@ static int set_cpus(struct cxs_node *nd, const char *list, int *scratch, const c
     char why[160];
     size_t n = 0;
     if (cxs_parse_idlist(list, scratch, MAX_IDS, &n, why, sizeof why) < 0)
-        return fail(err, errlen, "%s: %s", what, why);
+        return cxs_errf(err, errlen, "%s: %s", what, why);
     if (n) {
         nd->cpus = malloc(n * sizeof *nd->cpus);
         if (!nd->cpus)
-            return fail(err, errlen, "out of memory");
+            return cxs_errf(err, errlen, "out of memory");
         memcpy(nd->cpus, scratch, n * sizeof *nd->cpus);
     }
     nd->ncpus = (int)n;
@@ -280,13 +269,13 @@ static int load_node_ids(int *ids, size_t *n, char *err, size_t errlen)
     char buf[4096], why[160];
     if (cxs_sysfs_read_str(NODE_DIR "/online", buf, sizeof buf) == 0 && buf[0]) {
         if (cxs_parse_idlist(buf, ids, CXS_MAX_NODES, n, why, sizeof why) < 0)
-            return fail(err, errlen, "%s/" NODE_DIR "/online: %s", cxs_sysfs_root(), why);
+            return cxs_errf(err, errlen, "%s/" NODE_DIR "/online: %s", cxs_sysfs_root(), why);
         return 0;
     }
     int rc = dir_ids(NODE_DIR, "node", ids, CXS_MAX_NODES, n);
     if (rc == -2)
-        return fail(err, errlen, "more than %d NUMA nodes under %s/" NODE_DIR, CXS_MAX_NODES,
-                    cxs_sysfs_root());
+        return cxs_errf(err, errlen, "more than %d NUMA nodes under %s/" NODE_DIR, CXS_MAX_NODES,
+                        cxs_sysfs_root());
     return rc == 0 && *n > 0 ? 0 : 1;
 }
 
@@ -315,8 +304,8 @@ static int load_flat(struct cxs_topo *t, int *scratch, char *err, size_t errlen)
     char buf[16384], path[PATH_MAX];
     uint64_t kb = 0;
     if (cxs_sysfs_read_str("devices/system/cpu/online", buf, sizeof buf) < 0)
-        return fail(err, errlen, "no NUMA nodes or CPUs found under %s/devices/system",
-                    cxs_sysfs_root());
+        return cxs_errf(err, errlen, "no NUMA nodes or CPUs found under %s/devices/system",
+                        cxs_sysfs_root());
     t->nnodes = 1;
     init_node(&t->nodes[0], 0);
     if (set_cpus(&t->nodes[0], buf, scratch, "cpu/online", err, errlen) < 0)
@@ -459,7 +448,7 @@ int cxs_topo_load(struct cxs_topo *t, char *err, size_t errlen)
         return -1;
     int *scratch = malloc(MAX_IDS * sizeof *scratch);
     if (!scratch)
-        return fail(err, errlen, "out of memory");
+        return cxs_errf(err, errlen, "out of memory");
     rc = rc == 0 ? load_nodes(t, ids, n, scratch, err, errlen) : load_flat(t, scratch, err, errlen);
     if (rc == 0) {
         load_tiers(t, scratch);
@@ -595,13 +584,14 @@ static void kind_nodes(const struct cxs_topo *t, enum cxs_select_kind kind, char
 static int sel_syntax(const struct sel *s, const char *item, const char *spec)
 {
     if (s->kind == CXS_SELECT_CPU)
-        fail(s->err, s->errlen,
-             "bad CPU node item '%s' in '%s': use node IDs (0,2), ranges (0-3) or all", item, spec);
+        cxs_errf(s->err, s->errlen,
+                 "bad CPU node item '%s' in '%s': use node IDs (0,2), ranges (0-3) or all", item,
+                 spec);
     else
-        fail(s->err, s->errlen,
-             "bad memory node item '%s' in '%s': use node IDs (0,2), ranges (0-3), all, or a "
-             "class (ldram, rdram, cxl, cpuless)",
-             item, spec);
+        cxs_errf(s->err, s->errlen,
+                 "bad memory node item '%s' in '%s': use node IDs (0,2), ranges (0-3), all, or a "
+                 "class (ldram, rdram, cxl, cpuless)",
+                 item, spec);
     return CXS_SEL_BAD;
 }
 
@@ -612,7 +602,7 @@ static int sel_bad_node(const struct sel *s, int id)
     kind_nodes(s->t, s->kind, nodes, sizeof nodes);
     if (cxs_topo_index(s->t, id) < 0)
         why = "does not exist";
-    fail(s->err, s->errlen, "node %d %s (%s)", id, why, nodes);
+    cxs_errf(s->err, s->errlen, "node %d %s (%s)", id, why, nodes);
     return CXS_SEL_BAD;
 }
 
@@ -652,10 +642,11 @@ static int sel_class(struct sel *s, int c, const char *item)
     if (s->kind == CXS_SELECT_CPU || !cn || cn->ncpus == 0) {
         kind_nodes(s->t, CXS_SELECT_CPU, nodes, sizeof nodes);
         if (s->kind == CXS_SELECT_CPU)
-            fail(s->err, s->errlen, "'%s' is a class name, not a CPU node (%s)", item, nodes);
+            cxs_errf(s->err, s->errlen, "'%s' is a class name, not a CPU node (%s)", item, nodes);
         else
-            fail(s->err, s->errlen, "class '%s' needs an initiator CPU node; %d is not one (%s)",
-                 item, s->cpu_node, nodes);
+            cxs_errf(s->err, s->errlen,
+                     "class '%s' needs an initiator CPU node; %d is not one (%s)", item,
+                     s->cpu_node, nodes);
         return CXS_SEL_BAD;
     }
     int hit = 0;
@@ -714,12 +705,13 @@ static int sel_empty(const struct sel *s)
     int c = s->empty_cause;
     kind_nodes(s->t, s->kind, nodes, sizeof nodes);
     if (c == CXS_LDRAM || c == CXS_RDRAM)
-        fail(s->err, s->errlen, "no %s memory node for CPU node %d (%s)", cxs_class_name(c),
-             s->cpu_node, nodes);
+        cxs_errf(s->err, s->errlen, "no %s memory node for CPU node %d (%s)", cxs_class_name(c),
+                 s->cpu_node, nodes);
     else if (c >= 0 && c < CXS_NCLASSES)
-        fail(s->err, s->errlen, "no %s memory node on this machine (%s)", cxs_class_name(c), nodes);
+        cxs_errf(s->err, s->errlen, "no %s memory node on this machine (%s)", cxs_class_name(c),
+                 nodes);
     else
-        fail(s->err, s->errlen, "no node on this machine matches (%s)", nodes);
+        cxs_errf(s->err, s->errlen, "no node on this machine matches (%s)", nodes);
     return CXS_SEL_EMPTY;
 }
 
@@ -730,7 +722,7 @@ static int sel_collect(const struct sel *s, int *out, size_t max, size_t *n)
         if (!s->chosen[i])
             continue;
         if (k == max) {
-            fail(s->err, s->errlen, "more than %zu nodes selected", max);
+            cxs_errf(s->err, s->errlen, "more than %zu nodes selected", max);
             return CXS_SEL_BAD;
         }
         out[k++] = s->t->nodes[i].id;
@@ -749,14 +741,15 @@ int cxs_topo_select(const struct cxs_topo *t, const char *spec, enum cxs_select_
     s.errlen = errlen;
     *n = 0;
     if (!spec || !*spec) {
-        fail(err, errlen, "empty %s node specification: use node IDs (0,2), ranges (0-3), all%s",
-             kind == CXS_SELECT_CPU ? "CPU" : "memory",
-             kind == CXS_SELECT_CPU ? "" : ", or a class (ldram, rdram, cxl, cpuless)");
+        cxs_errf(err, errlen,
+                 "empty %s node specification: use node IDs (0,2), ranges (0-3), all%s",
+                 kind == CXS_SELECT_CPU ? "CPU" : "memory",
+                 kind == CXS_SELECT_CPU ? "" : ", or a class (ldram, rdram, cxl, cpuless)");
         return CXS_SEL_BAD;
     }
     char *copy = strdup(spec);
     if (!copy) {
-        fail(err, errlen, "out of memory");
+        cxs_errf(err, errlen, "out of memory");
         return CXS_SEL_BAD;
     }
     int rc = CXS_SEL_OK;

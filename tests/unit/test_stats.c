@@ -257,6 +257,40 @@ static void test_outlier_both_sides(void **state)
     assert_float_equal(s.median, 14.0, EPS);
 }
 
+static void test_tight_data_keeps_small_deviations(void **state)
+{
+    (void)state;
+    /* MAD 0.001 would put the MAD threshold at ~0.005; the 1 % floor keeps
+     * samples within 1 % of the median, and still drops the 1.5 % one. */
+    const double x[] = {1.000, 1.001, 0.999, 1.000, 1.002, 0.998, 1.009, 0.991, 1.015};
+    struct cxs_summary s;
+
+    assert_int_equal(cxs_summarize(x, ARRAY_LEN(x), 0, &s), 0);
+    assert_int_equal(s.dropped, 1);
+    assert_float_equal(s.max, 1.009, EPS);
+}
+
+static int outlier_every_third(void *ctx, double *v)
+{
+    size_t *i = ctx;
+    *v = (*i)++ % 3 ? 100.0 + (double)(*i % 2) : 1e6;
+    return 0;
+}
+
+static void test_adaptive_keeps_min_samples(void **state)
+{
+    (void)state;
+    /* Every third sample is a 1e6 outlier: after 7 samples only 4 are kept,
+     * and the CI would be "converged" at 6 kept; sampling must go on until
+     * min_samples are kept. */
+    struct cxs_adaptive a = {.min_samples = 7, .max_samples = 100, .budget_s = 30, .rel_ci = 0.5};
+    double samples[100];
+    size_t n, i = 0;
+    struct cxs_summary s;
+    assert_int_equal(cxs_sample_adaptive(&a, outlier_every_third, &i, samples, &n, &s), 0);
+    assert_true(s.kept >= 7);
+}
+
 static void test_mad_zero_keeps_all(void **state)
 {
     (void)state;
@@ -591,6 +625,8 @@ int main(void)
         cmocka_unit_test(test_outlier_custom_k),
         cmocka_unit_test(test_outlier_both_sides),
         cmocka_unit_test(test_mad_zero_keeps_all),
+        cmocka_unit_test(test_tight_data_keeps_small_deviations),
+        cmocka_unit_test(test_adaptive_keeps_min_samples),
         cmocka_unit_test(test_input_not_reordered),
         cmocka_unit_test(test_ci_index_known),
         cmocka_unit_test(test_ci_index_exact_coverage),
