@@ -189,6 +189,16 @@ static void write_ok(const struct cxs_topo *t, const struct cxs_meta_test *m)
         fail_msg("cxs_meta_write: %s", err);
 }
 
+/* Write meta.json for the fake topology and test m, read it back: returns
+ * the document (caller decrefs). */
+static json_t *write_and_load(const struct cxs_meta_test *m)
+{
+    struct cxs_topo t;
+    fake_topo(&t);
+    write_ok(&t, m);
+    return load_meta();
+}
+
 static const char *get_str(json_t *o, const char *key)
 {
     json_t *v = json_object_get(o, key);
@@ -236,11 +246,8 @@ static void test_utc_iso(void **state)
 static void test_machine_fields(void **state)
 {
     (void)state;
-    struct cxs_topo t;
-    fake_topo(&t);
     struct cxs_meta_test m = latency_test();
-    write_ok(&t, &m);
-    json_t *root = load_meta();
+    json_t *root = write_and_load(&m);
 
     assert_string_equal(get_str(root, "tool"), "cxlscope");
     assert_string_equal(get_str(root, "version"), CXS_VERSION);
@@ -291,10 +298,7 @@ static void test_machine_fields(void **state)
 static void test_node_table(void **state)
 {
     (void)state;
-    struct cxs_topo t;
-    fake_topo(&t);
-    write_ok(&t, NULL);
-    json_t *root = load_meta();
+    json_t *root = write_and_load(NULL);
     json_t *nodes = json_object_get(root, "nodes");
     assert_true(json_is_array(nodes));
     assert_int_equal(json_array_size(nodes), 2);
@@ -369,11 +373,8 @@ static void test_node_table(void **state)
 static void test_test_entry(void **state)
 {
     (void)state;
-    struct cxs_topo t;
-    fake_topo(&t);
     struct cxs_meta_test m = latency_test();
-    write_ok(&t, &m);
-    json_t *root = load_meta();
+    json_t *root = write_and_load(&m);
     json_t *e = json_object_get(json_object_get(root, "tests"), "latency");
     assert_true(json_is_object(e));
     json_t *argv = json_object_get(e, "argv");
@@ -401,12 +402,9 @@ static void test_test_entry(void **state)
 static void test_unfinished_test_entry(void **state)
 {
     (void)state;
-    struct cxs_topo t;
-    fake_topo(&t);
     char *argv[] = {"cxlscope-bandwidth", NULL};
     struct cxs_meta_test m = {.name = "bandwidth", .argc = 1, .argv = argv, .start = 1700000000};
-    write_ok(&t, &m);
-    json_t *root = load_meta();
+    json_t *root = write_and_load(&m);
     json_t *e = json_object_get(json_object_get(root, "tests"), "bandwidth");
     assert_true(json_is_null(json_object_get(e, "end")));
     assert_true(json_is_false(json_object_get(e, "complete")));
