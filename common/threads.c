@@ -6,6 +6,30 @@
 #include <sched.h>
 #include <stdlib.h>
 
+/* The affinity the process started with, before any thread was pinned. */
+static cpu_set_t start_affinity;
+static int start_affinity_ok;
+
+__attribute__((constructor)) static void save_start_affinity(void)
+{
+    start_affinity_ok = sched_getaffinity(0, sizeof start_affinity, &start_affinity) == 0;
+}
+
+int cxs_cpu_allowed(int cpu)
+{
+    if (cpu < 0 || cpu >= CPU_SETSIZE)
+        return 0;
+    return !start_affinity_ok || CPU_ISSET(cpu, &start_affinity);
+}
+
+int cxs_node_pick_cpu(const struct cxs_node *n)
+{
+    for (int i = n->ncpus - 1; i >= 0; i--)
+        if (cxs_cpu_allowed(n->cpus[i]))
+            return n->cpus[i];
+    return -1;
+}
+
 int cxs_pin_self_cpu(int cpu)
 {
     cpu_set_t set;

@@ -376,18 +376,6 @@ static void parse_args(int argc, char **argv, struct config *c)
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
 }
 
-/* The CPU to pin to: the last CPU of the node this process may run on. */
-static int pick_cpu(const struct cxs_node *n)
-{
-    cpu_set_t allowed;
-    if (sched_getaffinity(0, sizeof allowed, &allowed))
-        return n->cpus[n->ncpus - 1];
-    for (int i = n->ncpus - 1; i >= 0; i--)
-        if (CPU_ISSET(n->cpus[i], &allowed))
-            return n->cpus[i];
-    return -1;
-}
-
 static const char *const base_cols[] = {
     "cpu_node",
     "cpu",
@@ -641,7 +629,7 @@ int main(int argc, char **argv)
             cxs_skip("--mem-node: %s", err);
         if (r)
             cxs_usage_die("--mem-node: %s", err);
-        if (pick_cpu(cxs_topo_node(&run.topo, cpu_nodes[i])) < 0)
+        if (cxs_node_pick_cpu(cxs_topo_node(&run.topo, cpu_nodes[i])) < 0)
             cxs_usage_die("--cpu-node: none of node %d's CPUs is in this process's CPU affinity",
                           cpu_nodes[i]);
         precheck(&c, mem_nodes, nmem);
@@ -688,7 +676,7 @@ int main(int argc, char **argv)
         fail_run(CXS_EXIT_FAIL, "out of memory");
     for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
         const struct cxs_node *cn = cxs_topo_node(&run.topo, cpu_nodes[ci]);
-        struct point pt = {.cpu_node = cn->id, .cpu = pick_cpu(cn)};
+        struct point pt = {.cpu_node = cn->id, .cpu = cxs_node_pick_cpu(cn)};
         if (cxs_pin_self_cpu(pt.cpu))
             fail_run(CXS_EXIT_FAIL, "cannot pin the measuring thread");
         cxs_topo_select(&run.topo, c.mem_spec, CXS_SELECT_MEM, cn->id, mem_nodes, CXS_MAX_NODES,

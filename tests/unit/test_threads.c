@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
 #include "threads.h"
 
 struct shared {
@@ -77,12 +78,42 @@ static void test_pin_bad_cpu(void **state)
     assert_int_equal(cxs_pin_self_node(&t, 5), -1);
 }
 
+/* Pinning this thread to one CPU must not hide the others from the CPU
+ * picker: --matrix pins to node 0's CPU, then needs node 1's. */
+static void test_pick_cpu_after_pinning(void **state)
+{
+    (void)state;
+    cpu_set_t allowed;
+    assert_int_equal(sched_getaffinity(0, sizeof allowed, &allowed), 0);
+    int first = -1, last = -1;
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &allowed)) {
+            if (first < 0)
+                first = c;
+            last = c;
+        }
+    if (first == last)
+        SKIP_BECAUSE("this process may run on one CPU only");
+    assert_int_equal(cxs_pin_self_cpu(first), 0);
+    assert_true(cxs_cpu_allowed(last));
+    int cpus[2] = {first, last};
+    struct cxs_node n = {.id = 1, .ncpus = 2, .cpus = cpus};
+    assert_int_equal(cxs_node_pick_cpu(&n), last);
+    assert_false(cxs_cpu_allowed(-1));
+    assert_false(cxs_cpu_allowed(CPU_SETSIZE));
+    int none[1] = {CPU_SETSIZE + 5};
+    struct cxs_node m = {.id = 2, .ncpus = 1, .cpus = none};
+    assert_int_equal(cxs_node_pick_cpu(&m), -1);
+    assert_int_equal(sched_setaffinity(0, sizeof allowed, &allowed), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_team_runs_all_pinned),
         cmocka_unit_test(test_team_reports_failure),
         cmocka_unit_test(test_pin_bad_cpu),
+        cmocka_unit_test(test_pick_cpu_after_pinning),
     };
     return cmocka_run_group_tests_name("threads", tests, NULL, NULL);
 }
