@@ -185,6 +185,42 @@ size_t cxs_chase_build(void *buf, size_t size, const struct cxs_pattern *p, size
     return n;
 }
 
+void *cxs_chase_check(const void *buf, size_t size, size_t stride, void *start, size_t n,
+                      size_t steps, char *err, size_t errlen)
+{
+    const char *lo = buf;
+    void *const *q = start;
+    if (steps > n)
+        steps = n;
+    for (size_t i = 1; i <= steps; i++) {
+        const char *next = *(const char *const *)q;
+        size_t off = (size_t)(next - lo);
+        if (next < lo || off >= size || off % stride) {
+            snprintf(err, errlen,
+                     "the memory does not hold the chase written to it: element %zu points to "
+                     "%p, outside the %zu B buffer at %p or off an element boundary",
+                     i - 1, (const void *)next, size, buf);
+            return NULL;
+        }
+        if ((void *)next == start && i < n) {
+            snprintf(err, errlen,
+                     "the memory does not hold the chase written to it: the cycle of %zu "
+                     "elements closes after %zu",
+                     n, i);
+            return NULL;
+        }
+        q = (void *const *)next;
+    }
+    if (steps == n && (const void *)q != start) {
+        snprintf(err, errlen,
+                 "the memory does not hold the chase written to it: %zu steps did not "
+                 "return to the start",
+                 n);
+        return NULL;
+    }
+    return (void *)q;
+}
+
 #define L1 q = (void **)*q;
 #define L4 L1 L1 L1 L1
 #define L32 L4 L4 L4 L4 L4 L4 L4 L4

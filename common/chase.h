@@ -12,6 +12,11 @@
  *     random-in-page the same with G = the page size in effect;
  *     seq            +64 B steps; stride:N  +N B steps (N a multiple of 8).
  *   Generation works in place in the buffer plus O(group) scratch.
+ * - cxs_chase_check() walks the first steps elements of a built cycle and
+ *   fails (NULL, err set) if a pointer leaves the buffer or an element
+ *   boundary, or (when steps covers the whole cycle) the cycle does not close
+ *   after exactly n elements: memory that does not hold what was written
+ *   (a broken CXL decoder, say) is an error, not a crash or a number.
  * - cxs_chase() performs exactly nloads dependent loads (rounded up to a
  *   multiple of CXS_CHASE_UNROLL) and returns the final pointer.
  */
@@ -52,6 +57,10 @@ void cxs_sattolo(size_t *next, size_t n, struct cxs_rng *r);
  * memory is short). *start gets the first element. */
 size_t cxs_chase_build(void *buf, size_t size, const struct cxs_pattern *p, size_t group_bytes,
                        uint64_t seed, void **start, char *err, size_t errlen);
+
+/* Returns the element reached after steps loads from start, or NULL. */
+void *cxs_chase_check(const void *buf, size_t size, size_t stride, void *start, size_t n,
+                      size_t steps, char *err, size_t errlen);
 
 void *cxs_chase(void *p, uint64_t nloads);
 

@@ -520,8 +520,15 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
                         ? (g ? g : b->size / CXS_LINE * CXS_LINE)
                         : 0;
         struct sampler sm = {.p = start, .loads = c->loads, .cnt = cnt};
-        /* Warm up: a full lap for cache-sized buffers, then the sample length. */
-        sm.p = cxs_chase(sm.p, n < WARMUP_MAX_LOADS ? n : WARMUP_MAX_LOADS);
+        /* Warm up with a checked walk: a full lap for cache-sized buffers
+         * (which must close the cycle), else WARMUP_MAX_LOADS steps. */
+        sm.p = cxs_chase_check(b->p, b->size, pat->stride, start, n,
+                               n < WARMUP_MAX_LOADS ? n : WARMUP_MAX_LOADS, err, sizeof err);
+        if (!sm.p) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "memory node %s: %s", pt->mem_nodes, err);
+            fail_run(CXS_EXIT_FAIL, msg);
+        }
         struct cxs_adaptive a = {c->min_samples, c->repeat, c->budget_s, 0.01};
         struct cxs_summary s;
         size_t taken;

@@ -172,6 +172,40 @@ static void test_kernel_counts_loads(void **state)
     }
 }
 
+/* A corrupted cycle is an error with a reason, never a crash. */
+static void test_check_catches_corruption(void **state)
+{
+    (void)state;
+    enum { N = 512 };
+    char err[256];
+    void *start;
+    struct cxs_pattern p;
+    assert_int_equal(cxs_pattern_parse("random", &p, err, sizeof err), 0);
+    void **buf = aligned_alloc(64, N * 64);
+    assert_non_null(buf);
+    assert_int_equal(cxs_chase_build(buf, N * 64, &p, 0, 7, &start, err, sizeof err), N);
+    assert_ptr_equal(cxs_chase_check(buf, N * 64, 64, start, N, N, err, sizeof err), start);
+    assert_non_null(cxs_chase_check(buf, N * 64, 64, start, N, 10, err, sizeof err));
+    /* memory that reads back zeros */
+    void **q = start;
+    for (int i = 0; i < 5; i++)
+        q = *q;
+    void *saved = *q;
+    *q = NULL;
+    assert_null(cxs_chase_check(buf, N * 64, 64, start, N, N, err, sizeof err));
+    assert_non_null(strstr(err, "outside"));
+    /* a pointer off an element boundary */
+    *q = (char *)saved + 8;
+    assert_null(cxs_chase_check(buf, N * 64, 64, start, N, N, err, sizeof err));
+    /* a short cycle: element 5 points back to the start */
+    *q = start;
+    assert_null(cxs_chase_check(buf, N * 64, 64, start, N, N, err, sizeof err));
+    assert_non_null(strstr(err, "closes after 6"));
+    *q = saved;
+    assert_ptr_equal(cxs_chase_check(buf, N * 64, 64, start, N, N, err, sizeof err), start);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_rng_below_bounds),
         cmocka_unit_test(test_too_small_and_bad_names),
         cmocka_unit_test(test_kernel_counts_loads),
+        cmocka_unit_test(test_check_catches_corruption),
     };
     return cmocka_run_group_tests_name("chase", tests, NULL, NULL);
 }
