@@ -9,6 +9,9 @@
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make format       clang-format every C file; make format-check to verify
 #   make config       print what optional parts were found
+#   make test-vm      the multi-node tests in QEMU guests (tests/vm/): fetches
+#                     a Debian kernel (and backports QEMU) into a cache, builds
+#                     the binaries statically (STATIC=1), boots, runs them
 #
 # Optional parts are detected, not assumed: hwloc and PAPI through pkg-config,
 # CUDA through nvcc on PATH or in $CUDA_HOME (used by gpu_copy/, a later part).
@@ -16,6 +19,10 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 SAN     ?=
+STATIC  ?=
+# Optional libraries: auto (use when pkg-config finds them) or 0 (never).
+WITH_HWLOC ?= auto
+WITH_PAPI  ?= auto
 
 PKG_CONFIG ?= pkg-config
 have_pkg = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo 1)
@@ -24,6 +31,15 @@ ifeq ($(SAN),1)
   BUILD := build/asan
   BIN   := build/asan/bin
   SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(STATIC),1)
+  # Static binaries for the QEMU test guests (tests/vm/): no shared library
+  # there. hwloc (needs libudev) and PAPI (no PMU under TCG) are left out.
+  BUILD := build/static
+  BIN   := build/static/bin
+  SANFLAGS :=
+  LDFLAGS += -static
+  WITH_HWLOC := 0
+  WITH_PAPI  := 0
 else
   BUILD := build/release
   BIN   := bin
@@ -41,12 +57,12 @@ CFLAGS += $(shell $(PKG_CONFIG) --cflags numa jansson 2>/dev/null)
 LIBS   := $(shell $(PKG_CONFIG) --libs numa jansson 2>/dev/null || echo -lnuma -ljansson) -lpthread -lm
 
 # Optional: hwloc (caches, CXL-DRAM subtype when >= 2.10), PAPI (counters).
-ifeq ($(call have_pkg,hwloc),1)
+ifeq ($(WITH_HWLOC)$(call have_pkg,hwloc),auto1)
   CFLAGS += -DCXS_HAVE_HWLOC $(shell $(PKG_CONFIG) --cflags hwloc)
   LIBS   += $(shell $(PKG_CONFIG) --libs hwloc)
   HWLOC_VERSION := $(shell $(PKG_CONFIG) --modversion hwloc)
 endif
-ifeq ($(call have_pkg,papi),1)
+ifeq ($(WITH_PAPI)$(call have_pkg,papi),auto1)
   CFLAGS += -DCXS_HAVE_PAPI $(shell $(PKG_CONFIG) --cflags papi)
   LIBS   += $(shell $(PKG_CONFIG) --libs papi)
   PAPI_VERSION := $(shell $(PKG_CONFIG) --modversion papi)
@@ -71,8 +87,10 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+VM_SRC     := $(sort $(wildcard tests/vm/*.c))
+VM_BINS    := $(VM_SRC:tests/vm/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test check test-asan unit install uninstall clean format format-check config tests
+.PHONY: all deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests
 
 all: $(BINARIES)
 
@@ -103,7 +121,14 @@ $(BUILD)/tests/%: tests/helpers/%.c $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS)
+
+# What the QEMU test guests run (build with STATIC=1).
+vm-guest: $(BINARIES) $(HELPER_BINS) $(VM_BINS)
 
 # The README's two commands.
 run: deps
@@ -113,7 +138,11 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory SAN=1 tests
-	@BUILD=$(BUILD) ASAN_BUILD=build/asan tests/run.sh
+	@BUILD=$(BUILD) ASAN_BUILD=build/asan VM=$${VM:-1} tests/run.sh
+
+# The guest tests alone; tests/vm/vm.sh builds STATIC=1 vm-guest itself.
+test-vm: deps
+	@VM_ONLY=1 VM=1 tests/run.sh
 
 check: tests
 	@BUILD=$(BUILD) tests/run.sh

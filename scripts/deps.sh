@@ -1,6 +1,8 @@
 #!/bin/sh
-# scripts/deps.sh — make sure the Debian packages cxlscope builds, tests and
-# reports with are installed. Used by both README commands (make run, make test).
+# scripts/deps.sh [vm] — make sure the Debian packages cxlscope builds, tests
+# and reports with are installed. Used by both README commands (make run,
+# make test). With "vm": the packages the QEMU test guests need instead
+# (tests/vm/: QEMU, busybox, the CXL/NVDIMM tools, cpio, depmod).
 #
 # - Everything present: prints nothing, exits 0.
 # - Something missing and we are root: installs it with apt-get, exits 0
@@ -11,8 +13,12 @@
 #   then reports what it cannot find.
 set -eu
 
-PKGS="build-essential pkg-config libnuma-dev libhwloc-dev libpapi-dev gnuplot-nox \
+if [ "${1:-}" = vm ]; then
+    PKGS="qemu-system-x86 busybox-static ndctl daxctl cpio kmod xz-utils zstd binutils"
+else
+    PKGS="build-essential pkg-config libnuma-dev libhwloc-dev libpapi-dev gnuplot-nox \
 libjansson-dev libcmocka-dev numactl"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: no dpkg-query: not a Debian system; install the equivalents of: $PKGS" >&2

@@ -9,8 +9,9 @@
 #
 # Environment: BUILD (default build/release) holds tests/; ASAN_BUILD, when
 # set, runs the unit tests and the integration tests against that
-# sanitizer build too; UNIT_ONLY=1 skips
-# the integration tests.
+# sanitizer build too; UNIT_ONLY=1 skips the integration tests; VM=1 adds
+# the multi-node tests in QEMU guests (tests/vm/vm.sh), VM_ONLY=1 runs only
+# those.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -52,8 +53,9 @@ run_unit() {
     done
 }
 
-run_unit "$BUILD" ""
-if [ -n "${ASAN_BUILD:-}" ]; then
+[ "${VM_ONLY:-0}" = 1 ] && UNIT_ONLY=1
+[ "${VM_ONLY:-0}" = 1 ] || run_unit "$BUILD" ""
+if [ -n "${ASAN_BUILD:-}" ] && [ "${VM_ONLY:-0}" != 1 ]; then
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
     run_unit "$ASAN_BUILD" "asan:"
@@ -77,6 +79,16 @@ if [ "${UNIT_ONLY:-0}" != 1 ]; then
     run_integration "$top/bin" ""
     # The binaries built with ASan/UBSan go through the same tests.
     [ -n "${ASAN_BUILD:-}" ] && run_integration "$top/$ASAN_BUILD/bin" "asan:"
+fi
+
+if [ "${VM:-0}" = 1 ]; then
+    echo "# --- vm"
+    out=$(mktemp)
+    sh tests/vm/vm.sh >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    tally vm "$out" "$rc"
+    rm -f "$out"
 fi
 
 echo

@@ -1,0 +1,38 @@
+# lib.sh — helpers for the guest test scripts (busybox sh). Sourced.
+# TAP on stdout; diagnostics as "# ..." lines or on stderr.
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; }
+skip() { echo "ok - $1 # SKIP $2"; }
+# check COND-EXIT-STATUS NAME: ok when the previous command succeeded.
+check() {
+    if [ "$1" -eq 0 ]; then ok "$2"; else notok "$2"; fi
+}
+
+# in_list ID "a,b,c"
+in_list() {
+    case ",$2," in *",$1,"*) return 0 ;; esac
+    return 1
+}
+# class_of MEM_NODE CPU_NODE: what the guest shape says the class is.
+class_of() {
+    if [ "$1" = "$2" ]; then echo LDRAM
+    elif in_list "$1" "$VM_CPUNODES"; then echo RDRAM
+    elif in_list "$1" "$VM_CXL"; then echo CXL
+    else echo CPULESS
+    fi
+}
+# Nodes with memory, comma-separated, from the kernel.
+mem_nodes() {
+    cat /sys/devices/system/node/has_memory | awk -F, '{
+        for (i = 1; i <= NF; i++) { n = split($i, r, "-"); lo = r[1]; hi = n > 1 ? r[2] : r[1]
+            for (j = lo; j <= hi; j++) out = out (out == "" ? "" : ",") j }
+        print out }'
+}
+# csv_get FILE ROW COLUMN: the value in data row ROW (1-based) of the named
+# column (plain CSV: our numeric and name fields are never quoted).
+csv_get() {
+    awk -F, -v row="$2" -v col="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+        NR == row + 1 { if (c) print $c; else print "no-column-" col; exit }' "$1"
+}
+csv_rows() { awk 'END { print NR - 1 }' "$1"; }

@@ -1,0 +1,106 @@
+#!/bin/sh
+# cxlscope-latency on a kernel with several nodes: tiny sizes against every
+# node from every CPU node; the CSV's node and class columns must be right.
+# Timings under emulation are meaningless and not asserted.
+. /tests/lib.sh
+L=cxlscope-latency
+FAST="--size 64K --loads 3200 --repeat 3 --min-samples 3 --time-budget 0.2 --no-counters --quiet"
+mem=$(mem_nodes)
+nmem=$(echo "$mem" | awk -F, '{print NF}')
+ncpu=$(echo "$VM_CPUNODES" | awk -F, '{print NF}')
+
+# --- the matrix: every CPU node x every memory node
+d=/tmp/lat-matrix
+# shellcheck disable=SC2086
+$L --matrix --mem-node all $FAST --output $d 2>/tmp/lat.err
+rc=$?
+check $rc "latency: --matrix over nodes $mem exits 0"
+[ $rc -eq 0 ] || sed 's/^/# /' /tmp/lat.err
+f=$d/latency.csv
+if [ -f "$f" ] && [ ! -e "$f.partial" ]; then ok "latency: $f written, no .partial left"
+else notok "latency: $f written, no .partial left"; fi
+rows=$(csv_rows "$f" 2>/dev/null)
+[ "$rows" = $((ncpu * nmem)) ]
+check $? "latency: $rows rows for $ncpu CPU nodes x $nmem memory nodes"
+bad=""
+r=1
+while [ "$r" -le "${rows:-0}" ]; do
+    cn=$(csv_get "$f" $r cpu_node) mn=$(csv_get "$f" $r mem_node) cl=$(csv_get "$f" $r mem_class)
+    cpu=$(csv_get "$f" $r cpu) on=$(csv_get "$f" $r on_node_pct) med=$(csv_get "$f" $r median_ns)
+    want=$(class_of "$mn" "$cn")
+    [ "$cl" = "$want" ] || bad="$bad row $r: cpu_node $cn mem_node $mn class $cl, expected $want;"
+    in_list "$cpu" "$(cat /sys/devices/system/node/node$cn/cpulist)" ||
+        bad="$bad row $r: cpu $cpu not on node $cn;"
+    awk -v v="$on" 'BEGIN { exit !(v == 100) }' || bad="$bad row $r: on_node_pct $on;"
+    awk -v v="$med" 'BEGIN { exit !(v > 0) }' || bad="$bad row $r: median_ns '$med';"
+    r=$((r + 1))
+done
+[ -z "$bad" ]
+check $? "latency: every row's cpu, mem_class (per CPU node) and on_node_pct right${bad:+:$bad}"
+pairs=$(awk -F, 'NR > 1 { print $1 "/" $3 }' "$f" | sort -u | tr '\n' ' ')
+want_pairs=$(for c in $(echo "$VM_CPUNODES" | tr , ' '); do for m in $(echo "$mem" | tr , ' '); do
+    echo "$c/$m"; done; done | sort -u | tr '\n' ' ')
+[ "$pairs" = "$want_pairs" ]
+check $? "latency: (cpu_node/mem_node) pairs are $pairs"
+[ "$(jsonq $d/meta.json tests latency complete 2>/dev/null)" = true ]
+check $? "latency: meta.json parses and says complete"
+[ "$(jsonq $d/meta.json nodes '#' 2>/dev/null)" = "$(echo "$VM_NODES" | awk -F, '{print NF}')" ]
+check $? "latency: meta.json lists the $(echo "$VM_NODES" | awk -F, '{print NF}') nodes"
+if [ -n "$VM_CXL" ]; then
+    i=$(echo "$VM_NODES" | awk -F, -v n="$VM_CXL" '{ for (i = 1; i <= NF; i++) if ($i == n) print i - 1 }')
+    [ "$(jsonq $d/meta.json nodes "$i" id)" = "$VM_CXL" ] && [ "$(jsonq $d/meta.json nodes "$i" cxl)" = true ]
+    check $? "latency: meta.json marks node $VM_CXL as CXL ($(jsonq $d/meta.json nodes "$i" cxl_evidence))"
+fi
+
+# --- one buffer interleaved over every memory node
+d=/tmp/lat-il
+# shellcheck disable=SC2086
+$L --cpu-node 0 --mem-node all --policy interleave $FAST --output $d 2>/tmp/lat.err
+rc=$?
+want_nodes=$(echo "$mem" | tr , +)
+want_class=$(for m in $(echo "$mem" | tr , ' '); do class_of "$m" 0; done | tr '\n' + | sed 's/+$//')
+got="$(csv_get $d/latency.csv 1 mem_node) $(csv_get $d/latency.csv 1 mem_class)"
+on=$(csv_get $d/latency.csv 1 on_node_pct)
+[ $rc -eq 0 ] && [ "$got" = "$want_nodes $want_class" ] && awk -v v="$on" 'BEGIN { exit !(v == 100) }'
+check $? "latency: --policy interleave row says '$got' on_node_pct $on (expected '$want_nodes $want_class' 100)"
+
+# --- class names select the right node
+if [ -n "$VM_CXL" ]; then
+    # shellcheck disable=SC2086
+    $L --cpu-node 1 --mem-node cxl $FAST --output /tmp/lat-cxl 2>/tmp/lat.err
+    rc=$?
+    got="$(csv_get /tmp/lat-cxl/latency.csv 1 mem_node) $(csv_get /tmp/lat-cxl/latency.csv 1 mem_class)"
+    [ $rc -eq 0 ] && [ "$got" = "$VM_CXL CXL" ]
+    check $? "latency: --mem-node cxl measures node $VM_CXL as CXL (got '$got', exit $rc)"
+else
+    # shellcheck disable=SC2086
+    $L --cpu-node 0 --mem-node cxl $FAST 2>/tmp/lat.err
+    rc=$?
+    [ $rc -eq 77 ] && grep -qi cxl /tmp/lat.err
+    check $? "latency: --mem-node cxl without a CXL node is skipped (exit $rc: $(head -1 /tmp/lat.err))"
+fi
+# shellcheck disable=SC2086
+$L --cpu-node 0 --mem-node rdram $FAST --output /tmp/lat-rd 2>/tmp/lat.err
+got="$(csv_get /tmp/lat-rd/latency.csv 1 mem_node) $(csv_get /tmp/lat-rd/latency.csv 1 mem_class)"
+[ "$got" = "1 RDRAM" ]
+check $? "latency: --mem-node rdram from CPU node 0 measures node 1 (got '$got')"
+
+# --- bad placement is a clear error
+for n in $(echo "$VM_NODES" | tr , ' '); do
+    in_list "$n" "$VM_CPUNODES" && continue
+    # shellcheck disable=SC2086
+    $L --cpu-node "$n" --mem-node 0 $FAST 2>/tmp/lat.err
+    rc=$?
+    msg=$(head -1 /tmp/lat.err)
+    [ $rc -eq 2 ] && echo "$msg" | grep -q "$n" && echo "$msg" | grep -qi cpu
+    check $? "latency: --cpu-node $n (CPU-less) is refused with exit 2 and a message naming it: $msg"
+done
+# A node ID that is not online (the hole left by an unused CXL window, or past the end).
+hole=$(awk -v l="$VM_NODES" 'BEGIN { n = split(l, a, ","); for (i = 0; ; i++) { f = 0
+    for (j = 1; j <= n; j++) if (a[j] == i) f = 1; if (!f) { print i; exit } } }')
+# shellcheck disable=SC2086
+$L --mem-node "$hole" $FAST 2>/tmp/lat.err
+rc=$?
+msg=$(head -1 /tmp/lat.err)
+[ $rc -eq 2 ] && echo "$msg" | grep -q "$hole"
+check $? "latency: --mem-node $hole (no such node) is refused with exit 2: $msg"
