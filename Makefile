@@ -4,7 +4,8 @@
 #   make run          install missing Debian packages (as root), build, run the
 #                     latency sweep over every memory node into results/
 #   make test         install missing packages, build, run unit + integration
-#                     tests, then the unit tests again under ASan/UBSan
+#                     tests, both again under ASan/UBSan, then the QEMU guest
+#                     tests (test-vm; VM=0 leaves them out)
 #   make test-asan    only the sanitizer build and its unit tests
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make format       clang-format every C file; make format-check to verify

@@ -18,7 +18,8 @@
 # Environment: QEMU, QEMU_L (from fetch.sh), KERNEL, INITRD, CPU (default
 # max), VM_TIMEOUT (seconds for the whole boot, default 420),
 # VM_TEST_TIMEOUT (seconds for each guest test script, default 240),
-# VM_CXL_ONE_PORT=1 (leave out the empty root port: shows the hazard above).
+# VM_CXL_ONE_PORT=1 (leave out the empty root port: shows the hazard above),
+# VM_WORDS_SIZE (how much of the CXL node the words test covers, default all).
 # Writes WORKDIR/console.log (serial 0) and WORKDIR/tap.log (serial 1, the
 # guest's TAP). Exit status is QEMU's (124 when the time ran out).
 set -eu
@@ -79,7 +80,7 @@ exec timeout -k 5 "${VM_TIMEOUT:-420}" "${QEMU:?}" ${QEMU_L:-} \
     -nodefaults -display none -no-reboot -monitor none \
     -serial "file:$w/console.log" -serial "file:$w/tap.log" \
     -kernel "${KERNEL:?}" -initrd "${INITRD:?}" \
-    -append "console=ttyS0 panic=-1 rdinit=/init loglevel=4 VM_SHAPE=$shape VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-240} $expect ${APPEND:-}" \
+    -append "console=ttyS0 panic=-1 rdinit=/init loglevel=4 VM_SHAPE=$shape VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-240} ${VM_WORDS_SIZE:+VM_WORDS_SIZE=$VM_WORDS_SIZE} $expect ${APPEND:-}" \
     -object memory-backend-ram,id=m0,size=256M \
     -object memory-backend-ram,id=m1,size=256M \
     -object memory-backend-ram,id=m2,size=256M \

@@ -48,7 +48,7 @@ if [ "$variant" = bpo ]; then
     echo "deb $uri bookworm-backports main" >"$A/sources.list"
     APT="-o Dir::Etc::SourceList=$A/sources.list -o Dir::Etc::SourceParts=/dev/null \
 -o Dir::State::Lists=$A/lists -o Dir::Cache=$A/cache -o Dir::Etc::Preferences=/dev/null \
--o Dir::Etc::PreferencesParts=/dev/null"
+-o Dir::Etc::PreferencesParts=/dev/null -o Dir::State::status=/dev/null"
     # Refresh the backports index once a day.
     if [ -z "$(find "$A/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
         # shellcheck disable=SC2086
@@ -59,7 +59,7 @@ if [ "$variant" = bpo ]; then
         fi
         [ -z "$upd_err" ] || echo "fetch: $upd_err" >&2
     fi
-elif [ -z "$(apt-cache depends linux-image-amd64 2>/dev/null | grep 'Depends: linux-image-')" ] &&
+elif ! apt-cache depends linux-image-amd64 2>/dev/null | grep -q 'Depends: linux-image-' &&
     [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq >/dev/null 2>&1 || true
 fi
@@ -75,12 +75,11 @@ fetch() {
     (cd "$tmp" && apt-get $APT download "$@" >"$tmp/download.log" 2>&1) ||
         skip "apt-get download $* failed: $(tail -1 "$tmp/download.log")"
 }
-# newest DIR/* with a .done stamp
+# newest_done PREFIX: the newest PREFIX*/ directory with a .done stamp ("" if none)
 newest_done() {
-    for d in $(ls -1dt "$1"/*/ 2>/dev/null); do
-        [ -f "$d/.done" ] && { echo "${d%/}"; return 0; }
-    done
-    return 0
+    # shellcheck disable=SC2012
+    best=$(ls -1t "$1"*/.done 2>/dev/null | head -1)
+    [ -z "$best" ] || dirname "$best"
 }
 
 tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
@@ -94,7 +93,7 @@ kver=""
 if [ -n "$kpkg" ] && [ -n "$kver" ]; then
     kdir=$CACHE/kernel/$variant-$kpkg-$kver
 else
-    kdir=$(newest_done "$CACHE/kernel" | grep "/$variant-" || true)
+    kdir=$(newest_done "$CACHE/kernel/$variant-")
     [ -n "$kdir" ] || skip "cannot find the $variant kernel package (linux-image-amd64${APT:+ in bookworm-backports}): ${upd_err:-no apt index}, and nothing cached in $CACHE"
     echo "fetch: no apt index for the $variant kernel; using the cached $(basename "$kdir")" >&2
 fi
@@ -137,7 +136,7 @@ else
     if [ -n "$qver" ]; then
         qdir=$CACHE/qemu/$(echo "$qver" | tr ':~+' '___')
     else
-        qdir=$(newest_done "$CACHE/qemu")
+        qdir=$(newest_done "$CACHE/qemu/")
         [ -n "$qdir" ] || skip "cannot find qemu-system-x86 in bookworm-backports: ${upd_err:-no apt index}, and nothing cached in $CACHE"
     fi
     if [ ! -f "$qdir/.done" ]; then

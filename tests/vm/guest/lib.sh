@@ -24,10 +24,10 @@ class_of() {
 }
 # Nodes with memory, comma-separated, from the kernel.
 mem_nodes() {
-    cat /sys/devices/system/node/has_memory | awk -F, '{
+    awk -F, '{
         for (i = 1; i <= NF; i++) { n = split($i, r, "-"); lo = r[1]; hi = n > 1 ? r[2] : r[1]
             for (j = lo; j <= hi; j++) out = out (out == "" ? "" : ",") j }
-        print out }'
+        print out }' /sys/devices/system/node/has_memory
 }
 # csv_get FILE ROW COLUMN: the value in data row ROW (1-based) of the named
 # column (plain CSV: our numeric and name fields are never quoted).
