@@ -22,7 +22,13 @@ export LC_ALL=C
 variant=${1:?usage: fetch.sh stock|bpo ENVFILE}
 envfile=${2:?usage: fetch.sh stock|bpo ENVFILE}
 CACHE=${CXLSCOPE_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cxlscope/vm}
-mkdir -p "$CACHE/kernel" "$CACHE/qemu"
+mkdir -p "$CACHE/kernel" "$CACHE/qemu" 2>/dev/null && [ -w "$CACHE" ] || {
+    echo "cannot write the cache directory $CACHE (set CXLSCOPE_VM_CACHE)" >&2
+    exit 77
+}
+# One fetch at a time per cache (two test runs must not unpack over each other).
+exec 9>"$CACHE/.lock"
+flock -w 900 9 || { echo "fetch: $CACHE is locked by another run for 15 minutes" >&2; exit 1; }
 
 skip() {
     echo "$*" >&2
@@ -38,7 +44,9 @@ done
 
 # apt options: the machine's own configuration for stock; for bpo a private
 # source list with the backports suite of the machine's Debian mirror.
-APT="" upd_err=""
+# Bounded network waits: a dead mirror is a skip in minutes, not a hang.
+APT_NET="-o Acquire::http::Timeout=30 -o Acquire::https::Timeout=30 -o Acquire::Retries=1"
+APT=$APT_NET upd_err=""
 if [ "$variant" = bpo ]; then
     A=$CACHE/apt-bpo
     mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
@@ -46,7 +54,7 @@ if [ "$variant" = bpo ]; then
     [ -n "$uri" ] || uri=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
     [ -n "$uri" ] || skip "no Debian mirror in /etc/apt/sources.list{,.d/debian.sources}"
     echo "deb $uri bookworm-backports main" >"$A/sources.list"
-    APT="-o Dir::Etc::SourceList=$A/sources.list -o Dir::Etc::SourceParts=/dev/null \
+    APT="$APT_NET -o Dir::Etc::SourceList=$A/sources.list -o Dir::Etc::SourceParts=/dev/null \
 -o Dir::State::Lists=$A/lists -o Dir::Cache=$A/cache -o Dir::Etc::Preferences=/dev/null \
 -o Dir::Etc::PreferencesParts=/dev/null -o Dir::State::status=/dev/null"
     # Refresh the backports index once a day.
@@ -61,7 +69,8 @@ if [ "$variant" = bpo ]; then
     fi
 elif ! apt-cache depends linux-image-amd64 2>/dev/null | grep -q 'Depends: linux-image-' &&
     [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086
+    apt-get $APT_NET update -qq >/dev/null 2>&1 || true
 fi
 
 # version PKG: the candidate version apt would fetch ("" if none).

@@ -46,6 +46,15 @@ check $? "latency: (cpu_node/mem_node) pairs are $pairs"
 check $? "latency: meta.json parses and says complete"
 [ "$(jsonq $d/meta.json nodes '#' 2>/dev/null)" = "$(echo "$VM_NODES" | awk -F, '{print NF}')" ]
 check $? "latency: meta.json lists the $(echo "$VM_NODES" | awk -F, '{print NF}') nodes"
+# The HMAT values the guest shape declares, as meta.json records them.
+for e in $(echo "$VM_HMAT" | tr , ' '); do
+    tgt=${e%%@*} rest=${e#*@}
+    lat=$(echo "$rest" | cut -d: -f2) bw=$(echo "$rest" | cut -d: -f3)
+    i=$(echo "$VM_NODES" | awk -F, -v n="$tgt" '{ for (i = 1; i <= NF; i++) if ($i == n) print i - 1 }')
+    got="$(jsonq $d/meta.json nodes "$i" hmat 0 read_latency_ns 2>/dev/null) $(jsonq $d/meta.json nodes "$i" hmat 0 read_bandwidth_mbps 2>/dev/null)"
+    [ "$got" = "$lat $bw" ]
+    check $? "latency: meta.json has node $tgt's HMAT access0: '$got' (expected '$lat $bw')"
+done
 if [ -n "$VM_CXL" ]; then
     i=$(echo "$VM_NODES" | awk -F, -v n="$VM_CXL" '{ for (i = 1; i <= NF; i++) if ($i == n) print i - 1 }')
     [ "$(jsonq $d/meta.json nodes "$i" id)" = "$VM_CXL" ] && [ "$(jsonq $d/meta.json nodes "$i" cxl)" = true ]
