@@ -117,6 +117,19 @@ static int load_topo(struct cxs_topo *t)
     return 0;
 }
 
+/* Load the topology; the IDs of the nodes with memory into mem[]. Returns
+ * their number, -1 (reported) if the topology does not load. */
+static int load_mem_nodes(struct cxs_topo *t, int mem[CXS_MAX_NODES])
+{
+    int nm = 0;
+    if (load_topo(t))
+        return -1;
+    for (int i = 0; i < t->nnodes; i++)
+        if (cxs_node_has_memory(&t->nodes[i]))
+            mem[nm++] = t->nodes[i].id;
+    return nm;
+}
+
 static int cmd_topo(void)
 {
     struct cxs_topo t;
@@ -346,12 +359,9 @@ static void moved_behind_back(const struct cxs_topo *t, int from, int to)
 static int cmd_place(void)
 {
     struct cxs_topo t;
-    if (load_topo(&t))
+    int mem[CXS_MAX_NODES], nm = load_mem_nodes(&t, mem);
+    if (nm < 0)
         return 1;
-    int mem[CXS_MAX_NODES], nm = 0;
-    for (int i = 0; i < t.nnodes; i++)
-        if (cxs_node_has_memory(&t.nodes[i]))
-            mem[nm++] = t.nodes[i].id;
     for (int i = 0; i < nm; i++) {
         place_one(&t, CXS_POL_BIND, &mem[i], 1);
         place_one(&t, CXS_POL_PREFERRED, &mem[i], 1);
@@ -392,12 +402,9 @@ static int cmd_weighted(void)
                                                "(/sys/kernel/mm/mempolicy/weighted_interleave)");
         return 0;
     }
-    if (load_topo(&t))
+    int mem[CXS_MAX_NODES], nm = load_mem_nodes(&t, mem);
+    if (nm < 0)
         return 1;
-    int mem[CXS_MAX_NODES], nm = 0;
-    for (int i = 0; i < t.nnodes; i++)
-        if (cxs_node_has_memory(&t.nodes[i]))
-            mem[nm++] = t.nodes[i].id;
     if (nm < 2) {
         skip("placement: weighted interleave", "fewer than two memory nodes");
         cxs_topo_free(&t);
