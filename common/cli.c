@@ -235,3 +235,26 @@ void cxs_note(const char *fmt, ...)
     vmsg("note: ", fmt, ap);
     va_end(ap);
 }
+
+void cxs_each_item(const char *arg, const char *what, int (*one)(const char *item, void *ctx),
+                   void *ctx)
+{
+    char buf[256];
+    if (strlen(arg) >= sizeof buf)
+        cxs_usage_die("%s list too long", what);
+    strcpy(buf, arg);
+    char *items[32];
+    size_t n = cxs_split_commas(buf, items, 32);
+    for (size_t i = 0; i < n; i++)
+        if (one(items[i], ctx))
+            exit(CXS_EXIT_USAGE);
+}
+
+uint64_t cxs_u64_arg(const char *opt, const char *s, uint64_t min, uint64_t max)
+{
+    uint64_t v;
+    char err[160];
+    if (cxs_parse_u64(s, min, max, &v, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+    return v;
+}

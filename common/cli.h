@@ -55,6 +55,14 @@ void cxs_format_size(uint64_t bytes, char *buf, size_t len);
  * items (at most max); empty items are kept as "". */
 size_t cxs_split_commas(char *s, char **items, size_t max);
 
+/* Option helpers for main(): each prints one line and exits 2 on bad input.
+ * cxs_each_item() splits a comma list (at most 32 items, 255 characters)
+ * and calls one() on each; one() prints its own message and returns -1 to
+ * stop. cxs_u64_arg() parses an integer option in [min, max]. */
+void cxs_each_item(const char *arg, const char *what, int (*one)(const char *item, void *ctx),
+                   void *ctx);
+uint64_t cxs_u64_arg(const char *opt, const char *s, uint64_t min, uint64_t max);
+
 /* Format a one-line reason into err (if err and errlen) and return -1: the
  * error convention of every parser and loader in common/. */
 int cxs_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -24,6 +24,7 @@
 #include "meta.h"
 #include "output.h"
 #include "stats.h"
+#include "run.h"
 #include "threads.h"
 #include "timer.h"
 #include "topology.h"
@@ -116,52 +117,7 @@ struct config {
     double budget_s;
 };
 
-/* The run's state, so that any exit can close the CSV and write meta.json. */
-static struct {
-    struct cxs_topo topo;
-    struct cxs_out *out;
-    struct cxs_meta_test meta;
-    const char *outdir;
-    char counter_note[256];
-} run;
-
-static void finish(int code)
-{
-    run.meta.end = time(NULL);
-    run.meta.complete = code == 0;
-    run.meta.rows = run.out ? cxs_out_rows(run.out) : 0;
-    if (run.out && cxs_out_close(run.out) && code == 0)
-        code = CXS_EXIT_FAIL;
-    run.out = NULL;
-    char err[512];
-    if (run.outdir && cxs_meta_write(run.outdir, &run.topo, &run.meta, err, sizeof err)) {
-        fprintf(stderr, "%s: error: %s\n", cxs_prog, err);
-        if (code == 0)
-            code = CXS_EXIT_FAIL;
-    }
-    exit(code);
-}
-
-/* A failure after the output was opened: keep the rows, then exit. */
-static void fail_run(int code, const char *msg)
-{
-    fprintf(stderr, "%s: error: %s\n", cxs_prog, msg);
-    finish(code);
-}
-
-static void parse_list(const char *arg, const char *what, int (*one)(const char *, void *),
-                       void *ctx)
-{
-    char buf[256];
-    if (strlen(arg) >= sizeof buf)
-        cxs_usage_die("%s list too long", what);
-    strcpy(buf, arg);
-    char *items[16];
-    size_t n = cxs_split_commas(buf, items, 16);
-    for (size_t i = 0; i < n; i++)
-        if (one(items[i], ctx))
-            exit(CXS_EXIT_USAGE);
-}
+static char counter_note[256];
 
 static int add_pattern(const char *s, void *ctx)
 {
@@ -191,15 +147,6 @@ static int add_page(const char *s, void *ctx)
     if (c->npages < CXS_NPAGES)
         c->pages[c->npages++] = (enum cxs_page)p;
     return 0;
-}
-
-static uint64_t u64_arg(const char *opt, const char *s, uint64_t min, uint64_t max)
-{
-    uint64_t v;
-    char err[160];
-    if (cxs_parse_u64(s, min, max, &v, err, sizeof err))
-        cxs_usage_die("%s: %s", opt, err);
-    return v;
 }
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -296,7 +243,7 @@ static void parse_args(int argc, char **argv, struct config *c)
             }
             break;
         case O_PATTERN:
-            parse_list(optarg, "pattern", add_pattern, c);
+            cxs_each_item(optarg, "pattern", add_pattern, c);
             break;
         case O_TLB:
             if (cxs_parse_size(optarg, &c->tlb_locality, err, sizeof err))
@@ -305,7 +252,7 @@ static void parse_args(int argc, char **argv, struct config *c)
                 cxs_usage_die("--tlb-locality must be a multiple of %d bytes", CXS_LINE);
             break;
         case O_PAGE:
-            parse_list(optarg, "page size", add_page, c);
+            cxs_each_item(optarg, "page size", add_page, c);
             break;
         case O_RESERVE:
             c->reserve_hugepages = 1;
@@ -314,16 +261,16 @@ static void parse_args(int argc, char **argv, struct config *c)
             c->allow_fallback = 1;
             break;
         case O_LOADS:
-            c->loads = u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
+            c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
             break;
         case O_REPEAT:
-            c->repeat = u64_arg("--repeat", optarg, 1, 100000);
+            c->repeat = cxs_u64_arg("--repeat", optarg, 1, 100000);
             break;
         case O_MIN:
-            c->min_samples = u64_arg("--min-samples", optarg, 1, 100000);
+            c->min_samples = cxs_u64_arg("--min-samples", optarg, 1, 100000);
             break;
         case O_SEED:
-            c->seed = u64_arg("--seed", optarg, 0, UINT64_MAX);
+            c->seed = cxs_u64_arg("--seed", optarg, 0, UINT64_MAX);
             break;
         case O_BUDGET:
             if (cxs_parse_pos_double(optarg, &c->budget_s, err, sizeof err))
@@ -486,8 +433,7 @@ static void emit(const struct config *c, const struct point *pt, const struct cx
     }
     for (size_t i = 0; i < k; i++)
         vals[i] = v[i];
-    if (cxs_out_row(run.out, vals))
-        fail_run(CXS_EXIT_FAIL, "writing a result row failed");
+    cxs_run_row(vals);
 }
 
 /* Group size for the random kinds: 0 = whole buffer. */
@@ -514,7 +460,7 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
         void *start;
         size_t n = cxs_chase_build(b->p, b->size, pat, (size_t)g, c->seed, &start, err, sizeof err);
         if (!n)
-            fail_run(CXS_EXIT_USAGE, err);
+            cxs_run_fail(CXS_EXIT_USAGE, "%s", err);
         pt->pat = pat;
         pt->group = pat->kind == CXS_PAT_RANDOM || pat->kind == CXS_PAT_RANDOM_IN_PAGE
                         ? (g ? g : b->size / CXS_LINE * CXS_LINE)
@@ -524,11 +470,8 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
          * (which must close the cycle), else WARMUP_MAX_LOADS steps. */
         sm.p = cxs_chase_check(b->p, b->size, pat->stride, start, n,
                                n < WARMUP_MAX_LOADS ? n : WARMUP_MAX_LOADS, err, sizeof err);
-        if (!sm.p) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "memory node %s: %s", pt->mem_nodes, err);
-            fail_run(CXS_EXIT_FAIL, msg);
-        }
+        if (!sm.p)
+            cxs_run_fail(CXS_EXIT_FAIL, "memory node %s: %s", pt->mem_nodes, err);
         struct cxs_adaptive a = {c->min_samples, c->repeat, c->budget_s, 0.01};
         struct cxs_summary s;
         size_t taken;
@@ -575,7 +518,7 @@ static void precheck(const struct config *c, const int *nodes, size_t nnodes)
         for (size_t gi = 0; gi < c->npages; gi++) {
             struct cxs_alloc_req q = make_req(c, nodes + mi, each, c->pages[gi], largest);
             char err[512];
-            int rc = cxs_buf_precheck(&run.topo, &q, err, sizeof err);
+            int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
             if (rc == CXS_EXIT_USAGE)
                 cxs_usage_die("%s", err);
             if (rc)
@@ -586,17 +529,17 @@ static void precheck(const struct config *c, const int *nodes, size_t nnodes)
 static void measure_target(const struct config *c, struct point *pt, const int *nodes,
                            size_t nnodes, struct cxs_counters *cnt, double *samples)
 {
-    join_nodes(&run.topo, nodes, nnodes, pt->cpu_node, pt);
+    join_nodes(&cxs_run.topo, nodes, nnodes, pt->cpu_node, pt);
     for (size_t gi = 0; gi < c->npages && !cxs_stop_requested(); gi++) {
         for (size_t si = 0; si < c->nsizes && !cxs_stop_requested(); si++) {
             struct cxs_alloc_req q = make_req(c, nodes, nnodes, c->pages[gi], c->sizes[si]);
             struct cxs_buf b;
             char err[512];
-            int rc = cxs_buf_alloc(&run.topo, &q, &b, err, sizeof err);
+            int rc = cxs_buf_alloc(&cxs_run.topo, &q, &b, err, sizeof err);
             if (rc)
-                fail_run(rc, err);
+                cxs_run_fail(rc, "%s", err);
             uint64_t total = b.map_size / 4096, on = 0;
-            for (int i = 0; i < run.topo.nnodes; i++)
+            for (int i = 0; i < cxs_run.topo.nnodes; i++)
                 on += b.pages_on[i];
             on -= b.pages_elsewhere;
             pt->on_node_pct = total ? 100.0 * (double)on / (double)total : 0;
@@ -614,29 +557,28 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &c);
 
     char err[512];
-    if (cxs_topo_load(&run.topo, err, sizeof err))
-        cxs_die("%s", err);
-    int cpu_default = cxs_topo_default_cpu_node(&run.topo);
+    cxs_run_load();
+    int cpu_default = cxs_topo_default_cpu_node(&cxs_run.topo);
     if (cpu_default < 0)
         cxs_skip("no NUMA node with CPUs found");
     int cpu_nodes[CXS_MAX_NODES], mem_nodes[CXS_MAX_NODES];
     size_t ncpu = 1, nmem;
     cpu_nodes[0] = cpu_default;
     if (c.cpu_spec) {
-        int r = cxs_topo_select(&run.topo, c.cpu_spec, CXS_SELECT_CPU, cpu_default, cpu_nodes,
+        int r = cxs_topo_select(&cxs_run.topo, c.cpu_spec, CXS_SELECT_CPU, cpu_default, cpu_nodes,
                                 CXS_MAX_NODES, &ncpu, err, sizeof err);
         if (r)
             cxs_usage_die("--cpu-node: %s", err);
     }
     /* Class names resolve against each CPU node; check them all up front. */
     for (size_t i = 0; i < ncpu; i++) {
-        int r = cxs_topo_select(&run.topo, c.mem_spec, CXS_SELECT_MEM, cpu_nodes[i], mem_nodes,
+        int r = cxs_topo_select(&cxs_run.topo, c.mem_spec, CXS_SELECT_MEM, cpu_nodes[i], mem_nodes,
                                 CXS_MAX_NODES, &nmem, err, sizeof err);
         if (r == CXS_SEL_EMPTY)
             cxs_skip("--mem-node: %s", err);
         if (r)
             cxs_usage_die("--mem-node: %s", err);
-        if (cxs_node_pick_cpu(cxs_topo_node(&run.topo, cpu_nodes[i])) < 0)
+        if (cxs_node_pick_cpu(cxs_topo_node(&cxs_run.topo, cpu_nodes[i])) < 0)
             cxs_usage_die("--cpu-node: none of node %d's CPUs is in this process's CPU affinity",
                           cpu_nodes[i]);
         precheck(&c, mem_nodes, nmem);
@@ -646,9 +588,9 @@ int main(int argc, char **argv)
     cxs_timer_init();
     struct cxs_counters *cnt = NULL;
     if (!c.no_counters) {
-        cnt = cxs_counters_open(run.counter_note, sizeof run.counter_note);
+        cnt = cxs_counters_open(counter_note, sizeof counter_note);
         if (!cnt)
-            cxs_note("%s", run.counter_note);
+            cxs_note("%s", counter_note);
     }
 
     const char *cols[MAXCOLS];
@@ -660,33 +602,19 @@ int main(int argc, char **argv)
         snprintf(cntcols[i], sizeof cntcols[i], "%s_per_load", cxs_counters_name(cnt, i));
         cols[ncols++] = cntcols[i];
     }
-    char csvpath[4096];
-    if (c.outdir) {
-        if (mkdir(c.outdir, 0777) && errno != EEXIST)
-            cxs_die("cannot create %s: %s", c.outdir, strerror(errno));
-        snprintf(csvpath, sizeof csvpath, "%s/latency.csv", c.outdir);
-        run.outdir = c.outdir;
-    }
-    run.out = cxs_out_open(c.outdir ? csvpath : NULL, c.quiet ? NULL : stdout, c.format, cols,
-                           ncols, err, sizeof err);
-    if (!run.out)
-        cxs_die("%s", err);
-    run.meta = (struct cxs_meta_test){
-        .name = "latency", .argc = argc, .argv = argv, .start = time(NULL), .csv = "latency.csv"};
     if (!cnt && !c.no_counters)
-        run.meta.notes[0] = run.counter_note;
-    if (run.outdir && cxs_meta_write(run.outdir, &run.topo, &run.meta, err, sizeof err))
-        cxs_die("%s", err);
+        cxs_run_note(counter_note);
+    cxs_run_open(c.outdir, "latency", "latency.csv", cols, ncols, c.quiet, c.format, argc, argv);
 
     double *samples = malloc(c.repeat * sizeof *samples);
     if (!samples)
-        fail_run(CXS_EXIT_FAIL, "out of memory");
+        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
     for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
-        const struct cxs_node *cn = cxs_topo_node(&run.topo, cpu_nodes[ci]);
+        const struct cxs_node *cn = cxs_topo_node(&cxs_run.topo, cpu_nodes[ci]);
         struct point pt = {.cpu_node = cn->id, .cpu = cxs_node_pick_cpu(cn)};
         if (cxs_pin_self_cpu(pt.cpu))
-            fail_run(CXS_EXIT_FAIL, "cannot pin the measuring thread");
-        cxs_topo_select(&run.topo, c.mem_spec, CXS_SELECT_MEM, cn->id, mem_nodes, CXS_MAX_NODES,
+            cxs_run_fail(CXS_EXIT_FAIL, "cannot pin the measuring thread");
+        cxs_topo_select(&cxs_run.topo, c.mem_spec, CXS_SELECT_MEM, cn->id, mem_nodes, CXS_MAX_NODES,
                         &nmem, err, sizeof err);
         if (c.policy == CXS_POL_INTERLEAVE)
             measure_target(&c, &pt, mem_nodes, nmem, cnt, samples);
@@ -696,10 +624,5 @@ int main(int argc, char **argv)
     }
     free(samples);
     cxs_counters_close(cnt);
-    if (cxs_stop_requested()) {
-        fprintf(stderr, "%s: interrupted: %zu rows kept%s%s\n", cxs_prog, cxs_out_rows(run.out),
-                run.outdir ? " in " : "", run.outdir ? csvpath : "");
-        finish(CXS_EXIT_INTERRUPTED);
-    }
-    finish(0);
+    cxs_run_end();
 }

@@ -1,0 +1,97 @@
+/* run.c — topology, CSV, meta.json and exit for one benchmark run. */
+#include "run.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "interrupt.h"
+
+struct cxs_run cxs_run;
+
+void cxs_run_load(void)
+{
+    char err[512];
+    if (cxs_topo_load(&cxs_run.topo, err, sizeof err))
+        cxs_die("%s", err);
+}
+
+void cxs_run_open(const char *outdir, const char *name, const char *csv, const char *const *cols,
+                  size_t ncols, int quiet, enum cxs_format fmt, int argc, char **argv)
+{
+    char err[512];
+    if (outdir) {
+        if (mkdir(outdir, 0777) && errno != EEXIST)
+            cxs_die("cannot create %s: %s", outdir, strerror(errno));
+        snprintf(cxs_run.csvpath, sizeof cxs_run.csvpath, "%s/%s", outdir, csv);
+        cxs_run.outdir = outdir;
+    }
+    cxs_run.out = cxs_out_open(outdir ? cxs_run.csvpath : NULL, quiet ? NULL : stdout, fmt, cols,
+                               ncols, err, sizeof err);
+    if (!cxs_run.out)
+        cxs_die("%s", err);
+    const char *const *notes = cxs_run.meta.notes;
+    cxs_run.meta = (struct cxs_meta_test){
+        .name = name, .argc = argc, .argv = argv, .start = time(NULL), .csv = csv};
+    for (size_t i = 0; i < cxs_run.nnotes; i++)
+        cxs_run.meta.notes[i] = notes[i];
+    if (outdir && cxs_meta_write(outdir, &cxs_run.topo, &cxs_run.meta, err, sizeof err))
+        cxs_die("%s", err);
+}
+
+void cxs_run_note(const char *note)
+{
+    size_t max = sizeof cxs_run.meta.notes / sizeof cxs_run.meta.notes[0] - 1;
+    if (cxs_run.nnotes < max)
+        cxs_run.meta.notes[cxs_run.nnotes++] = note;
+}
+
+void cxs_run_row(const char *const *vals)
+{
+    if (cxs_out_row(cxs_run.out, vals))
+        cxs_run_fail(CXS_EXIT_FAIL, "writing a result row failed");
+}
+
+_Noreturn void cxs_run_finish(int code)
+{
+    cxs_run.meta.end = time(NULL);
+    cxs_run.meta.complete = code == 0;
+    cxs_run.meta.rows = cxs_run.out ? cxs_out_rows(cxs_run.out) : 0;
+    if (cxs_run.out && cxs_out_close(cxs_run.out) && code == 0)
+        code = CXS_EXIT_FAIL;
+    cxs_run.out = NULL;
+    char err[512];
+    if (cxs_run.outdir &&
+        cxs_meta_write(cxs_run.outdir, &cxs_run.topo, &cxs_run.meta, err, sizeof err)) {
+        fprintf(stderr, "%s: error: %s\n", cxs_prog, err);
+        if (code == 0)
+            code = CXS_EXIT_FAIL;
+    }
+    exit(code);
+}
+
+_Noreturn void cxs_run_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: error: ", cxs_prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    cxs_run_finish(code);
+}
+
+_Noreturn void cxs_run_end(void)
+{
+    if (cxs_stop_requested()) {
+        fprintf(stderr, "%s: interrupted: %zu rows kept%s%s\n", cxs_prog,
+                cxs_run.out ? cxs_out_rows(cxs_run.out) : 0, cxs_run.outdir ? " in " : "",
+                cxs_run.outdir ? cxs_run.csvpath : "");
+        cxs_run_finish(CXS_EXIT_INTERRUPTED);
+    }
+    cxs_run_finish(0);
+}

@@ -1,0 +1,47 @@
+/* run.h — the life of one benchmark run: the topology it measures, the CSV
+ * it writes, its meta.json entry, and the one way out.
+ *
+ * Promises:
+ * - cxs_run_load() loads the topology into cxs_run.topo or dies (exit 1)
+ *   with the reason.
+ * - cxs_run_open() creates DIR if needed, opens DIR/<csv> (written as
+ *   .partial until the end, see output.h) and echoes rows to stdout unless
+ *   quiet, and writes meta.json at once marked incomplete; dies on error.
+ *   Without DIR only stdout gets rows and no meta.json is written.
+ * - cxs_run_row() writes one row or ends the run (exit 1) if it cannot.
+ * - cxs_run_finish(code) closes the CSV, writes meta.json (complete only
+ *   when code is 0, with the row count and the notes) and exits with code;
+ *   cxs_run_fail() says why first. cxs_run_end() is the normal end: exit
+ *   130 with the rows kept when a stop was requested (interrupt.h), else 0.
+ * - cxs_run_note() adds a free-text note to meta.json (at most 7; kept by
+ *   pointer, so the text must outlive the run).
+ */
+#ifndef CXS_RUN_H
+#define CXS_RUN_H
+
+#include <stdio.h>
+
+#include "meta.h"
+#include "output.h"
+#include "topology.h"
+
+struct cxs_run {
+    struct cxs_topo topo;
+    struct cxs_out *out;
+    struct cxs_meta_test meta;
+    const char *outdir;
+    char csvpath[4096];
+    size_t nnotes;
+};
+extern struct cxs_run cxs_run;
+
+void cxs_run_load(void);
+void cxs_run_open(const char *outdir, const char *name, const char *csv, const char *const *cols,
+                  size_t ncols, int quiet, enum cxs_format fmt, int argc, char **argv);
+void cxs_run_row(const char *const *vals);
+void cxs_run_note(const char *note);
+_Noreturn void cxs_run_finish(int code);
+_Noreturn void cxs_run_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Noreturn void cxs_run_end(void);
+
+#endif
