@@ -15,10 +15,7 @@
 
 #include <jansson.h>
 
-#ifdef CXS_HAVE_HWLOC
-#include <hwloc.h>
-#endif
-
+#include "caches.h"
 #include "cli.h"
 #include "sysfs.h"
 #include "timer.h"
@@ -83,87 +80,10 @@ static json_t *cpu_model(void)
     return v ? v : json_null();
 }
 
-/* "48K" -> 49152; -1 when unparsable. */
-static int64_t cache_size_bytes(const char *s)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || end == s || v < 0)
-        return -1;
-    switch (*end) {
-    case 'K':
-        return (int64_t)v << 10;
-    case 'M':
-        return (int64_t)v << 20;
-    case 'G':
-        return (int64_t)v << 30;
-    case '\0':
-        return v;
-    default:
-        return -1;
-    }
-}
-
-/* L1d, L2, L3 sizes of CPU 0's caches from sysfs, -1 when absent. */
-static void caches_sysfs(int64_t sz[3])
-{
-    for (int i = 0; i < 16; i++) {
-        char rel[128], type[32], size[32];
-        int64_t lvl;
-        snprintf(rel, sizeof(rel), "devices/system/cpu/cpu0/cache/index%d/level", i);
-        if (cxs_sysfs_read_i64(rel, &lvl) != 0)
-            continue; /* indexes are contiguous today, but do not rely on it */
-        snprintf(rel, sizeof(rel), "devices/system/cpu/cpu0/cache/index%d/type", i);
-        if (cxs_sysfs_read_str(rel, type, sizeof(type)) != 0)
-            continue;
-        snprintf(rel, sizeof(rel), "devices/system/cpu/cpu0/cache/index%d/size", i);
-        if (cxs_sysfs_read_str(rel, size, sizeof(size)) != 0)
-            continue;
-        if (lvl < 1 || lvl > 3 || strcmp(type, "Instruction") == 0)
-            continue;
-        int64_t b = cache_size_bytes(size);
-        if (b > 0 && sz[lvl - 1] < 0)
-            sz[lvl - 1] = b;
-    }
-}
-
-#ifdef CXS_HAVE_HWLOC
-/* 0 when hwloc found at least one of the caches. */
-static int caches_hwloc(int64_t sz[3])
-{
-    hwloc_topology_t topo;
-    if (hwloc_topology_init(&topo) != 0)
-        return -1;
-    if (hwloc_topology_load(topo) != 0) {
-        hwloc_topology_destroy(topo);
-        return -1;
-    }
-    static const hwloc_obj_type_t types[3] = {HWLOC_OBJ_L1CACHE, HWLOC_OBJ_L2CACHE,
-                                              HWLOC_OBJ_L3CACHE};
-    int found = 0;
-    for (int i = 0; i < 3; i++) {
-        hwloc_obj_t o = hwloc_get_obj_by_type(topo, types[i], 0);
-        if (o && o->attr && o->attr->cache.size > 0) {
-            sz[i] = (int64_t)o->attr->cache.size;
-            found = 1;
-        }
-    }
-    hwloc_topology_destroy(topo);
-    return found ? 0 : -1;
-}
-#endif
-
 static json_t *caches(struct jb *b)
 {
-    int64_t sz[3] = {-1, -1, -1};
-    const char *source = "sysfs";
-#ifdef CXS_HAVE_HWLOC
-    if (caches_hwloc(sz) == 0)
-        source = "hwloc";
-    else
-#endif
-        caches_sysfs(sz);
+    int64_t sz[3];
+    const char *source = cxs_cache_sizes(sz);
     static const char *const names[3] = {"L1d_bytes", "L2_bytes", "L3_bytes"};
     json_t *o = json_object();
     if (!o)

@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "caches.h"
 #include "cli.h"
 #include "meta.h"
 #include "topology.h"
@@ -551,6 +552,28 @@ static void test_real_topology(void **state)
     cxs_topo_free(&t);
 }
 
+/* The LLC a streaming buffer must exceed: each shared instance once. */
+static void test_llc_total(void **state)
+{
+    (void)state;
+    /* cpu0..3, L3 of 32M shared by 0-1 and by 2-3; cpu0 exists already */
+    for (int cpu = 0; cpu < 4; cpu++) {
+        static const char *const f[4] = {"level", "type", "size", "shared_cpu_list"};
+        const char *v[4] = {"3", "Unified", "32M", cpu < 2 ? "0-1" : "2-3"};
+        for (int j = 0; j < 4; j++) {
+            char rel[128];
+            snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cache/index3/%s", cpu, f[j]);
+            put_file(rel, v[j]);
+        }
+        char rel[128];
+        snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cache/index0/level", cpu);
+        put_file(rel, "1");
+        snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cache/index0/type", cpu);
+        put_file(rel, "Data");
+    }
+    assert_int_equal(cxs_llc_total_bytes(), 64ULL << 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -563,6 +586,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_corrupt_meta_refused, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_non_object_meta_refused, test_setup, test_teardown),
         cmocka_unit_test(test_missing_dir),
+        cmocka_unit_test(test_llc_total),
         cmocka_unit_test_setup_teardown(test_real_topology, test_setup, test_teardown),
     };
     return cmocka_run_group_tests_name("meta", tests, group_setup, group_teardown);
