@@ -34,7 +34,8 @@ void cxs_run_open(const char *outdir, const char *name, const char *csv, const c
                                ncols, err, sizeof err);
     if (!cxs_run.out)
         cxs_die("%s", err);
-    const char *const *notes = cxs_run.meta.notes;
+    const char *notes[sizeof cxs_run.meta.notes / sizeof cxs_run.meta.notes[0]];
+    memcpy(notes, cxs_run.meta.notes, sizeof notes); /* added before the run opened */
     cxs_run.meta = (struct cxs_meta_test){
         .name = name, .argc = argc, .argv = argv, .start = time(NULL), .csv = csv};
     for (size_t i = 0; i < cxs_run.nnotes; i++)

@@ -22,7 +22,7 @@ expect_exit() {
     "$@" >"$TMP/out" 2>"$TMP/err"
     rc=$?
     lines=$(wc -l <"$TMP/err")
-    if [ "$rc" -eq "$code" ] && [ "$lines" -eq 1 ] && grep -qE "$pat" "$TMP/err"; then
+    if [ "$rc" -eq "$code" ] && [ "$lines" -eq 1 ] && grep -qE -e "$pat" "$TMP/err"; then
         ok "$name"
     else
         notok "$name" "command: $*" "exit $rc (want $code), stderr ($lines lines):" \
