@@ -336,8 +336,14 @@ static void moved_behind_back(const struct cxs_topo *t, int from, int to)
             err);
         return;
     }
-    /* A bound VMA only lets pages go where its policy allows: lift it. */
-    int mbrc = mbind(b.p, b.map_size, MPOL_DEFAULT, NULL, 0, 0);
+    /* A bound VMA only lets pages go where its policy allows: widen it to
+     * both nodes. (Not MPOL_DEFAULT: NUMA balancing scans default-policy
+     * memory, and while a page carries a NUMA hint, kernel 6.1's
+     * move_pages() reports it as absent, -ENOENT.) */
+    unsigned long both[CXS_MAX_NODES / 64 + 1] = {0};
+    both[from / 64] |= 1UL << (from % 64);
+    both[to / 64] |= 1UL << (to % 64);
+    int mbrc = mbind(b.p, b.map_size, MPOL_BIND, both, CXS_MAX_NODES + 1, 0);
     void *pages[NPAGES / 2];
     int nodes[NPAGES / 2], status[NPAGES / 2];
     for (int i = 0; i < NPAGES / 2; i++) {
@@ -345,8 +351,18 @@ static void moved_behind_back(const struct cxs_topo *t, int from, int to)
         nodes[i] = to;
     }
     long mr = move_pages(0, NPAGES / 2, pages, nodes, status, MPOL_MF_MOVE);
+    int merr = errno;
     uint64_t counts[CXS_MAX_NODES];
+    errno = 0;
     uint64_t bad = cxs_pages_where(t, b.p, b.map_size, counts);
+    if (bad || mr) {
+        long mine[CXS_MAX_NODES], mbad = where(b.p, b.map_size, mine);
+        char cs[256];
+        diag("move_pages(MOVE) returned %ld (%s), statuses %d %d %d; cxs_pages_where errno %s; "
+             "an independent query: %s, %ld unknown",
+             mr, mr < 0 ? strerror(merr) : "-", status[0], status[1], status[2],
+             errno ? strerror(errno) : "0", counts_str(mine, cs, sizeof cs), mbad);
+    }
     int fi = cxs_topo_index(t, from), ti = cxs_topo_index(t, to);
     tap(mbrc == 0 && mr == 0 && bad == 0 && counts[fi] == NPAGES / 2 && counts[ti] == NPAGES / 2,
         "placement: %d of %d pages moved %d->%d are seen there (cxs_pages_where: %llu on %d, %llu "
