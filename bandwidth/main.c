@@ -44,8 +44,10 @@ static const char usage_text[] =
     "                       the total. The threads take the --cpu-node CPUs in order.\n"
     "  --optimize           find the split of the --cpu-node CPUs across the --mem-node\n"
     "                       nodes with the most total bandwidth: each node's thread\n"
-    "                       scaling first, then candidate splits measured from the\n"
-    "                       saturation points; best and runners-up in optimize.csv.\n"
+    "                       scaling first (--threads, default 1..the first CPU node's\n"
+    "                       CPUs), then up to 40 candidate splits measured, starting\n"
+    "                       from the saturation points; best and runners-up in\n"
+    "                       optimize.csv.\n"
     "  --threads LIST       thread counts: N, LO:HI (every count: thread scaling, with\n"
     "                       the saturation point, the smallest count within 5 % of the\n"
     "                       peak, in saturation.csv) or a comma list. Default: every CPU\n"
@@ -491,6 +493,7 @@ struct result {
     uint64_t allocated;                  /* all threads' arrays */
     uint64_t pass_bytes[CXS_ASSIGN_MAX]; /* counted traffic of one pass, per group */
     uint64_t pass_total;
+    int complete; /* 0 when Ctrl-C came before --min-samples were in */
 };
 
 static void join_double(char *buf, size_t len, const double *v, size_t n)
@@ -558,6 +561,7 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
     struct cxs_adaptive a = {c->min_samples, c->repeat, c->budget_s, 0.01};
     int rc = samples ? cxs_sample_adaptive(&a, take_sample, &j, samples, &taken, &r->total) : -1;
     free(samples);
+    r->complete = !(cxs_stop_requested() && taken < c->min_samples);
     if (rc) {
         free_job(&j);
         cxs_run_fail(CXS_EXIT_FAIL, "sampling failed");
@@ -709,6 +713,8 @@ static void single_series(struct plan *p, int cpu_node, int mem, enum cxs_kind k
         struct cxs_assign g = {.n = 1, .node = {mem}, .threads = {counts[i]}};
         struct result r;
         measure(c, kind, acc, isa, &g, cpus, ncpus, &r);
+        if (!r.complete)
+            break; /* an unfinished point is not a result */
         struct rowinfo ri = {.mode = "single",
                              .cpu_node = cn,
                              .mem_node = mn,
@@ -798,6 +804,8 @@ static int run_assignment(const struct cxs_assign *a, double *gbps, void *arg)
         return CXS_EXIT_INTERRUPTED;
     struct result r;
     measure(c, x->kind, x->acc, x->isa, a, p->pool, p->npool, &r);
+    if (!r.complete)
+        return CXS_EXIT_INTERRUPTED;
     char as[256], nodes[256], classes[256], none[1] = "";
     cxs_assign_format(a, as, sizeof as);
     int cpu_node = p->cpu_nodes[0];
@@ -1010,7 +1018,8 @@ int main(int argc, char **argv)
             if (c->have_assign) {
                 double g;
                 x.mode = "assign";
-                run_assignment(&c->assign, &g, &x);
+                if (run_assignment(&c->assign, &g, &x))
+                    break;
                 continue;
             }
             if (c->optimize) {
@@ -1021,10 +1030,12 @@ int main(int argc, char **argv)
                 if (!q)
                     cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
                 *q = *p;
-                if (!q->c.ncounts)
-                    for (size_t t = 1; t <= p->npool && t <= MAX_COUNTS; t++)
+                int first[MAX_THREADS];
+                size_t nfirst =
+                    node_cpus(cxs_topo_node(&cxs_run.topo, p->cpu_nodes[0]), first, MAX_THREADS);
+                if (!q->c.ncounts) /* 1 .. the first CPU node's CPUs */
+                    for (size_t t = 1; t <= nfirst && t <= MAX_COUNTS; t++)
                         q->c.counts[q->c.ncounts++] = (int)t;
-                q->c.oversubscribe = 1; /* the pool may span CPU nodes */
                 for (size_t m = 0; m < nmem && n < CXS_ASSIGN_MAX && !cxs_stop_requested(); m++)
                     single_series(q, p->cpu_nodes[0], mem[m], kind, acc, isa, &sat[n++], NULL);
                 free(q);

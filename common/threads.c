@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <stdlib.h>
 
@@ -64,12 +65,15 @@ int cxs_pin_self_node(const struct cxs_topo *t, int node)
 
 /* A start gate: every member pins itself and reports ready; the caller opens
  * the gate once all are ready (or cancels it if one could not be created),
- * so all members start their work together. */
+ * so all members start their work together. Members wait at the gate
+ * spinning (yielding to anything else runnable) rather than asleep: waking a
+ * sleeping thread on an idle CPU can take long enough (an IPI, a VM exit) to
+ * skew the start of a short timed pass. */
 struct team {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     size_t ready;
-    int open, cancel;
+    atomic_int gate; /* 0 closed, 1 open, 2 cancelled */
     cxs_team_fn fn;
     void *arg;
     const int *cpus;
@@ -89,10 +93,11 @@ static void *member_main(void *p)
     pthread_mutex_lock(&tm->lock);
     tm->ready++;
     pthread_cond_broadcast(&tm->cond);
-    while (!tm->open && !tm->cancel)
-        pthread_cond_wait(&tm->cond, &tm->lock);
-    int cancel = tm->cancel;
     pthread_mutex_unlock(&tm->lock);
+    int g;
+    while ((g = atomic_load_explicit(&tm->gate, memory_order_acquire)) == 0)
+        sched_yield();
+    int cancel = g == 2;
     if (rc == 0 && !cancel)
         rc = tm->fn(m->index, tm->arg);
     tm->results[m->index] = cancel ? -1 : rc;
@@ -122,12 +127,8 @@ int cxs_team_run(size_t n, const int *cpus, cxs_team_fn fn, void *arg)
     pthread_mutex_lock(&tm.lock);
     while (started == n && tm.ready < n)
         pthread_cond_wait(&tm.cond, &tm.lock);
-    if (started == n)
-        tm.open = 1;
-    else
-        tm.cancel = 1;
-    pthread_cond_broadcast(&tm.cond);
     pthread_mutex_unlock(&tm.lock);
+    atomic_store_explicit(&tm.gate, started == n ? 1 : 2, memory_order_release);
     int rc = started == n ? 0 : -1;
     for (size_t i = 0; i < started; i++) {
         pthread_join(th[i], NULL);
