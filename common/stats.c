@@ -211,10 +211,10 @@ int cxs_sample_adaptive(const struct cxs_adaptive *a, cxs_sample_fn fn, void *ct
             break;
         if (i < min)
             continue;
+        if (kept_below(samples, i, min))
+            continue; /* outliers dropped: keep going until min are kept (or max) */
         if (cxs_now_s() - t0 >= a->budget_s)
             break;
-        if (kept_below(samples, i, min))
-            continue; /* outliers dropped: keep going until min are kept */
         if (i >= next_check) {
             next_check = i + 1 + i / 32;
             if (ci_converged(samples, i, a->rel_ci))

@@ -42,7 +42,8 @@ int cxs_median_ci_index(size_t n, size_t *lo, size_t *hi);
 
 /* Adaptive repetition: take samples until the CI half-width is within
  * rel_ci of the median (after min_samples are taken and kept), the time
- * budget is spent (after min_samples are taken), or
+ * budget is spent (after min_samples are taken and kept: outliers do not
+ * count), or
  * max_samples are taken, or a stop is requested (interrupt.h). */
 struct cxs_adaptive {
     size_t min_samples; /* >= 1 */

@@ -289,6 +289,15 @@ static void test_adaptive_keeps_min_samples(void **state)
     struct cxs_summary s;
     assert_int_equal(cxs_sample_adaptive(&a, outlier_every_third, &i, samples, &n, &s), 0);
     assert_true(s.kept >= 7);
+    /* ... also when the time budget is already spent (but not past max). */
+    struct cxs_adaptive b = {.min_samples = 7, .max_samples = 100, .budget_s = 1e-9, .rel_ci = 0.5};
+    i = 0;
+    assert_int_equal(cxs_sample_adaptive(&b, outlier_every_third, &i, samples, &n, &s), 0);
+    assert_true(s.kept >= 7);
+    b.max_samples = 8;
+    i = 0;
+    assert_int_equal(cxs_sample_adaptive(&b, outlier_every_third, &i, samples, &n, &s), 0);
+    assert_int_equal(n, 8); /* max still caps it */
 }
 
 static void test_mad_zero_keeps_all(void **state)
