@@ -87,7 +87,9 @@ static const char usage_text[] =
     "Columns: mode (single, assign, optimize), cpu_node, mem_node, mem_class, assignment,\n"
     "kind, access, isa, threads, cpus, page_size_req, page_size_used, on_node_pct,\n"
     "bytes_allocated (all threads' arrays), bytes_per_pass (counted traffic of one\n"
-    "pass), median_gbps, ci95_lo_gbps, ci95_hi_gbps, mean_gbps, min_gbps, max_gbps,\n"
+    "pass of every thread), passes_per_sample (a sample is about 0.1 s of passes, the\n"
+    "threads started together, timed from the first start to the last end),\n"
+    "median_gbps, ci95_lo_gbps, ci95_hi_gbps, mean_gbps, min_gbps, max_gbps,\n"
     "thread_gbps (each thread's median, '+'-separated), samples_kept, samples_dropped.\n"
     "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong, a\n"
@@ -99,6 +101,7 @@ static const char *const access_names[NACCESS] = {"seq", "random-line", "random-
 static const size_t access_block[NACCESS] = {0, 8, 512}; /* doubles; 0 = whole slice */
 
 #define MAX_COUNTS 256
+#define SAMPLE_S 0.1 /* seconds of work per sample */
 #define MAX_THREADS 1024
 
 struct config {
@@ -353,7 +356,7 @@ struct worker {
     struct cxs_stream_args x;
     uint32_t *order;
     uint64_t calls;
-    double last_sum, t0, t1;
+    double last_sum, t0, t1, t_warm;
     char msg[512];
 };
 
@@ -365,6 +368,7 @@ struct job {
     cxs_stream_kernel fn;
     size_t doubles;   /* per array per thread */
     size_t nw;        /* workers */
+    unsigned passes;  /* per sample, so that a sample lasts about SAMPLE_S */
     struct worker *w; /* nw of them */
     int *cpus;
     struct cxs_assign groups; /* the memory nodes and their thread counts */
@@ -427,7 +431,9 @@ static int setup_worker(int i, void *arg)
         w->x.block = j->doubles;
     }
     cxs_stream_init(j->kind, &w->x);
-    w->last_sum = j->fn(&w->x); /* warm-up pass */
+    double t0 = cxs_now_s();
+    w->last_sum = j->fn(&w->x); /* warm-up pass, timed to size the samples */
+    w->t_warm = cxs_now_s() - t0;
     w->calls = 1;
     return 0;
 }
@@ -437,14 +443,15 @@ static int run_worker(int i, void *arg)
     struct job *j = arg;
     struct worker *w = &j->w[i];
     w->t0 = cxs_now_s();
-    w->last_sum = j->fn(&w->x);
+    for (unsigned k = 0; k < j->passes; k++)
+        w->last_sum = j->fn(&w->x);
     w->t1 = cxs_now_s();
-    w->calls++;
+    w->calls += j->passes;
     return 0;
 }
 
-/* One sample: every worker one pass, started together. Total GB/s = all
- * bytes / (last end - first start); per node the same over its workers. */
+/* One sample: every worker `passes` passes, started together. Total GB/s =
+ * all bytes / (last end - first start); per node the same over its workers. */
 static int take_sample(void *ctx, double *gbps)
 {
     struct job *j = ctx;
@@ -460,7 +467,7 @@ static int take_sample(void *ctx, double *gbps)
         if (w->t1 > node_end[w->group])
             node_end[w->group] = w->t1;
     }
-    uint64_t b = pass_bytes(j);
+    uint64_t b = pass_bytes(j) * j->passes;
     for (int g = 0; g < j->groups.n; g++)
         j->node_gbps[g][j->ns] = (double)b * j->groups.threads[g] / (node_end[g] - start) / 1e9;
     for (size_t i = 0; i < j->nw; i++)
@@ -494,6 +501,7 @@ struct result {
     uint64_t pass_bytes[CXS_ASSIGN_MAX]; /* counted traffic of one pass, per group */
     uint64_t pass_total;
     int complete; /* 0 when Ctrl-C came before --min-samples were in */
+    unsigned passes;
 };
 
 static void join_double(char *buf, size_t len, const double *v, size_t n)
@@ -556,6 +564,16 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
         cxs_run_fail(CXS_EXIT_FAIL, "could not start %zu threads", j.nw);
     }
 
+    /* Passes per sample: about SAMPLE_S of work, so that the start of the
+     * threads and a moment's interference weigh little (likwid-bench runs
+     * each measurement for a second). */
+    double warm = 0;
+    for (size_t i = 0; i < j.nw; i++)
+        warm = j.w[i].t_warm > warm ? j.w[i].t_warm : warm;
+    j.passes = warm > 0 && warm < SAMPLE_S ? (unsigned)(SAMPLE_S / warm) + 1 : 1;
+    if (j.passes > 10000)
+        j.passes = 10000;
+    r->passes = j.passes;
     double *samples = calloc(j.max, sizeof *samples);
     size_t taken = 0;
     struct cxs_adaptive a = {c->min_samples, c->repeat, c->budget_s, 0.01};
@@ -608,11 +626,31 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
 /* ---- rows ------------------------------------------------------------------ */
 
 static const char *const cols[] = {
-    "mode",          "cpu_node",       "mem_node",     "mem_class",       "assignment",
-    "kind",          "access",         "isa",          "threads",         "cpus",
-    "page_size_req", "page_size_used", "on_node_pct",  "bytes_allocated", "bytes_per_pass",
-    "median_gbps",   "ci95_lo_gbps",   "ci95_hi_gbps", "mean_gbps",       "min_gbps",
-    "max_gbps",      "thread_gbps",    "samples_kept", "samples_dropped",
+    "mode",
+    "cpu_node",
+    "mem_node",
+    "mem_class",
+    "assignment",
+    "kind",
+    "access",
+    "isa",
+    "threads",
+    "cpus",
+    "page_size_req",
+    "page_size_used",
+    "on_node_pct",
+    "bytes_allocated",
+    "bytes_per_pass",
+    "passes_per_sample",
+    "median_gbps",
+    "ci95_lo_gbps",
+    "ci95_hi_gbps",
+    "mean_gbps",
+    "min_gbps",
+    "max_gbps",
+    "thread_gbps",
+    "samples_kept",
+    "samples_dropped",
 };
 #define NCOLS (sizeof cols / sizeof cols[0])
 
@@ -624,6 +662,7 @@ struct rowinfo {
     int threads;
     double on_node_pct;
     uint64_t allocated, pass_bytes;
+    unsigned passes;
     const char *page_used;
     const struct cxs_summary *s;
 };
@@ -653,6 +692,8 @@ static void emit(const struct config *c, const struct rowinfo *ri)
     snprintf(v[k], 64, "%" PRIu64, ri->allocated);
     vals[k] = v[k], k++;
     snprintf(v[k], 64, "%" PRIu64, ri->pass_bytes);
+    vals[k] = v[k], k++;
+    snprintf(v[k], 64, "%u", ri->passes);
     vals[k] = v[k], k++;
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         snprintf(v[k], 64, "%.3f", nums[i]);
@@ -729,6 +770,7 @@ static void single_series(struct plan *p, int cpu_node, int mem, enum cxs_kind k
                              .on_node_pct = r.on_node_pct[0],
                              .allocated = r.allocated,
                              .pass_bytes = r.pass_total,
+                             .passes = r.passes,
                              .page_used = r.page_used,
                              .s = &r.total};
         emit(c, &ri);
@@ -828,6 +870,7 @@ static int run_assignment(const struct cxs_assign *a, double *gbps, void *arg)
                              .allocated = r.allocated / (uint64_t)cxs_assign_total(a) *
                                           (uint64_t)a->threads[g],
                              .pass_bytes = r.pass_bytes[g],
+                             .passes = r.passes,
                              .page_used = r.page_used,
                              .s = &r.node[g]};
         emit(c, &ri);
@@ -850,6 +893,7 @@ static int run_assignment(const struct cxs_assign *a, double *gbps, void *arg)
                          .on_node_pct = on / cxs_assign_total(a),
                          .allocated = r.allocated,
                          .pass_bytes = r.pass_total,
+                         .passes = r.passes,
                          .page_used = r.page_used,
                          .s = &r.total};
     emit(c, &ri);
