@@ -105,17 +105,16 @@ static const size_t access_block[NACCESS] = {0, 8, 512}; /* doubles; 0 = whole s
 #define MAX_THREADS 1024
 
 struct config {
-    const char *cpu_spec, *mem_spec, *outdir;
-    int matrix, optimize, oversubscribe, per_thread, allow_fallback, quiet, have_assign;
+    const char *cpu_spec, *mem_spec;
+    int matrix, optimize, oversubscribe, per_thread, allow_fallback, have_assign;
     struct cxs_assign assign;
     int kinds[CXS_NKINDS], nkinds;
     int accesses[NACCESS], naccesses;
     int isa;
     int counts[MAX_COUNTS], ncounts;
-    uint64_t size, repeat, min_samples, seed;
+    uint64_t size;
     enum cxs_page page;
-    enum cxs_format format;
-    double budget_s;
+    struct cxs_std_opts std;
 };
 
 /* ---- options ------------------------------------------------------------ */
@@ -196,15 +195,6 @@ static void parse_args(int argc, char **argv, struct config *c)
         O_PERTHREAD,
         O_PAGE,
         O_FALLBACK,
-        O_REPEAT,
-        O_MIN,
-        O_BUDGET,
-        O_SEED,
-        O_OUTPUT,
-        O_FORMAT,
-        O_QUIET,
-        O_HELP,
-        O_VERSION
     };
     static const struct option opts[] = {
         {"cpu-node", required_argument, 0, O_CPU},
@@ -221,25 +211,14 @@ static void parse_args(int argc, char **argv, struct config *c)
         {"per-thread", no_argument, 0, O_PERTHREAD},
         {"page-size", required_argument, 0, O_PAGE},
         {"allow-fallback", no_argument, 0, O_FALLBACK},
-        {"repeat", required_argument, 0, O_REPEAT},
-        {"min-samples", required_argument, 0, O_MIN},
-        {"time-budget", required_argument, 0, O_BUDGET},
-        {"seed", required_argument, 0, O_SEED},
-        {"output", required_argument, 0, O_OUTPUT},
-        {"format", required_argument, 0, O_FORMAT},
-        {"quiet", no_argument, 0, O_QUIET},
-        {"help", no_argument, 0, O_HELP},
-        {"version", no_argument, 0, O_VERSION},
+        CXS_STD_LONGOPTS,
         {0, 0, 0, 0},
     };
-    *c = (struct config){.mem_spec = "all",
-                         .isa = -1,
-                         .repeat = 21,
-                         .min_samples = 5,
-                         .seed = 1,
-                         .page = CXS_PAGE_4K,
-                         .format = CXS_FMT_CSV,
-                         .budget_s = 2.0};
+    *c = (struct config){
+        .mem_spec = "all",
+        .isa = -1,
+        .page = CXS_PAGE_4K,
+        .std = {.repeat = 21, .min_samples = 5, .seed = 1, .budget_s = 2.0, .format = CXS_FMT_CSV}};
     char err[200];
     int o;
     opterr = 0;
@@ -296,49 +275,16 @@ static void parse_args(int argc, char **argv, struct config *c)
         case O_FALLBACK:
             c->allow_fallback = 1;
             break;
-        case O_REPEAT:
-            c->repeat = cxs_u64_arg("--repeat", optarg, 1, 100000);
-            break;
-        case O_MIN:
-            c->min_samples = cxs_u64_arg("--min-samples", optarg, 1, 100000);
-            break;
-        case O_BUDGET:
-            if (cxs_parse_pos_double(optarg, &c->budget_s, err, sizeof err))
-                cxs_usage_die("--time-budget: %s", err);
-            break;
-        case O_SEED:
-            c->seed = cxs_u64_arg("--seed", optarg, 0, UINT64_MAX);
-            break;
-        case O_OUTPUT:
-            c->outdir = optarg;
-            break;
-        case O_FORMAT: {
-            int f = cxs_format_parse(optarg);
-            if (f < 0)
-                cxs_usage_die("unknown format '%s' (formats: csv, table)", optarg);
-            c->format = (enum cxs_format)f;
-            break;
-        }
-        case O_QUIET:
-            c->quiet = 1;
-            break;
-        case O_HELP:
-            fputs(usage_text, stdout);
-            exit(0);
-        case O_VERSION:
-            printf("cxlscope-bandwidth %s\n", CXS_VERSION);
-            exit(0);
         default:
-            cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+            if (!cxs_std_option(o, optarg, &c->std, usage_text))
+                cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
         }
     }
     if (optind < argc)
         cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
     if (c->have_assign + c->optimize + c->matrix > 1)
         cxs_usage_die("--assign, --optimize and --matrix do not go together");
-    if (c->min_samples > c->repeat)
-        cxs_usage_die("--min-samples (%" PRIu64 ") exceeds --repeat (%" PRIu64 ")", c->min_samples,
-                      c->repeat);
+    cxs_std_check(&c->std);
     if (!c->nkinds)
         c->kinds[c->nkinds++] = CXS_K_READ;
     if (!c->naccesses)
@@ -424,7 +370,7 @@ static int setup_worker(int i, void *arg)
             snprintf(w->msg, sizeof w->msg, "out of memory for the access order");
             return CXS_EXIT_FAIL;
         }
-        cxs_stream_order(w->order, nb, j->c->seed + (uint64_t)i);
+        cxs_stream_order(w->order, nb, j->c->std.seed + (uint64_t)i);
         w->x.order = w->order;
         w->x.block = access_block[j->access];
     } else {
@@ -527,7 +473,7 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
     struct job j = {.c = c, .kind = kind, .access = acc, .isa = isa, .groups = *groups};
     j.fn = cxs_stream_fn(kind, isa);
     j.nw = (size_t)cxs_assign_total(groups);
-    j.max = c->repeat;
+    j.max = c->std.repeat;
     uint64_t total = c->per_thread ? c->size * j.nw : c->size;
     size_t per_array = (size_t)(total / j.nw / (uint64_t)narrays(kind)) / 4096 * 4096;
     if (per_array < 4096)
@@ -576,10 +522,10 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
     r->passes = j.passes;
     double *samples = calloc(j.max, sizeof *samples);
     size_t taken = 0;
-    struct cxs_adaptive a = {c->min_samples, c->repeat, c->budget_s, 0.01};
+    struct cxs_adaptive a = {c->std.min_samples, c->std.repeat, c->std.budget_s, 0.01};
     int rc = samples ? cxs_sample_adaptive(&a, take_sample, &j, samples, &taken, &r->total) : -1;
     free(samples);
-    r->complete = !(cxs_stop_requested() && taken < c->min_samples);
+    r->complete = !(cxs_stop_requested() && taken < c->std.min_samples);
     if (rc) {
         free_job(&j);
         cxs_run_fail(CXS_EXIT_FAIL, "sampling failed");
@@ -1041,14 +987,14 @@ int main(int argc, char **argv)
 
     cxs_interrupt_install();
     cxs_timer_init();
-    cxs_run_open(c->outdir, "bandwidth", "bandwidth.csv", cols, NCOLS, c->quiet, c->format, argc,
-                 argv);
+    cxs_run_open(c->std.outdir, "bandwidth", "bandwidth.csv", cols, NCOLS, c->std.quiet,
+                 c->std.format, argc, argv);
     static const char *const sat_cols[] = {
         "cpu_node",     "mem_node",  "mem_class",          "kind",           "access",
         "peak_threads", "peak_gbps", "saturation_threads", "saturation_gbps"};
-    if (c->outdir) {
+    if (c->std.outdir) {
         char path[4200];
-        snprintf(path, sizeof path, "%s/saturation.csv", c->outdir);
+        snprintf(path, sizeof path, "%s/saturation.csv", c->std.outdir);
         p->sat = cxs_out_open(path, NULL, CXS_FMT_CSV, sat_cols, 9, err, sizeof err);
         if (!p->sat)
             cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
@@ -1105,8 +1051,8 @@ int main(int argc, char **argv)
                                                     "total_gbps"};
                 char path[4200];
                 struct cxs_out *oo = NULL;
-                if (c->outdir) {
-                    snprintf(path, sizeof path, "%s/optimize.csv", c->outdir);
+                if (c->std.outdir) {
+                    snprintf(path, sizeof path, "%s/optimize.csv", c->std.outdir);
                     oo = cxs_out_open(path, NULL, CXS_FMT_CSV, ocols, 5, err, sizeof err);
                 }
                 for (size_t i = 0; i < nfound; i++) {

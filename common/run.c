@@ -2,6 +2,7 @@
 #include "run.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,4 +96,52 @@ _Noreturn void cxs_run_end(void)
         cxs_run_finish(CXS_EXIT_INTERRUPTED);
     }
     cxs_run_finish(0);
+}
+
+int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char *usage)
+{
+    char err[200];
+    switch (code) {
+    case CXS_OPT_REPEAT:
+        o->repeat = cxs_u64_arg("--repeat", arg, 1, 100000);
+        return 1;
+    case CXS_OPT_MIN:
+        o->min_samples = cxs_u64_arg("--min-samples", arg, 1, 100000);
+        return 1;
+    case CXS_OPT_BUDGET:
+        if (cxs_parse_pos_double(arg, &o->budget_s, err, sizeof err))
+            cxs_usage_die("--time-budget: %s", err);
+        return 1;
+    case CXS_OPT_SEED:
+        o->seed = cxs_u64_arg("--seed", arg, 0, UINT64_MAX);
+        return 1;
+    case CXS_OPT_OUTPUT:
+        o->outdir = arg;
+        return 1;
+    case CXS_OPT_FORMAT: {
+        int f = cxs_format_parse(arg);
+        if (f < 0)
+            cxs_usage_die("unknown format '%s' (formats: csv, table)", arg);
+        o->format = (enum cxs_format)f;
+        return 1;
+    }
+    case CXS_OPT_QUIET:
+        o->quiet = 1;
+        return 1;
+    case CXS_OPT_HELP:
+        fputs(usage, stdout);
+        exit(0);
+    case CXS_OPT_VERSION:
+        printf("%s %s\n", cxs_prog, CXS_VERSION);
+        exit(0);
+    default:
+        return 0;
+    }
+}
+
+void cxs_std_check(const struct cxs_std_opts *o)
+{
+    if (o->min_samples > o->repeat)
+        cxs_usage_die("--min-samples (%" PRIu64 ") exceeds --repeat (%" PRIu64 ")", o->min_samples,
+                      o->repeat);
 }

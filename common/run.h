@@ -13,17 +13,59 @@
  *   when code is 0, with the row count and the notes) and exits with code;
  *   cxs_run_fail() says why first. cxs_run_end() is the normal end: exit
  *   130 with the rows kept when a stop was requested (interrupt.h), else 0.
+ * - The options every benchmark shares (statistics and output) are parsed
+ *   once: put CXS_STD_LONGOPTS in the getopt_long table and hand every code
+ *   the program does not know to cxs_std_option(), which returns 0 for a
+ *   code that is not one of them; cxs_std_check() after parsing. --help
+ *   prints the usage text and --version "PROG VERSION", both exiting 0.
  * - cxs_run_note() adds a free-text note to meta.json (at most 7; kept by
  *   pointer, so the text must outlive the run).
  */
 #ifndef CXS_RUN_H
 #define CXS_RUN_H
 
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "meta.h"
 #include "output.h"
 #include "topology.h"
+
+struct cxs_std_opts {
+    uint64_t repeat, min_samples, seed; /* --repeat, --min-samples, --seed */
+    double budget_s;                    /* --time-budget */
+    const char *outdir;                 /* --output */
+    enum cxs_format format;             /* --format */
+    int quiet;                          /* --quiet */
+};
+
+enum {
+    CXS_OPT_REPEAT = 1000,
+    CXS_OPT_MIN,
+    CXS_OPT_BUDGET,
+    CXS_OPT_SEED,
+    CXS_OPT_OUTPUT,
+    CXS_OPT_FORMAT,
+    CXS_OPT_QUIET,
+    CXS_OPT_HELP,
+    CXS_OPT_VERSION
+};
+// clang-format off
+#define CXS_STD_LONGOPTS                                      \
+    {"repeat", required_argument, 0, CXS_OPT_REPEAT},        \
+    {"min-samples", required_argument, 0, CXS_OPT_MIN},      \
+    {"time-budget", required_argument, 0, CXS_OPT_BUDGET},   \
+    {"seed", required_argument, 0, CXS_OPT_SEED},            \
+    {"output", required_argument, 0, CXS_OPT_OUTPUT},        \
+    {"format", required_argument, 0, CXS_OPT_FORMAT},        \
+    {"quiet", no_argument, 0, CXS_OPT_QUIET},                \
+    {"help", no_argument, 0, CXS_OPT_HELP},                  \
+    {"version", no_argument, 0, CXS_OPT_VERSION}
+// clang-format on
+
+int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char *usage);
+void cxs_std_check(const struct cxs_std_opts *o);
 
 struct cxs_run {
     struct cxs_topo topo;

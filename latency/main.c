@@ -102,10 +102,10 @@ static const char usage_text[] =
     "(rows measured so far are kept, meta.json says incomplete).\n";
 
 struct config {
-    const char *cpu_spec, *mem_spec, *outdir;
-    int matrix, allow_fallback, reserve_hugepages, no_counters, quiet;
+    const char *cpu_spec, *mem_spec;
+    int matrix, allow_fallback, reserve_hugepages, no_counters;
     enum cxs_policy policy;
-    enum cxs_format format;
+    struct cxs_std_opts std;
     uint64_t sizes[MAX_SIZES];
     size_t nsizes;
     struct cxs_pattern patterns[MAX_PATTERNS];
@@ -113,8 +113,7 @@ struct config {
     uint64_t tlb_locality;
     enum cxs_page pages[CXS_NPAGES];
     size_t npages;
-    uint64_t loads, repeat, min_samples, seed;
-    double budget_s;
+    uint64_t loads;
 };
 
 static char counter_note[256];
@@ -164,16 +163,7 @@ static void parse_args(int argc, char **argv, struct config *c)
         O_RESERVE,
         O_FALLBACK,
         O_LOADS,
-        O_REPEAT,
-        O_MIN,
-        O_BUDGET,
-        O_SEED,
         O_NOCNT,
-        O_OUTPUT,
-        O_FORMAT,
-        O_QUIET,
-        O_HELP,
-        O_VERSION
     };
     static const struct option opts[] = {
         {"cpu-node", required_argument, 0, O_CPU},
@@ -188,26 +178,15 @@ static void parse_args(int argc, char **argv, struct config *c)
         {"reserve-hugepages", no_argument, 0, O_RESERVE},
         {"allow-fallback", no_argument, 0, O_FALLBACK},
         {"loads", required_argument, 0, O_LOADS},
-        {"repeat", required_argument, 0, O_REPEAT},
-        {"min-samples", required_argument, 0, O_MIN},
-        {"time-budget", required_argument, 0, O_BUDGET},
-        {"seed", required_argument, 0, O_SEED},
         {"no-counters", no_argument, 0, O_NOCNT},
-        {"output", required_argument, 0, O_OUTPUT},
-        {"format", required_argument, 0, O_FORMAT},
-        {"quiet", no_argument, 0, O_QUIET},
-        {"help", no_argument, 0, O_HELP},
-        {"version", no_argument, 0, O_VERSION},
+        CXS_STD_LONGOPTS,
         {0, 0, 0, 0},
     };
-    *c = (struct config){.mem_spec = "all",
-                         .policy = CXS_POL_BIND,
-                         .format = CXS_FMT_CSV,
-                         .loads = 1000000,
-                         .repeat = 51,
-                         .min_samples = 7,
-                         .seed = 1,
-                         .budget_s = 2.0};
+    *c = (struct config){
+        .mem_spec = "all",
+        .policy = CXS_POL_BIND,
+        .loads = 1000000,
+        .std = {.repeat = 51, .min_samples = 7, .seed = 1, .budget_s = 2.0, .format = CXS_FMT_CSV}};
     char err[200];
     int have_size = 0, o;
     opterr = 0;
@@ -263,43 +242,12 @@ static void parse_args(int argc, char **argv, struct config *c)
         case O_LOADS:
             c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
             break;
-        case O_REPEAT:
-            c->repeat = cxs_u64_arg("--repeat", optarg, 1, 100000);
-            break;
-        case O_MIN:
-            c->min_samples = cxs_u64_arg("--min-samples", optarg, 1, 100000);
-            break;
-        case O_SEED:
-            c->seed = cxs_u64_arg("--seed", optarg, 0, UINT64_MAX);
-            break;
-        case O_BUDGET:
-            if (cxs_parse_pos_double(optarg, &c->budget_s, err, sizeof err))
-                cxs_usage_die("--time-budget: %s", err);
-            break;
         case O_NOCNT:
             c->no_counters = 1;
             break;
-        case O_OUTPUT:
-            c->outdir = optarg;
-            break;
-        case O_FORMAT: {
-            int f = cxs_format_parse(optarg);
-            if (f < 0)
-                cxs_usage_die("unknown format '%s' (formats: csv, table)", optarg);
-            c->format = (enum cxs_format)f;
-            break;
-        }
-        case O_QUIET:
-            c->quiet = 1;
-            break;
-        case O_HELP:
-            fputs(usage_text, stdout);
-            exit(0);
-        case O_VERSION:
-            printf("cxlscope-latency %s\n", CXS_VERSION);
-            exit(0);
         default:
-            cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+            if (!cxs_std_option(o, optarg, &c->std, usage_text))
+                cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -315,9 +263,7 @@ static void parse_args(int argc, char **argv, struct config *c)
     for (size_t i = 0; i < c->nsizes; i++)
         if (c->sizes[i] < 2 * CXS_LINE)
             cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
-    if (c->min_samples > c->repeat)
-        cxs_usage_die("--min-samples (%" PRIu64 ") exceeds --repeat (%" PRIu64 ")", c->min_samples,
-                      c->repeat);
+    cxs_std_check(&c->std);
     if (c->matrix && !c->cpu_spec)
         c->cpu_spec = "all";
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
@@ -458,7 +404,8 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
         char err[256];
         uint64_t g = group_bytes(c, pat, b);
         void *start;
-        size_t n = cxs_chase_build(b->p, b->size, pat, (size_t)g, c->seed, &start, err, sizeof err);
+        size_t n =
+            cxs_chase_build(b->p, b->size, pat, (size_t)g, c->std.seed, &start, err, sizeof err);
         if (!n)
             cxs_run_fail(CXS_EXIT_USAGE, "%s", err);
         pt->pat = pat;
@@ -472,11 +419,11 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
                                n < WARMUP_MAX_LOADS ? n : WARMUP_MAX_LOADS, err, sizeof err);
         if (!sm.p)
             cxs_run_fail(CXS_EXIT_FAIL, "memory node %s: %s", pt->mem_nodes, err);
-        struct cxs_adaptive a = {c->min_samples, c->repeat, c->budget_s, 0.01};
+        struct cxs_adaptive a = {c->std.min_samples, c->std.repeat, c->std.budget_s, 0.01};
         struct cxs_summary s;
         size_t taken;
         cxs_sample_adaptive(&a, take_sample, &sm, samples, &taken, &s);
-        if (cxs_stop_requested() && taken < c->min_samples)
+        if (cxs_stop_requested() && taken < c->std.min_samples)
             break; /* an unfinished point is not a result */
         emit(c, pt, &s, &sm, cxs_counters_count(cnt));
     }
@@ -604,9 +551,10 @@ int main(int argc, char **argv)
     }
     if (!cnt && !c.no_counters)
         cxs_run_note(counter_note);
-    cxs_run_open(c.outdir, "latency", "latency.csv", cols, ncols, c.quiet, c.format, argc, argv);
+    cxs_run_open(c.std.outdir, "latency", "latency.csv", cols, ncols, c.std.quiet, c.std.format,
+                 argc, argv);
 
-    double *samples = malloc(c.repeat * sizeof *samples);
+    double *samples = malloc(c.std.repeat * sizeof *samples);
     if (!samples)
         cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
     for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
