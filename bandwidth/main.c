@@ -105,8 +105,7 @@ static const size_t access_block[NACCESS] = {0, 8, 512}; /* doubles; 0 = whole s
 #define MAX_THREADS 1024
 
 struct config {
-    const char *cpu_spec, *mem_spec;
-    int matrix, optimize, oversubscribe, per_thread, allow_fallback, have_assign;
+    int optimize, oversubscribe, per_thread, allow_fallback, have_assign;
     struct cxs_assign assign;
     int kinds[CXS_NKINDS], nkinds;
     int accesses[NACCESS], naccesses;
@@ -181,10 +180,7 @@ static int add_count(const char *s, void *ctx)
 static void parse_args(int argc, char **argv, struct config *c)
 {
     enum {
-        O_CPU = 256,
-        O_MEM,
-        O_MATRIX,
-        O_ASSIGN,
+        O_ASSIGN = 256,
         O_OPTIMIZE,
         O_THREADS,
         O_OVERSUB,
@@ -197,9 +193,6 @@ static void parse_args(int argc, char **argv, struct config *c)
         O_FALLBACK,
     };
     static const struct option opts[] = {
-        {"cpu-node", required_argument, 0, O_CPU},
-        {"mem-node", required_argument, 0, O_MEM},
-        {"matrix", no_argument, 0, O_MATRIX},
         {"assign", required_argument, 0, O_ASSIGN},
         {"optimize", no_argument, 0, O_OPTIMIZE},
         {"threads", required_argument, 0, O_THREADS},
@@ -214,25 +207,19 @@ static void parse_args(int argc, char **argv, struct config *c)
         CXS_STD_LONGOPTS,
         {0, 0, 0, 0},
     };
-    *c = (struct config){
-        .mem_spec = "all",
-        .isa = -1,
-        .page = CXS_PAGE_4K,
-        .std = {.repeat = 21, .min_samples = 5, .seed = 1, .budget_s = 2.0, .format = CXS_FMT_CSV}};
+    *c = (struct config){.isa = -1,
+                         .page = CXS_PAGE_4K,
+                         .std = {.mem_spec = "all",
+                                 .repeat = 21,
+                                 .min_samples = 5,
+                                 .seed = 1,
+                                 .budget_s = 2.0,
+                                 .format = CXS_FMT_CSV}};
     char err[200];
     int o;
     opterr = 0;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
-        case O_CPU:
-            c->cpu_spec = optarg;
-            break;
-        case O_MEM:
-            c->mem_spec = optarg;
-            break;
-        case O_MATRIX:
-            c->matrix = 1;
-            break;
         case O_ASSIGN:
             if (cxs_assign_parse(optarg, &c->assign, err, sizeof err))
                 cxs_usage_die("--assign: %s", err);
@@ -282,15 +269,15 @@ static void parse_args(int argc, char **argv, struct config *c)
     }
     if (optind < argc)
         cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
-    if (c->have_assign + c->optimize + c->matrix > 1)
+    if (c->have_assign + c->optimize + c->std.matrix > 1)
         cxs_usage_die("--assign, --optimize and --matrix do not go together");
     cxs_std_check(&c->std);
     if (!c->nkinds)
         c->kinds[c->nkinds++] = CXS_K_READ;
     if (!c->naccesses)
         c->accesses[c->naccesses++] = ACC_SEQ;
-    if (c->matrix && !c->cpu_spec)
-        c->cpu_spec = "all";
+    if (c->std.matrix && !c->std.cpu_spec)
+        c->std.cpu_spec = "all";
 }
 
 /* ---- one measurement: workers on CPUs, each with its own arrays ---------- */
@@ -881,8 +868,9 @@ int main(int argc, char **argv)
     char err[512];
     p->cpu_nodes[0] = cpu_default;
     p->ncpu = 1;
-    if (c->cpu_spec && cxs_topo_select(&cxs_run.topo, c->cpu_spec, CXS_SELECT_CPU, cpu_default,
-                                       p->cpu_nodes, CXS_MAX_NODES, &p->ncpu, err, sizeof err))
+    if (c->std.cpu_spec &&
+        cxs_topo_select(&cxs_run.topo, c->std.cpu_spec, CXS_SELECT_CPU, cpu_default, p->cpu_nodes,
+                        CXS_MAX_NODES, &p->ncpu, err, sizeof err))
         cxs_usage_die("--cpu-node: %s", err);
 
     /* The CPUs each CPU node offers, and the pool for --assign/--optimize. */
@@ -922,8 +910,8 @@ int main(int argc, char **argv)
     int mem[CXS_MAX_NODES];
     size_t nmem = 0;
     for (size_t i = 0; i < p->ncpu && !c->have_assign; i++) {
-        int r = cxs_topo_select(&cxs_run.topo, c->mem_spec, CXS_SELECT_MEM, p->cpu_nodes[i], mem,
-                                CXS_MAX_NODES, &nmem, err, sizeof err);
+        int r = cxs_topo_select(&cxs_run.topo, c->std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[i],
+                                mem, CXS_MAX_NODES, &nmem, err, sizeof err);
         if (r == CXS_SEL_EMPTY)
             cxs_skip("--mem-node: %s", err);
         if (r)
@@ -1074,8 +1062,8 @@ int main(int argc, char **argv)
                 continue;
             }
             for (size_t ci = 0; ci < p->ncpu && !cxs_stop_requested(); ci++) {
-                cxs_topo_select(&cxs_run.topo, c->mem_spec, CXS_SELECT_MEM, p->cpu_nodes[ci], mem,
-                                CXS_MAX_NODES, &nmem, err, sizeof err);
+                cxs_topo_select(&cxs_run.topo, c->std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[ci],
+                                mem, CXS_MAX_NODES, &nmem, err, sizeof err);
                 for (size_t m = 0; m < nmem && !cxs_stop_requested(); m++)
                     single_series(p, p->cpu_nodes[ci], mem[m], kind, acc, isa, NULL, NULL);
             }

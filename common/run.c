@@ -102,6 +102,15 @@ int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char
 {
     char err[200];
     switch (code) {
+    case CXS_OPT_CPU:
+        o->cpu_spec = arg;
+        return 1;
+    case CXS_OPT_MEM:
+        o->mem_spec = arg;
+        return 1;
+    case CXS_OPT_MATRIX:
+        o->matrix = 1;
+        return 1;
     case CXS_OPT_REPEAT:
         o->repeat = cxs_u64_arg("--repeat", arg, 1, 100000);
         return 1;

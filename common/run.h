@@ -13,7 +13,7 @@
  *   when code is 0, with the row count and the notes) and exits with code;
  *   cxs_run_fail() says why first. cxs_run_end() is the normal end: exit
  *   130 with the rows kept when a stop was requested (interrupt.h), else 0.
- * - The options every benchmark shares (statistics and output) are parsed
+ * - The options every benchmark shares (nodes, statistics, output) are parsed
  *   once: put CXS_STD_LONGOPTS in the getopt_long table and hand every code
  *   the program does not know to cxs_std_option(), which returns 0 for a
  *   code that is not one of them; cxs_std_check() after parsing. --help
@@ -33,6 +33,8 @@
 #include "topology.h"
 
 struct cxs_std_opts {
+    const char *cpu_spec, *mem_spec;    /* --cpu-node, --mem-node */
+    int matrix;                         /* --matrix */
     uint64_t repeat, min_samples, seed; /* --repeat, --min-samples, --seed */
     double budget_s;                    /* --time-budget */
     const char *outdir;                 /* --output */
@@ -41,7 +43,10 @@ struct cxs_std_opts {
 };
 
 enum {
-    CXS_OPT_REPEAT = 1000,
+    CXS_OPT_CPU = 1000,
+    CXS_OPT_MEM,
+    CXS_OPT_MATRIX,
+    CXS_OPT_REPEAT,
     CXS_OPT_MIN,
     CXS_OPT_BUDGET,
     CXS_OPT_SEED,
@@ -53,6 +58,9 @@ enum {
 };
 // clang-format off
 #define CXS_STD_LONGOPTS                                      \
+    {"cpu-node", required_argument, 0, CXS_OPT_CPU},         \
+    {"mem-node", required_argument, 0, CXS_OPT_MEM},         \
+    {"matrix", no_argument, 0, CXS_OPT_MATRIX},              \
     {"repeat", required_argument, 0, CXS_OPT_REPEAT},        \
     {"min-samples", required_argument, 0, CXS_OPT_MIN},      \
     {"time-budget", required_argument, 0, CXS_OPT_BUDGET},   \

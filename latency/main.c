@@ -102,8 +102,7 @@ static const char usage_text[] =
     "(rows measured so far are kept, meta.json says incomplete).\n";
 
 struct config {
-    const char *cpu_spec, *mem_spec;
-    int matrix, allow_fallback, reserve_hugepages, no_counters;
+    int allow_fallback, reserve_hugepages, no_counters;
     enum cxs_policy policy;
     struct cxs_std_opts std;
     uint64_t sizes[MAX_SIZES];
@@ -151,10 +150,7 @@ static int add_page(const char *s, void *ctx)
 static void parse_args(int argc, char **argv, struct config *c)
 {
     enum {
-        O_CPU = 256,
-        O_MEM,
-        O_MATRIX,
-        O_POLICY,
+        O_POLICY = 256,
         O_SIZE,
         O_SWEEP,
         O_PATTERN,
@@ -166,9 +162,6 @@ static void parse_args(int argc, char **argv, struct config *c)
         O_NOCNT,
     };
     static const struct option opts[] = {
-        {"cpu-node", required_argument, 0, O_CPU},
-        {"mem-node", required_argument, 0, O_MEM},
-        {"matrix", no_argument, 0, O_MATRIX},
         {"policy", required_argument, 0, O_POLICY},
         {"size", required_argument, 0, O_SIZE},
         {"sweep", required_argument, 0, O_SWEEP},
@@ -182,25 +175,19 @@ static void parse_args(int argc, char **argv, struct config *c)
         CXS_STD_LONGOPTS,
         {0, 0, 0, 0},
     };
-    *c = (struct config){
-        .mem_spec = "all",
-        .policy = CXS_POL_BIND,
-        .loads = 1000000,
-        .std = {.repeat = 51, .min_samples = 7, .seed = 1, .budget_s = 2.0, .format = CXS_FMT_CSV}};
+    *c = (struct config){.policy = CXS_POL_BIND,
+                         .loads = 1000000,
+                         .std = {.mem_spec = "all",
+                                 .repeat = 51,
+                                 .min_samples = 7,
+                                 .seed = 1,
+                                 .budget_s = 2.0,
+                                 .format = CXS_FMT_CSV}};
     char err[200];
     int have_size = 0, o;
     opterr = 0;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
-        case O_CPU:
-            c->cpu_spec = optarg;
-            break;
-        case O_MEM:
-            c->mem_spec = optarg;
-            break;
-        case O_MATRIX:
-            c->matrix = 1;
-            break;
         case O_POLICY: {
             int p = cxs_policy_parse(optarg);
             if (p < 0)
@@ -264,8 +251,8 @@ static void parse_args(int argc, char **argv, struct config *c)
         if (c->sizes[i] < 2 * CXS_LINE)
             cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
     cxs_std_check(&c->std);
-    if (c->matrix && !c->cpu_spec)
-        c->cpu_spec = "all";
+    if (c->std.matrix && !c->std.cpu_spec)
+        c->std.cpu_spec = "all";
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
 }
 
@@ -511,16 +498,16 @@ int main(int argc, char **argv)
     int cpu_nodes[CXS_MAX_NODES], mem_nodes[CXS_MAX_NODES];
     size_t ncpu = 1, nmem;
     cpu_nodes[0] = cpu_default;
-    if (c.cpu_spec) {
-        int r = cxs_topo_select(&cxs_run.topo, c.cpu_spec, CXS_SELECT_CPU, cpu_default, cpu_nodes,
-                                CXS_MAX_NODES, &ncpu, err, sizeof err);
+    if (c.std.cpu_spec) {
+        int r = cxs_topo_select(&cxs_run.topo, c.std.cpu_spec, CXS_SELECT_CPU, cpu_default,
+                                cpu_nodes, CXS_MAX_NODES, &ncpu, err, sizeof err);
         if (r)
             cxs_usage_die("--cpu-node: %s", err);
     }
     /* Class names resolve against each CPU node; check them all up front. */
     for (size_t i = 0; i < ncpu; i++) {
-        int r = cxs_topo_select(&cxs_run.topo, c.mem_spec, CXS_SELECT_MEM, cpu_nodes[i], mem_nodes,
-                                CXS_MAX_NODES, &nmem, err, sizeof err);
+        int r = cxs_topo_select(&cxs_run.topo, c.std.mem_spec, CXS_SELECT_MEM, cpu_nodes[i],
+                                mem_nodes, CXS_MAX_NODES, &nmem, err, sizeof err);
         if (r == CXS_SEL_EMPTY)
             cxs_skip("--mem-node: %s", err);
         if (r)
@@ -562,8 +549,8 @@ int main(int argc, char **argv)
         struct point pt = {.cpu_node = cn->id, .cpu = cxs_node_pick_cpu(cn)};
         if (cxs_pin_self_cpu(pt.cpu))
             cxs_run_fail(CXS_EXIT_FAIL, "cannot pin the measuring thread");
-        cxs_topo_select(&cxs_run.topo, c.mem_spec, CXS_SELECT_MEM, cn->id, mem_nodes, CXS_MAX_NODES,
-                        &nmem, err, sizeof err);
+        cxs_topo_select(&cxs_run.topo, c.std.mem_spec, CXS_SELECT_MEM, cn->id, mem_nodes,
+                        CXS_MAX_NODES, &nmem, err, sizeof err);
         if (c.policy == CXS_POL_INTERLEAVE)
             measure_target(&c, &pt, mem_nodes, nmem, cnt, samples);
         else
