@@ -36,3 +36,27 @@ csv_get() {
         NR == row + 1 { if (c) print $c; else print "no-column-" col; exit }' "$1"
 }
 csv_rows() { awk 'END { print NR - 1 }' "$1"; }
+
+# Node lists every guest test uses: memory nodes (from the kernel), counts.
+mem=$(mem_nodes)
+nmem=$(echo "$mem" | awk -F, '{print NF}')
+ncpu=$(echo "$VM_CPUNODES" | awk -F, '{print NF}')
+
+# bad_rows FILE CPUCOL VALUECOL: one line per problem in a benchmark CSV
+# (empty when all is right): mem_class is the class of mem_node seen from
+# cpu_node, the CPU in CPUCOL is on cpu_node, on_node_pct is 100 and
+# VALUECOL is a positive number.
+bad_rows() {
+    f=$1 rows=$(csv_rows "$1" 2>/dev/null) r=1
+    while [ "$r" -le "${rows:-0}" ]; do
+        cn=$(csv_get "$f" $r cpu_node) mn=$(csv_get "$f" $r mem_node) cl=$(csv_get "$f" $r mem_class)
+        cpu=$(csv_get "$f" $r "$2") on=$(csv_get "$f" $r on_node_pct) v=$(csv_get "$f" $r "$3")
+        want=$(class_of "$mn" "$cn")
+        [ "$cl" = "$want" ] || echo "row $r: cpu_node $cn mem_node $mn class $cl, expected $want;"
+        in_list "$cpu" "$(cat /sys/devices/system/node/node"$cn"/cpulist)" ||
+            echo "row $r: $2 $cpu not on node $cn;"
+        awk -v v="$on" 'BEGIN { exit !(v == 100) }' || echo "row $r: on_node_pct $on;"
+        awk -v v="$v" 'BEGIN { exit !(v > 0) }' || echo "row $r: $3 '$v';"
+        r=$((r + 1))
+    done
+}

@@ -6,9 +6,6 @@
 . /tests/lib.sh
 B=cxlscope-bandwidth
 FAST="--threads 1 --size 512K --repeat 3 --min-samples 3 --time-budget 0.2"
-mem=$(mem_nodes)
-nmem=$(echo "$mem" | awk -F, '{print NF}')
-ncpu=$(echo "$VM_CPUNODES" | awk -F, '{print NF}')
 
 d=/tmp/bw-matrix
 # shellcheck disable=SC2086
@@ -20,19 +17,7 @@ f=$d/bandwidth.csv
 rows=$(csv_rows "$f" 2>/dev/null)
 [ "$rows" = $((2 * ncpu * nmem)) ]
 check $? "bandwidth: $rows rows for 2 kinds x $ncpu CPU nodes x $nmem memory nodes"
-bad=""
-r=1
-while [ "$r" -le "${rows:-0}" ]; do
-    cn=$(csv_get "$f" $r cpu_node) mn=$(csv_get "$f" $r mem_node) cl=$(csv_get "$f" $r mem_class)
-    cpu=$(csv_get "$f" $r cpus) on=$(csv_get "$f" $r on_node_pct) g=$(csv_get "$f" $r median_gbps)
-    want=$(class_of "$mn" "$cn")
-    [ "$cl" = "$want" ] || bad="$bad row $r: cpu_node $cn mem_node $mn class $cl, expected $want;"
-    in_list "$cpu" "$(cat /sys/devices/system/node/node"$cn"/cpulist)" ||
-        bad="$bad row $r: cpu $cpu not on node $cn;"
-    awk -v v="$on" 'BEGIN { exit !(v == 100) }' || bad="$bad row $r: on_node_pct $on;"
-    awk -v v="$g" 'BEGIN { exit !(v > 0) }' || bad="$bad row $r: median_gbps '$g';"
-    r=$((r + 1))
-done
+bad=$(bad_rows "$f" cpus median_gbps | tr '\n' ' ')
 [ -z "$bad" ]
 check $? "bandwidth: every row's cpus, mem_class (per CPU node), on_node_pct right${bad:+:$bad}"
 

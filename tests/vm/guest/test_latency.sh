@@ -22,19 +22,7 @@ else notok "latency: $f written, no .partial left"; fi
 rows=$(csv_rows "$f" 2>/dev/null)
 [ "$rows" = $((ncpu * nmem)) ]
 check $? "latency: $rows rows for $ncpu CPU nodes x $nmem memory nodes"
-bad=""
-r=1
-while [ "$r" -le "${rows:-0}" ]; do
-    cn=$(csv_get "$f" $r cpu_node) mn=$(csv_get "$f" $r mem_node) cl=$(csv_get "$f" $r mem_class)
-    cpu=$(csv_get "$f" $r cpu) on=$(csv_get "$f" $r on_node_pct) med=$(csv_get "$f" $r median_ns)
-    want=$(class_of "$mn" "$cn")
-    [ "$cl" = "$want" ] || bad="$bad row $r: cpu_node $cn mem_node $mn class $cl, expected $want;"
-    in_list "$cpu" "$(cat /sys/devices/system/node/node$cn/cpulist)" ||
-        bad="$bad row $r: cpu $cpu not on node $cn;"
-    awk -v v="$on" 'BEGIN { exit !(v == 100) }' || bad="$bad row $r: on_node_pct $on;"
-    awk -v v="$med" 'BEGIN { exit !(v > 0) }' || bad="$bad row $r: median_ns '$med';"
-    r=$((r + 1))
-done
+bad=$(bad_rows "$f" cpu median_ns | tr '\n' ' ')
 [ -z "$bad" ]
 check $? "latency: every row's cpu, mem_class (per CPU node) and on_node_pct right${bad:+:$bad}"
 pairs=$(awk -F, 'NR > 1 { print $1 "/" $3 }' "$f" | sort -u | tr '\n' ' ')
