@@ -10,7 +10,11 @@
 #
 # Usage: bench/compare-likwid.sh [SIZE_BYTES] [ROUNDS] [THREADS...]
 #   SIZE default 1000000000 (1 GB), ROUNDS 5, THREADS "1 2".
-# Prints each pair's medians and cxlscope/likwid in %, and "all >= 95 %: yes/no".
+# Each round runs both once, back to back (the order alternating), and gives
+# one ratio cxlscope/likwid; the verdict is the median of the rounds' ratios,
+# so that the drift of a shared machine between rounds cancels. Prints each
+# pair's median GB/s on both sides, the median ratio in %, and
+# "all >= 95 %: yes/no".
 # Exit 0 when every ratio is >= 95 %, 1 when not, 2 on a setup problem.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,21 +40,31 @@ for t in $threads; do
     for pair in "read load" "copy copy" "triad stream" "write-nt store_mem"; do
         set -- $pair
         kind=$1 lk=$2$sfx
-        : >"$work/a" && : >"$work/b"
+        : >"$work/a" && : >"$work/b" && : >"$work/r"
         for r in $(seq "$rounds"); do
-            likwid-bench -t "$lk" -w "M$node:${size}B:$t" 2>/dev/null |
-                awk '/^MByte\/s:/ { print $2 / 1000 }' >>"$work/a"
-            "$B" --cpu-node "$node" --mem-node "$node" --kind "$kind" --threads "$t" --size "$size" \
-                --isa "$isa" --repeat 11 --quiet --output "$work/c$t$kind$r" 2>/dev/null
-            awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "median_gbps") c = i; next }
-                     { print $c }' "$work/c$t$kind$r/bandwidth.csv" >>"$work/b"
+            # one round = one run of each, the order alternating between rounds
+            for side in $( [ $((r % 2)) -eq 1 ] && echo "l c" || echo "c l"); do
+                if [ "$side" = l ]; then
+                    likwid-bench -t "$lk" -w "M$node:${size}B:$t" 2>/dev/null |
+                        awk '/^MByte\/s:/ { print $2 / 1000 }' >"$work/la"
+                else
+                    "$B" --cpu-node "$node" --mem-node "$node" --kind "$kind" --threads "$t" \
+                        --size "$size" --isa "$isa" --repeat 11 --quiet --output "$work/c" 2>/dev/null
+                    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "median_gbps") c = i; next }
+                             { print $c }' "$work/c/bandwidth.csv" >"$work/cb"
+                fi
+            done
+            la=$(cat "$work/la") cb=$(cat "$work/cb")
+            [ -n "$la" ] && [ -n "$cb" ] || { echo "no figure from one side ($lk / $kind)" >&2; exit 2; }
+            echo "$la" >>"$work/a" && echo "$cb" >>"$work/b"
+            awk -v a="$la" -v b="$cb" 'BEGIN { print 100 * b / a }' >>"$work/r"
         done
-        a=$(median <"$work/a") b=$(median <"$work/b")
-        [ -n "$a" ] && [ -n "$b" ] || { echo "no figure from one side ($lk / $kind)" >&2; exit 2; }
-        ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", 100 * b / a }')
+        a=$(median <"$work/a") b=$(median <"$work/b") ratio=$(median <"$work/r")
+        ratio=$(awk -v r="$ratio" 'BEGIN { printf "%.1f", r }')
         awk -v r="$ratio" 'BEGIN { exit !(r >= 95) }' || allok=no
         printf '%-8s %-18s %7s %12.2f %12.2f %7s%%\n' "$kind" "$lk" "$t" "$b" "$a" "$ratio"
         echo "#   rounds: likwid $(tr '\n' ' ' <"$work/a")| cxlscope $(tr '\n' ' ' <"$work/b")"
+        echo "#   ratios %: $(awk '{ printf "%.1f ", $1 }' "$work/r")"
     done
 done
 echo "all >= 95 %: $allok"
