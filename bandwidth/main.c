@@ -319,18 +319,12 @@ static uint64_t pass_bytes(const struct job *j)
     return (uint64_t)j->doubles * 8 * (uint64_t)(k->nread + k->nwrite);
 }
 
-static int narrays(enum cxs_kind k)
-{
-    return __builtin_popcount(cxs_stream_kinds[k].arrays);
-}
-
 /* In the worker's own thread: allocate (first touch here), fill, warm up. */
 static int setup_worker(int i, void *arg)
 {
     struct job *j = arg;
     struct worker *w = &j->w[i];
-    unsigned m = cxs_stream_kinds[j->kind].arrays;
-    struct cxs_alloc_req q = {.size = (size_t)narrays(j->kind) * j->doubles * 8,
+    struct cxs_alloc_req q = {.size = (size_t)cxs_stream_narrays(j->kind) * j->doubles * 8,
                               .policy = CXS_POL_BIND,
                               .nnodes = 1,
                               .page = j->c->page,
@@ -342,14 +336,7 @@ static int setup_worker(int i, void *arg)
     if (rc)
         return rc;
     w->have_buf = 1;
-    double *p = w->buf.p;
-    w->x = (struct cxs_stream_args){.n = j->doubles};
-    double **slot[4] = {&w->x.a, &w->x.b, &w->x.c, &w->x.d};
-    for (int a = 0; a < 4; a++)
-        if (m & (1u << a)) {
-            *slot[a] = p;
-            p += j->doubles;
-        }
+    cxs_stream_place(j->kind, w->buf.p, j->doubles, &w->x);
     if (access_block[j->access]) {
         size_t nb = j->doubles / access_block[j->access];
         w->order = malloc(nb * sizeof *w->order);
@@ -360,8 +347,6 @@ static int setup_worker(int i, void *arg)
         cxs_stream_order(w->order, nb, j->c->std.seed + (uint64_t)i);
         w->x.order = w->order;
         w->x.block = access_block[j->access];
-    } else {
-        w->x.block = j->doubles;
     }
     cxs_stream_init(j->kind, &w->x);
     double t0 = cxs_now_s();
@@ -462,12 +447,12 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
     j.nw = (size_t)cxs_assign_total(groups);
     j.max = c->std.repeat;
     uint64_t total = c->per_thread ? c->size * j.nw : c->size;
-    size_t per_array = (size_t)(total / j.nw / (uint64_t)narrays(kind)) / 4096 * 4096;
+    size_t per_array = (size_t)(total / j.nw / (uint64_t)cxs_stream_narrays(kind)) / 4096 * 4096;
     if (per_array < 4096)
         cxs_run_fail(CXS_EXIT_USAGE,
                      "--size %" PRIu64 " B is too small for %zu threads x %d arrays (4 KiB each "
                      "at least)",
-                     total, j.nw, narrays(kind));
+                     total, j.nw, cxs_stream_narrays(kind));
     j.doubles = per_array / 8;
     j.w = calloc(j.nw, sizeof *j.w);
     j.cpus = calloc(j.nw, sizeof *j.cpus);
@@ -541,7 +526,7 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
             int idx = cxs_topo_index(&cxs_run.topo, j.w[i].node);
             on += idx >= 0 ? j.w[i].buf.pages_on[idx] : 0;
             all += j.w[i].buf.map_size / 4096;
-            r->allocated += (uint64_t)narrays(kind) * j.doubles * 8;
+            r->allocated += (uint64_t)cxs_stream_narrays(kind) * j.doubles * 8;
             if (o < sizeof r->cpus[g])
                 o += (size_t)snprintf(r->cpus[g] + o, sizeof r->cpus[g] - o, "%s%d", t ? "+" : "",
                                       j.cpus[i]);
@@ -929,7 +914,7 @@ int main(int argc, char **argv)
             maxc = (int)p->npool;
         for (int k = 0; k < c->nkinds; k++) {
             uint64_t per = (c->per_thread ? c->size : c->size / (uint64_t)maxc) /
-                           (uint64_t)narrays((enum cxs_kind)c->kinds[k]);
+                           (uint64_t)cxs_stream_narrays((enum cxs_kind)c->kinds[k]);
             if (per < 4096)
                 cxs_usage_die("--size %" PRIu64 " B is too small: %s with %d threads needs at "
                               "least 4 KiB per array per thread",

@@ -467,6 +467,15 @@ out:
     return rc;
 }
 
+double cxs_buf_on_node_pct(const struct cxs_buf *b)
+{
+    uint64_t total = b->map_size / 4096, on = 0;
+    for (int i = 0; i < CXS_MAX_NODES; i++)
+        on += b->pages_on[i];
+    on -= b->pages_elsewhere;
+    return total ? 100.0 * (double)on / (double)total : 0;
+}
+
 void cxs_buf_free(struct cxs_buf *b)
 {
     if (b->p)

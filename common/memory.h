@@ -72,6 +72,8 @@ struct cxs_buf {
 int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *req, struct cxs_buf *b,
                   char *err, size_t errlen);
 void cxs_buf_free(struct cxs_buf *b);
+/* Percent of the mapping's 4 KiB pages found on the nodes requested. */
+double cxs_buf_on_node_pct(const struct cxs_buf *b);
 
 /* The checks cxs_buf_alloc() makes before mapping (request sane, nodes able
  * to hold it, hugetlb pool large enough or reservable by root), without

@@ -129,6 +129,40 @@ cxs_stream_kernel cxs_stream_fn(enum cxs_kind k, enum cxs_isa i)
     return table[k][i];
 }
 
+int cxs_stream_narrays(enum cxs_kind k)
+{
+    return (unsigned)k < CXS_NKINDS ? __builtin_popcount(cxs_stream_kinds[k].arrays) : 0;
+}
+
+void cxs_stream_place(enum cxs_kind k, double *p, size_t n, struct cxs_stream_args *x)
+{
+    *x = (struct cxs_stream_args){.n = n, .block = n};
+    double **slot[4] = {&x->a, &x->b, &x->c, &x->d};
+    for (int a = 0; a < 4; a++)
+        if (cxs_stream_kinds[k].arrays & (1u << a)) {
+            *slot[a] = p;
+            p += n;
+        }
+}
+
+static double *at(double *p, size_t o)
+{
+    return p ? p + o : NULL;
+}
+
+double cxs_stream_range(cxs_stream_kernel fn, const struct cxs_stream_args *x, size_t pos,
+                        size_t len)
+{
+    struct cxs_stream_args y = {.a = at(x->a, pos),
+                                .b = at(x->b, pos),
+                                .c = at(x->c, pos),
+                                .d = at(x->d, pos),
+                                .n = len,
+                                .s = x->s,
+                                .block = len};
+    return fn(&y);
+}
+
 void cxs_stream_order(uint32_t *order, size_t nblocks, uint64_t seed)
 {
     struct cxs_rng r;

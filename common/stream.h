@@ -68,6 +68,19 @@ size_t cxs_isa_vector_doubles(enum cxs_isa i); /* 2, 4, 8 */
 
 cxs_stream_kernel cxs_stream_fn(enum cxs_kind k, enum cxs_isa i);
 
+/* How many arrays the kind touches, and x's pointers for them laid out one
+ * after another from p (n doubles each; the kind's other pointers NULL),
+ * with x->n = n, sequential (order NULL, block n). p must hold
+ * cxs_stream_narrays(k) * n doubles. */
+int cxs_stream_narrays(enum cxs_kind k);
+void cxs_stream_place(enum cxs_kind k, double *p, size_t n, struct cxs_stream_args *x);
+/* Run fn over the elements [pos, pos + len) of x's arrays only, in address
+ * order (pos and len multiples of 8, pos + len <= x->n): how a paced load
+ * streams its arrays burst by burst. Bursts that cover the arrays k whole
+ * times leave them as k calls of fn would (for read: the bursts' returns add
+ * up to the sum one call returns), so cxs_stream_check() validates them. */
+double cxs_stream_range(cxs_stream_kernel fn, const struct cxs_stream_args *x, size_t pos,
+                        size_t len);
 /* A uniformly random order of nblocks blocks (Fisher-Yates), computed
  * before timing so the loop pays no random-number cost. */
 void cxs_stream_order(uint32_t *order, size_t nblocks, uint64_t seed);

@@ -472,11 +472,7 @@ static void measure_target(const struct config *c, struct point *pt, const int *
             int rc = cxs_buf_alloc(&cxs_run.topo, &q, &b, err, sizeof err);
             if (rc)
                 cxs_run_fail(rc, "%s", err);
-            uint64_t total = b.map_size / 4096, on = 0;
-            for (int i = 0; i < cxs_run.topo.nnodes; i++)
-                on += b.pages_on[i];
-            on -= b.pages_elsewhere;
-            pt->on_node_pct = total ? 100.0 * (double)on / (double)total : 0;
+            pt->on_node_pct = cxs_buf_on_node_pct(&b);
             pt->buf = &b;
             measure_buffer(c, pt, &b, cnt, samples);
             cxs_buf_free(&b);
