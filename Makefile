@@ -80,7 +80,7 @@ COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBCXS     := $(BUILD)/libcxlscope.a
 
 # One line per benchmark binary: name and its directory of sources.
-BENCHES := latency bandwidth
+BENCHES := latency bandwidth loaded
 bin_of   = $(BIN)/cxlscope-$(1)
 BINARIES := $(foreach b,$(BENCHES),$(call bin_of,$(b)))
 

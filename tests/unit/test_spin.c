@@ -16,10 +16,10 @@ static void test_iters_from_ns(void **state)
     assert_int_equal(cxs_spin_iters(0, 2.5), 0);
     assert_int_equal(cxs_spin_iters(1000, 2.5), 2500);
     assert_int_equal(cxs_spin_iters(80000, 0.5), 40000);
-    assert_int_equal(cxs_spin_iters(-5, 2.5), 0);      /* no negative delays */
-    assert_int_equal(cxs_spin_iters(100, 0), 0);       /* uncalibrated: no spin */
-    assert_int_equal(cxs_spin_iters(NAN, 1.0), 0);     /* garbage in, no spin */
-    assert_int_equal(cxs_spin_iters(1.4, 1.0), 1);     /* rounded to nearest */
+    assert_int_equal(cxs_spin_iters(-5, 2.5), 0);  /* no negative delays */
+    assert_int_equal(cxs_spin_iters(100, 0), 0);   /* uncalibrated: no spin */
+    assert_int_equal(cxs_spin_iters(NAN, 1.0), 0); /* garbage in, no spin */
+    assert_int_equal(cxs_spin_iters(1.4, 1.0), 1); /* rounded to nearest */
 }
 
 static void test_calibration(void **state)

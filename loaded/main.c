@@ -1,0 +1,850 @@
+/* cxlscope-loaded — latency under injected load. One thread chases pointers
+ * on the measured memory node while load threads stream a traffic kind
+ * against a traffic node, pausing a calibrated delay after every burst; a
+ * sweep of delays from full load to idle gives the latency-vs-bandwidth
+ * curve of each node pair. */
+#include <inttypes.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "caches.h"
+#include "chase.h"
+#include "cli.h"
+#include "interrupt.h"
+#include "memory.h"
+#include "run.h"
+#include "spin.h"
+#include "stats.h"
+#include "stream.h"
+#include "threads.h"
+#include "timer.h"
+#include "topology.h"
+
+static const char usage_text[] =
+    "Usage: cxlscope-loaded [OPTIONS]\n"
+    "\n"
+    "Latency under load: one thread chases pointers through a random single cycle\n"
+    "on the memory node (the latency/ kernel) while load threads stream a traffic\n"
+    "kind (the bandwidth/ kernels) against the traffic node, each pausing a\n"
+    "calibrated spin (the injection delay) after every burst. A sweep of delays from\n"
+    "0 (full load) to idle (no load threads at all) gives, per delay, the traffic\n"
+    "the load threads really moved (GB/s, counted burst by burst over the chase's\n"
+    "samples), the chase's own traffic, and the chase latency (median, CI).\n"
+    "\n"
+    "Where:\n"
+    "  --cpu-node SPEC      CPU node of the chase and, by default, the load threads.\n"
+    "                       Default: the node of the CPU we start on; --matrix: all.\n"
+    "  --mem-node SPEC      node(s) the chase measures: IDs, ranges, all, or a class\n"
+    "                       (ldram, rdram, cxl, cpuless). Default: all.\n"
+    "  --traffic-node SPEC  node(s) the load threads stream from and to: same (the\n"
+    "                       chase's node, the default), IDs, ranges, all, or a class.\n"
+    "                       Every chase node is paired with every traffic node.\n"
+    "  --matrix             every CPU node (as --cpu-node all).\n"
+    "  --chase-cpu CPU      the chase's CPU (default: the last CPU of the CPU node).\n"
+    "  --load-threads N     N load threads on the CPU node's other CPUs, in order\n"
+    "                       (default: all of them).\n"
+    "  --load-cpus LIST     the load threads' CPUs, e.g. 0-5,8 (any node; not the\n"
+    "                       chase CPU). One thread per CPU.\n"
+    "\n"
+    "What:\n"
+    "  --kind LIST          traffic: read, write, write-nt, copy, triad, 3:1, 2:1, 1:1\n"
+    "                       (as cxlscope-bandwidth). Default: read.\n"
+    "  --isa ISA            sse2, avx2 or avx512 for the load kernels (default: widest).\n"
+    "  --delays LIST        injection delays after each burst, increasing, in\n"
+    "                       --delay-unit; 'mlc' (default) is 0,50,100,200,400,700,1000,\n"
+    "                       1500,2000,3000,5000,10000,20000,40000,80000 ns (0 to 80 us,\n"
+    "                       MLC-style); an idle point always follows.\n"
+    "  --delay-unit U       ns (default) or cycles (TSC cycles, its rate measured at\n"
+    "                       start; needs an invariant TSC).\n"
+    "  --burst SIZE         bytes each load thread streams per array between two\n"
+    "                       delays (default 4K; a multiple of 64).\n"
+    "  --size SIZE          chase buffer (default 4x the last-level cache, at least\n"
+    "                       256M); K = 1024.\n"
+    "  --traffic-size SIZE  memory for all load threads' arrays together (default 4x the\n"
+    "                       LLC, at least 64M).\n"
+    "  --loads N            dependent loads per chase sample (default 1000000).\n"
+    "  --page-size P        4k (default), thp, 2m or 1g, for both buffers.\n"
+    "  --allow-fallback     measure even if pages landed off the requested node.\n"
+    "\n"
+    "Statistics (per delay):\n"
+    "  --repeat N           at most N chase samples (default 51).\n"
+    "  --min-samples N      at least N (default 7).\n"
+    "  --time-budget SEC    stop sampling a point after SEC seconds once --min-samples\n"
+    "                       are in (default 2), or earlier at a CI within 1 %.\n"
+    "  --seed N             seed of the chase cycle (default 1).\n"
+    "\n"
+    "Output:\n"
+    "  --output DIR         DIR/loaded.csv and DIR/meta.json; rows flushed as measured.\n"
+    "  --format csv|table   what stdout gets (default csv).\n"
+    "  --quiet              nothing on stdout.\n"
+    "  --help, --version\n"
+    "\n"
+    "Columns (one row per delay per node pair and kind): cpu_node, chase_cpu, mem_node,\n"
+    "mem_class, traffic_node, traffic_class, kind, isa, load_threads, load_cpus,\n"
+    "burst_bytes, delay (in delay_unit, or 'idle'), delay_unit, delay_ns,\n"
+    "page_size_req, page_size_used, chase_bytes, traffic_bytes, on_node_pct,\n"
+    "traffic_on_node_pct, traffic_gbps (bytes the load threads' kernels loaded and\n"
+    "stored while the chase ran / that time, 1e9 B/s, write-allocate not counted;\n"
+    "empty at idle), traffic_thread_gbps ('+'-separated), chase_gbps (64 B per\n"
+    "dependent load), total_gbps, latency_ns (median ns per load), ci95_lo_ns,\n"
+    "ci95_hi_ns, mean_ns, min_ns, max_ns, p5_ns, p95_ns, samples_kept,\n"
+    "samples_dropped. The load kernels' results are validated when they stop.\n"
+    "\n"
+    "Exit status: 0 done; 1 measurement failed (memory short, placement wrong, a\n"
+    "kernel's result wrong); 2 bad usage (no CPU left for load threads, an unknown\n"
+    "kind, delays not increasing, a node without memory); 77 skipped (an ISA this\n"
+    "CPU lacks, no node of a class); 130 interrupted (finished rows kept).\n";
+
+#define MAX_DELAYS 64
+#define MAX_LOADERS 1024
+#define SETTLE_S 0.02 /* after a delay change, before the chase samples */
+
+static const uint64_t mlc_delays_ns[] = {0,    50,   100,  200,   400,   700,   1000, 1500,
+                                         2000, 3000, 5000, 10000, 20000, 40000, 80000};
+
+struct config {
+    int kinds[CXS_NKINDS], nkinds;
+    int isa;
+    uint64_t delays[MAX_DELAYS];
+    size_t ndelays;
+    int cycles; /* --delay-unit cycles */
+    uint64_t burst, size, traffic_size, loads;
+    int load_threads; /* 0: every other CPU of the CPU node */
+    int load_cpus[MAX_LOADERS];
+    size_t nload_cpus;
+    int chase_cpu; /* -1: the default */
+    const char *traffic_spec;
+    enum cxs_page page;
+    int allow_fallback;
+    struct cxs_std_opts std;
+};
+
+/* ---- options ------------------------------------------------------------ */
+
+static int add_kind(const char *s, void *ctx)
+{
+    struct config *c = ctx;
+    int k = cxs_stream_kind_parse(s);
+    if (k < 0) {
+        fprintf(stderr,
+                "%s: error: unknown kind '%s' (kinds: read, write, write-nt, copy, triad, 3:1, "
+                "2:1, 1:1)\n",
+                cxs_prog, s);
+        return -1;
+    }
+    c->kinds[c->nkinds++] = k;
+    return 0;
+}
+
+static int add_delay(const char *s, void *ctx)
+{
+    struct config *c = ctx;
+    uint64_t d;
+    char err[160];
+    if (cxs_parse_u64(s, 0, UINT64_C(1000000000000), &d, err, sizeof err)) {
+        fprintf(stderr, "%s: error: --delays '%s': %s\n", cxs_prog, s, err);
+        return -1;
+    }
+    if (c->ndelays && d <= c->delays[c->ndelays - 1]) {
+        fprintf(stderr, "%s: error: --delays must increase: %" PRIu64 " after %" PRIu64 "\n",
+                cxs_prog, d, c->delays[c->ndelays - 1]);
+        return -1;
+    }
+    if (c->ndelays == MAX_DELAYS) {
+        fprintf(stderr, "%s: error: at most %d delays\n", cxs_prog, MAX_DELAYS);
+        return -1;
+    }
+    c->delays[c->ndelays++] = d;
+    return 0;
+}
+
+static void parse_args(int argc, char **argv, struct config *c)
+{
+    enum {
+        O_TRAFFIC = 256,
+        O_CHASE_CPU,
+        O_LOAD_THREADS,
+        O_LOAD_CPUS,
+        O_KIND,
+        O_ISA,
+        O_DELAYS,
+        O_UNIT,
+        O_BURST,
+        O_SIZE,
+        O_TSIZE,
+        O_LOADS,
+        O_PAGE,
+        O_FALLBACK,
+    };
+    static const struct option opts[] = {
+        {"traffic-node", required_argument, 0, O_TRAFFIC},
+        {"chase-cpu", required_argument, 0, O_CHASE_CPU},
+        {"load-threads", required_argument, 0, O_LOAD_THREADS},
+        {"load-cpus", required_argument, 0, O_LOAD_CPUS},
+        {"kind", required_argument, 0, O_KIND},
+        {"isa", required_argument, 0, O_ISA},
+        {"delays", required_argument, 0, O_DELAYS},
+        {"delay-unit", required_argument, 0, O_UNIT},
+        {"burst", required_argument, 0, O_BURST},
+        {"size", required_argument, 0, O_SIZE},
+        {"traffic-size", required_argument, 0, O_TSIZE},
+        {"loads", required_argument, 0, O_LOADS},
+        {"page-size", required_argument, 0, O_PAGE},
+        {"allow-fallback", no_argument, 0, O_FALLBACK},
+        CXS_STD_LONGOPTS,
+        {0, 0, 0, 0},
+    };
+    *c = (struct config){.isa = -1,
+                         .burst = 4096,
+                         .loads = 1000000,
+                         .chase_cpu = -1,
+                         .page = CXS_PAGE_4K,
+                         .std = {.mem_spec = "all",
+                                 .repeat = 51,
+                                 .min_samples = 7,
+                                 .seed = 1,
+                                 .budget_s = 2.0,
+                                 .format = CXS_FMT_CSV}};
+    char err[200];
+    int o, have_delays = 0;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case O_TRAFFIC:
+            c->traffic_spec = strcmp(optarg, "same") == 0 ? NULL : optarg;
+            break;
+        case O_CHASE_CPU:
+            c->chase_cpu = (int)cxs_u64_arg("--chase-cpu", optarg, 0, CPU_SETSIZE - 1);
+            break;
+        case O_LOAD_THREADS:
+            c->load_threads = (int)cxs_u64_arg("--load-threads", optarg, 1, MAX_LOADERS);
+            break;
+        case O_LOAD_CPUS:
+            if (cxs_parse_idlist(optarg, c->load_cpus, MAX_LOADERS, &c->nload_cpus, err,
+                                 sizeof err))
+                cxs_usage_die("--load-cpus: %s", err);
+            if (!c->nload_cpus)
+                cxs_usage_die("--load-cpus: an empty list");
+            break;
+        case O_KIND:
+            cxs_each_item(optarg, "kind", add_kind, c);
+            break;
+        case O_ISA:
+            c->isa = cxs_isa_parse(optarg);
+            if (c->isa < 0)
+                cxs_usage_die("unknown ISA '%s' (sse2, avx2, avx512)", optarg);
+            break;
+        case O_DELAYS:
+            c->ndelays = 0;
+            have_delays = strcmp(optarg, "mlc") != 0;
+            if (have_delays)
+                cxs_each_item(optarg, "delay", add_delay, c);
+            break;
+        case O_UNIT:
+            if (strcmp(optarg, "ns") && strcmp(optarg, "cycles"))
+                cxs_usage_die("--delay-unit: '%s' is neither ns nor cycles", optarg);
+            c->cycles = strcmp(optarg, "cycles") == 0;
+            break;
+        case O_BURST:
+            if (cxs_parse_size(optarg, &c->burst, err, sizeof err))
+                cxs_usage_die("--burst: %s", err);
+            if (c->burst % 64)
+                cxs_usage_die("--burst: %" PRIu64 " B is not a multiple of 64", c->burst);
+            break;
+        case O_SIZE:
+            if (cxs_parse_size(optarg, &c->size, err, sizeof err))
+                cxs_usage_die("--size: %s", err);
+            break;
+        case O_TSIZE:
+            if (cxs_parse_size(optarg, &c->traffic_size, err, sizeof err))
+                cxs_usage_die("--traffic-size: %s", err);
+            break;
+        case O_LOADS:
+            c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
+            break;
+        case O_PAGE: {
+            int p = cxs_page_parse(optarg);
+            if (p < 0)
+                cxs_usage_die("unknown page size '%s' (page sizes: 4k, thp, 2m, 1g)", optarg);
+            c->page = (enum cxs_page)p;
+            break;
+        }
+        case O_FALLBACK:
+            c->allow_fallback = 1;
+            break;
+        default:
+            if (!cxs_std_option(o, optarg, &c->std, usage_text))
+                cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
+    if (c->load_threads && c->nload_cpus)
+        cxs_usage_die("--load-threads and --load-cpus do not go together");
+    cxs_std_check(&c->std);
+    if (!c->nkinds)
+        c->kinds[c->nkinds++] = CXS_K_READ;
+    if (!have_delays) {
+        if (c->cycles)
+            cxs_usage_die("--delay-unit cycles needs --delays (the default list is in ns)");
+        c->ndelays = sizeof mlc_delays_ns / sizeof mlc_delays_ns[0];
+        memcpy(c->delays, mlc_delays_ns, sizeof mlc_delays_ns);
+    }
+    if (c->std.matrix && !c->std.cpu_spec)
+        c->std.cpu_spec = "all";
+    c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
+}
+
+/* ---- the team: member 0 chases and runs the sweep, the others load ------- */
+
+enum phase { PH_WAIT, PH_RUN, PH_STOP, PH_ABORT };
+
+struct loader {
+    int cpu;
+    struct cxs_buf buf;
+    int have_buf;
+    struct cxs_stream_args x;
+    double rate;             /* spin iterations per ns on this CPU */
+    _Atomic uint64_t spin;   /* iterations to spin after each burst */
+    _Atomic uint64_t bursts; /* bursts done, published after each */
+    uint64_t passes;         /* whole passes over the arrays */
+    double last_pass_sum;    /* read: the sum of the last whole pass */
+    char msg[512];
+} __attribute__((aligned(128)));
+
+struct sweep {
+    const struct config *c;
+    enum cxs_kind kind;
+    enum cxs_isa isa;
+    cxs_stream_kernel fn;
+    int cpu_node, chase_cpu, mem_node, traffic_node;
+    size_t nload;
+    struct loader *ld;
+    size_t burst_doubles, doubles; /* per burst, per array of each loader */
+    const int *load_cpus;
+    _Atomic int phase, ready, done, failed;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    char msg[512]; /* the chase's failure */
+    int rc;
+};
+
+static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int alloc_on(const struct config *c, int node, uint64_t size, struct cxs_buf *b, char *err,
+                    size_t errlen)
+{
+    struct cxs_alloc_req q = {.size = size,
+                              .policy = CXS_POL_BIND,
+                              .nnodes = 1,
+                              .page = c->page,
+                              .allow_fallback = c->allow_fallback};
+    q.nodes[0] = node;
+    pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
+    int rc = cxs_buf_alloc(&cxs_run.topo, &q, b, err, errlen);
+    pthread_mutex_unlock(&alloc_lock);
+    return rc;
+}
+
+static void set_phase(struct sweep *s, enum phase p)
+{
+    pthread_mutex_lock(&s->lock);
+    atomic_store(&s->phase, p);
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Sleep-poll until *v reaches want (the loaders count themselves in). */
+static void wait_count(_Atomic int *v, int want)
+{
+    struct timespec ms = {0, 1000000};
+    while (atomic_load(v) < want)
+        nanosleep(&ms, NULL);
+}
+
+/* A load thread: allocate and fill its arrays (first touch on its CPU),
+ * wait for the sweep, then burst, spin, burst... until told to stop; it
+ * finishes the pass it is in (at full speed) so that its arrays can be
+ * validated after a whole number of passes. */
+static int load_main(struct sweep *s, struct loader *l)
+{
+    int rc = alloc_on(s->c, s->traffic_node, (uint64_t)cxs_stream_narrays(s->kind) * s->doubles * 8,
+                      &l->buf, l->msg, sizeof l->msg);
+    if (!rc) {
+        l->have_buf = 1;
+        cxs_stream_place(s->kind, l->buf.p, s->doubles, &l->x);
+        cxs_stream_init(s->kind, &l->x);
+        l->rate = cxs_spin_calibrate();
+        if (!(l->rate > 0)) {
+            snprintf(l->msg, sizeof l->msg, "the delay spin could not be calibrated");
+            rc = CXS_EXIT_FAIL;
+        }
+    }
+    if (rc)
+        atomic_store(&s->failed, 1);
+    atomic_fetch_add(&s->ready, 1);
+    if (rc)
+        return rc;
+    pthread_mutex_lock(&s->lock);
+    while (atomic_load(&s->phase) == PH_WAIT)
+        pthread_cond_wait(&s->cond, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+
+    size_t pos = 0;
+    uint64_t nb = 0;
+    double pass_sum = 0;
+    for (;;) {
+        int ph = atomic_load_explicit(&s->phase, memory_order_relaxed);
+        if (ph == PH_ABORT || (ph == PH_STOP && pos == 0 && l->passes))
+            break;
+        pass_sum += cxs_stream_range(s->fn, &l->x, pos, s->burst_doubles);
+        pos += s->burst_doubles;
+        if (pos == l->x.n) {
+            pos = 0;
+            l->passes++;
+            l->last_pass_sum = pass_sum;
+            pass_sum = 0;
+        }
+        atomic_store_explicit(&l->bursts, ++nb, memory_order_relaxed);
+        if (ph == PH_RUN)
+            cxs_spin(atomic_load_explicit(&l->spin, memory_order_relaxed));
+    }
+    if (atomic_load(&s->phase) != PH_ABORT &&
+        cxs_stream_check(s->kind, &l->x, l->passes, l->last_pass_sum, l->msg, sizeof l->msg)) {
+        atomic_store(&s->failed, 1);
+        rc = CXS_EXIT_FAIL;
+    }
+    atomic_fetch_add(&s->done, 1);
+    return rc;
+}
+
+struct chaser {
+    void *p;
+    uint64_t loads;
+};
+
+static int chase_sample(void *ctx, double *ns_per_load)
+{
+    struct chaser *ch = ctx;
+    uint64_t t0 = cxs_time_begin();
+    ch->p = cxs_chase(ch->p, ch->loads);
+    uint64_t t1 = cxs_time_end();
+    *ns_per_load = cxs_ticks_to_ns(t1 - t0) / (double)ch->loads;
+    return 0;
+}
+
+/* What one point of the curve measured. */
+struct point {
+    int idle;
+    uint64_t delay;
+    double delay_ns;
+    double traffic_gbps, chase_gbps;
+    char thread_gbps[4096];
+    struct cxs_summary lat;
+};
+
+static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
+
+static void fmt2(char *dst, double v)
+{
+    snprintf(dst, 64, "%.2f", v);
+}
+
+/* One point: delay set (or no load threads at all), settle, then the chase
+ * samples while the loaders' burst counts say what they moved. */
+static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, double *samples)
+{
+    const struct config *c = s->c;
+    uint64_t before[MAX_LOADERS], after[MAX_LOADERS];
+    if (!pt->idle) {
+        for (size_t i = 0; i < s->nload; i++)
+            atomic_store(&s->ld[i].spin, cxs_spin_iters(pt->delay_ns, s->ld[i].rate));
+        double settle = SETTLE_S + 2e-9 * pt->delay_ns;
+        struct timespec ts = {(time_t)settle, (long)((settle - (double)(time_t)settle) * 1e9)};
+        nanosleep(&ts, NULL);
+        for (size_t i = 0; i < s->nload; i++)
+            before[i] = atomic_load_explicit(&s->ld[i].bursts, memory_order_relaxed);
+    }
+    struct cxs_adaptive a = {c->std.min_samples, c->std.repeat, c->std.budget_s, 0.01};
+    size_t taken = 0;
+    uint64_t t0 = cxs_time_begin();
+    int rc = cxs_sample_adaptive(&a, chase_sample, ch, samples, &taken, &pt->lat);
+    uint64_t t1 = cxs_time_end();
+    if (!pt->idle)
+        for (size_t i = 0; i < s->nload; i++)
+            after[i] = atomic_load_explicit(&s->ld[i].bursts, memory_order_relaxed);
+    if (rc || taken < c->std.min_samples)
+        return -1; /* interrupted (or failed): not a result */
+    double secs = cxs_ticks_to_ns(t1 - t0) * 1e-9;
+    pt->chase_gbps = (double)taken * (double)ch->loads * CXS_LINE / secs / 1e9;
+    pt->traffic_gbps = 0;
+    pt->thread_gbps[0] = '\0';
+    const struct cxs_stream_kind *k = &cxs_stream_kinds[s->kind];
+    double burst_bytes = (double)s->burst_doubles * 8 * (k->nread + k->nwrite);
+    size_t o = 0;
+    for (size_t i = 0; !pt->idle && i < s->nload; i++) {
+        double g = (double)(after[i] - before[i]) * burst_bytes / secs / 1e9;
+        pt->traffic_gbps += g;
+        if (o < sizeof pt->thread_gbps)
+            o += (size_t)snprintf(pt->thread_gbps + o, sizeof pt->thread_gbps - o, "%s%.2f",
+                                  i ? "+" : "", g);
+    }
+    return 0;
+}
+
+static int chase_main(struct sweep *s)
+{
+    const struct config *c = s->c;
+    struct cxs_buf cb = {0};
+    double *samples = NULL;
+    int rc = alloc_on(c, s->mem_node, c->size, &cb, s->msg, sizeof s->msg);
+    if (rc)
+        goto out;
+    struct cxs_pattern pat;
+    cxs_pattern_parse("random", &pat, s->msg, sizeof s->msg);
+    void *start;
+    size_t n = cxs_chase_build(cb.p, cb.size, &pat, 0, c->std.seed, &start, s->msg, sizeof s->msg);
+    struct chaser ch = {.loads = c->loads};
+    if (n)
+        ch.p = cxs_chase_check(cb.p, cb.size, pat.stride, start, n, n < (1u << 20) ? n : (1u << 20),
+                               s->msg, sizeof s->msg);
+    samples = malloc(c->std.repeat * sizeof *samples);
+    if (!n || !ch.p || !samples) {
+        if (!samples)
+            snprintf(s->msg, sizeof s->msg, "out of memory");
+        rc = CXS_EXIT_FAIL;
+        goto out;
+    }
+    wait_count(&s->ready, (int)s->nload);
+    if (atomic_load(&s->failed)) {
+        rc = CXS_EXIT_FAIL;
+        goto out;
+    }
+    set_phase(s, PH_RUN);
+    for (size_t d = 0; d < c->ndelays && !cxs_stop_requested(); d++) {
+        struct point pt = {.delay = c->delays[d]};
+        pt.delay_ns =
+            c->cycles ? (double)pt.delay / cxs_timer_info()->ticks_per_ns : (double)pt.delay;
+        if (atomic_load(&s->failed))
+            break;
+        if (measure_point(s, &ch, &pt, samples) == 0)
+            emit(s, &cb, &pt);
+    }
+    set_phase(s, PH_STOP);
+    wait_count(&s->done, (int)s->nload);
+    if (atomic_load(&s->failed)) {
+        rc = CXS_EXIT_FAIL;
+        goto out;
+    }
+    if (!cxs_stop_requested()) {
+        struct point pt = {.idle = 1};
+        if (measure_point(s, &ch, &pt, samples) == 0)
+            emit(s, &cb, &pt);
+    }
+out:
+    if (rc)
+        set_phase(s, PH_ABORT);
+    free(samples);
+    if (cb.p)
+        cxs_buf_free(&cb);
+    return rc;
+}
+
+static int member(int i, void *arg)
+{
+    struct sweep *s = arg;
+    if (i == 0)
+        return s->rc = chase_main(s);
+    return load_main(s, &s->ld[i - 1]);
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+static const char *const cols[] = {
+    "cpu_node",      "chase_cpu",
+    "mem_node",      "mem_class",
+    "traffic_node",  "traffic_class",
+    "kind",          "isa",
+    "load_threads",  "load_cpus",
+    "burst_bytes",   "delay",
+    "delay_unit",    "delay_ns",
+    "page_size_req", "page_size_used",
+    "chase_bytes",   "traffic_bytes",
+    "on_node_pct",   "traffic_on_node_pct",
+    "traffic_gbps",  "traffic_thread_gbps",
+    "chase_gbps",    "total_gbps",
+    "latency_ns",    "ci95_lo_ns",
+    "ci95_hi_ns",    "mean_ns",
+    "min_ns",        "max_ns",
+    "p5_ns",         "p95_ns",
+    "samples_kept",  "samples_dropped",
+};
+#define NCOLS (sizeof cols / sizeof cols[0])
+
+static void join_ints(char *buf, size_t len, const int *v, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "+" : "", v[i]);
+}
+
+static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p)
+{
+    static char v[NCOLS][4096];
+    const char *vals[NCOLS];
+    const struct cxs_topo *t = &cxs_run.topo;
+    size_t k = 0;
+    double ton = 0;
+    uint64_t tbytes = 0;
+    for (size_t i = 0; i < s->nload; i++) {
+        ton += cxs_buf_on_node_pct(&s->ld[i].buf) / (double)s->nload;
+        tbytes += s->ld[i].buf.size;
+    }
+    snprintf(v[k++], 64, "%d", s->cpu_node);
+    snprintf(v[k++], 64, "%d", s->chase_cpu);
+    snprintf(v[k++], 64, "%d", s->mem_node);
+    snprintf(v[k++], 64, "%s", cxs_class_name(cxs_topo_classify(t, s->mem_node, s->cpu_node)));
+    snprintf(v[k++], 64, "%d", s->traffic_node);
+    snprintf(v[k++], 64, "%s", cxs_class_name(cxs_topo_classify(t, s->traffic_node, s->cpu_node)));
+    snprintf(v[k++], 64, "%s", cxs_stream_kinds[s->kind].name);
+    snprintf(v[k++], 64, "%s", cxs_isa_name(s->isa));
+    snprintf(v[k++], 64, "%zu", p->idle ? 0 : s->nload);
+    if (p->idle)
+        v[k++][0] = '\0';
+    else
+        join_ints(v[k++], 4096, s->load_cpus, s->nload);
+    snprintf(v[k++], 64, "%zu", s->burst_doubles * 8);
+    if (p->idle)
+        snprintf(v[k++], 64, "idle");
+    else
+        snprintf(v[k++], 64, "%" PRIu64, p->delay);
+    snprintf(v[k++], 64, "%s", s->c->cycles ? "cycles" : "ns");
+    if (p->idle)
+        v[k++][0] = '\0';
+    else
+        snprintf(v[k++], 64, "%.1f", p->delay_ns);
+    snprintf(v[k++], 64, "%s", cxs_page_name(cb->page));
+    snprintf(v[k++], 64, "%s", cb->page_used);
+    snprintf(v[k++], 64, "%zu", cb->size);
+    snprintf(v[k++], 64, "%" PRIu64, tbytes);
+    snprintf(v[k++], 64, "%.1f", cxs_buf_on_node_pct(cb));
+    snprintf(v[k++], 64, "%.1f", ton);
+    if (p->idle) {
+        v[k++][0] = '\0';
+        v[k++][0] = '\0';
+    } else {
+        fmt2(v[k++], p->traffic_gbps);
+        snprintf(v[k++], 4096, "%s", p->thread_gbps);
+    }
+    snprintf(v[k++], 64, "%.3f", p->chase_gbps);
+    fmt2(v[k++], p->traffic_gbps + p->chase_gbps);
+    const struct cxs_summary *l = &p->lat;
+    fmt2(v[k++], l->median);
+    fmt2(v[k++], l->ci_lo);
+    fmt2(v[k++], l->ci_hi);
+    fmt2(v[k++], l->mean);
+    fmt2(v[k++], l->min);
+    fmt2(v[k++], l->max);
+    fmt2(v[k++], l->p5);
+    fmt2(v[k++], l->p95);
+    snprintf(v[k++], 64, "%zu", l->kept);
+    snprintf(v[k++], 64, "%zu", l->dropped);
+    for (size_t i = 0; i < k; i++)
+        vals[i] = v[i];
+    cxs_run_row(vals);
+}
+
+/* ---- nodes and CPUs ------------------------------------------------------ */
+
+static void select_nodes(const char *what, const char *spec, enum cxs_select_kind sel, int cpu_node,
+                         int *out, size_t *n)
+{
+    char err[512];
+    int r =
+        cxs_topo_select(&cxs_run.topo, spec, sel, cpu_node, out, CXS_MAX_NODES, n, err, sizeof err);
+    if (r == CXS_SEL_EMPTY)
+        cxs_skip("%s: %s", what, err);
+    if (r)
+        cxs_usage_die("%s: %s", what, err);
+}
+
+/* The chase CPU and the load CPUs for one CPU node; dies on bad input. */
+static size_t pick_cpus(const struct config *c, const struct cxs_node *cn, int *chase, int *load)
+{
+    *chase = c->chase_cpu >= 0 ? c->chase_cpu : cxs_node_pick_cpu(cn);
+    if (*chase < 0)
+        cxs_usage_die("--cpu-node: none of node %d's CPUs is in this process's CPU affinity",
+                      cn->id);
+    if (!cxs_cpu_allowed(*chase))
+        cxs_usage_die("--chase-cpu %d: not a CPU this process may run on", *chase);
+    size_t n = 0;
+    if (c->nload_cpus) {
+        for (size_t i = 0; i < c->nload_cpus; i++) {
+            if (c->load_cpus[i] == *chase)
+                cxs_usage_die("--load-cpus: CPU %d is the chase's CPU", *chase);
+            if (!cxs_cpu_allowed(c->load_cpus[i]))
+                cxs_usage_die("--load-cpus: CPU %d is not one this process may run on",
+                              c->load_cpus[i]);
+            load[n++] = c->load_cpus[i];
+        }
+        return n;
+    }
+    for (int i = 0; i < cn->ncpus && n < MAX_LOADERS; i++)
+        if (cn->cpus[i] != *chase && cxs_cpu_allowed(cn->cpus[i]))
+            load[n++] = cn->cpus[i];
+    if (n == 0)
+        cxs_usage_die("no CPU left for load threads: node %d's only usable CPU runs the chase "
+                      "(give --load-cpus from another node)",
+                      cn->id);
+    if (c->load_threads) {
+        if ((size_t)c->load_threads > n)
+            cxs_usage_die("--load-threads %d: node %d has only %zu CPUs besides the chase's "
+                          "(CPU %d)",
+                          c->load_threads, cn->id, n, *chase);
+        n = (size_t)c->load_threads;
+    }
+    return n;
+}
+
+static void precheck(const struct config *c, int node, uint64_t size)
+{
+    struct cxs_alloc_req q = {.size = size, .policy = CXS_POL_BIND, .nnodes = 1, .page = c->page};
+    q.nodes[0] = node;
+    char err[512];
+    int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
+    if (rc == CXS_EXIT_USAGE)
+        cxs_usage_die("%s", err);
+    if (rc)
+        cxs_die("%s", err);
+}
+
+int main(int argc, char **argv)
+{
+    cxs_prog = "cxlscope-loaded";
+    struct config c;
+    parse_args(argc, argv, &c);
+    cxs_run_load();
+    const struct cxs_topo *t = &cxs_run.topo;
+
+    enum cxs_isa isa = c.isa >= 0 ? (enum cxs_isa)c.isa : cxs_isa_best();
+    if (!cxs_isa_supported(isa))
+        cxs_skip("--isa %s: this CPU does not have it", cxs_isa_name(isa));
+    uint64_t llc4 = 4 * cxs_llc_total_bytes();
+    if (!c.size)
+        c.size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
+    if (!c.traffic_size)
+        c.traffic_size = llc4 > (UINT64_C(64) << 20) ? llc4 : UINT64_C(64) << 20;
+
+    int cpu_default = cxs_topo_default_cpu_node(t);
+    if (cpu_default < 0)
+        cxs_skip("no NUMA node with CPUs found");
+    int cpu_nodes[CXS_MAX_NODES], mem[CXS_MAX_NODES], traffic[CXS_MAX_NODES];
+    size_t ncpu = 1, nmem, ntraffic;
+    cpu_nodes[0] = cpu_default;
+    if (c.std.cpu_spec)
+        select_nodes("--cpu-node", c.std.cpu_spec, CXS_SELECT_CPU, cpu_default, cpu_nodes, &ncpu);
+    /* Everything checked before anything is measured. */
+    static int load_cpus[MAX_LOADERS];
+    for (size_t ci = 0; ci < ncpu; ci++) {
+        const struct cxs_node *cn = cxs_topo_node(t, cpu_nodes[ci]);
+        int chase;
+        size_t nl = pick_cpus(&c, cn, &chase, load_cpus);
+        select_nodes("--mem-node", c.std.mem_spec, CXS_SELECT_MEM, cn->id, mem, &nmem);
+        if (c.traffic_spec)
+            select_nodes("--traffic-node", c.traffic_spec, CXS_SELECT_MEM, cn->id, traffic,
+                         &ntraffic);
+        for (size_t m = 0; m < nmem; m++)
+            precheck(&c, mem[m], c.size);
+        for (size_t m = 0; c.traffic_spec && m < ntraffic; m++)
+            precheck(&c, traffic[m], c.traffic_size);
+        for (int k = 0; k < c.nkinds; k++) {
+            uint64_t per = c.traffic_size / nl / (uint64_t)cxs_stream_narrays(c.kinds[k]);
+            if (per < c.burst)
+                cxs_usage_die("--traffic-size %" PRIu64 " B is too small for %zu load threads x "
+                              "%d arrays of at least one %" PRIu64 " B burst",
+                              c.traffic_size, nl, cxs_stream_narrays(c.kinds[k]), c.burst);
+        }
+    }
+
+    cxs_interrupt_install();
+    cxs_timer_init();
+    if (c.cycles && strcmp(cxs_timer_info()->source, "tsc") != 0)
+        cxs_usage_die("--delay-unit cycles: no invariant TSC here; give the delays in ns");
+    static char size_note[200];
+    if (c.size < llc4) {
+        snprintf(size_note, sizeof size_note,
+                 "chase buffer %" PRIu64 " B is smaller than 4x the last-level cache (%" PRIu64
+                 " B): the latency includes cache hits",
+                 c.size, llc4 / 4);
+        cxs_run_note(size_note);
+    }
+    cxs_run_open(c.std.outdir, "loaded", "loaded.csv", cols, NCOLS, c.std.quiet, c.std.format, argc,
+                 argv);
+
+    for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
+        const struct cxs_node *cn = cxs_topo_node(t, cpu_nodes[ci]);
+        int chase;
+        size_t nl = pick_cpus(&c, cn, &chase, load_cpus);
+        select_nodes("--mem-node", c.std.mem_spec, CXS_SELECT_MEM, cn->id, mem, &nmem);
+        if (c.traffic_spec)
+            select_nodes("--traffic-node", c.traffic_spec, CXS_SELECT_MEM, cn->id, traffic,
+                         &ntraffic);
+        int cpus[MAX_LOADERS + 1];
+        cpus[0] = chase;
+        memcpy(cpus + 1, load_cpus, nl * sizeof *cpus);
+        for (int k = 0; k < c.nkinds && !cxs_stop_requested(); k++)
+            for (size_t m = 0; m < nmem && !cxs_stop_requested(); m++)
+                for (size_t tn = 0; tn < (c.traffic_spec ? ntraffic : 1) && !cxs_stop_requested();
+                     tn++) {
+                    struct sweep s = {.c = &c,
+                                      .kind = (enum cxs_kind)c.kinds[k],
+                                      .isa = isa,
+                                      .cpu_node = cn->id,
+                                      .chase_cpu = chase,
+                                      .mem_node = mem[m],
+                                      .traffic_node = c.traffic_spec ? traffic[tn] : mem[m],
+                                      .nload = nl,
+                                      .load_cpus = load_cpus,
+                                      .burst_doubles = c.burst / 8};
+                    s.fn = cxs_stream_fn(s.kind, isa);
+                    uint64_t per = c.traffic_size / nl / (uint64_t)cxs_stream_narrays(s.kind);
+                    s.doubles = (size_t)(per / c.burst * c.burst / 8);
+                    s.ld = aligned_alloc(128, nl * sizeof *s.ld);
+                    if (!s.ld)
+                        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
+                    memset(s.ld, 0, nl * sizeof *s.ld);
+                    for (size_t i = 0; i < nl; i++)
+                        s.ld[i].cpu = load_cpus[i];
+                    pthread_mutex_init(&s.lock, NULL);
+                    pthread_cond_init(&s.cond, NULL);
+                    int rc = cxs_team_run(nl + 1, cpus, member, &s);
+                    char msg[600] = "";
+                    if (rc) {
+                        if (s.msg[0])
+                            snprintf(msg, sizeof msg, "chase on node %d: %s", s.mem_node, s.msg);
+                        for (size_t i = 0; i < nl && !msg[0]; i++)
+                            if (s.ld[i].msg[0])
+                                snprintf(msg, sizeof msg, "load thread on CPU %d: %s", s.ld[i].cpu,
+                                         s.ld[i].msg);
+                        if (!msg[0])
+                            snprintf(msg, sizeof msg, "could not start %zu threads", nl + 1);
+                    }
+                    for (size_t i = 0; i < nl; i++)
+                        if (s.ld[i].have_buf)
+                            cxs_buf_free(&s.ld[i].buf);
+                    free(s.ld);
+                    pthread_cond_destroy(&s.cond);
+                    pthread_mutex_destroy(&s.lock);
+                    if (rc)
+                        cxs_run_fail(rc > 0 ? rc : CXS_EXIT_FAIL, "%s", msg);
+                }
+    }
+    cxs_run_end();
+}

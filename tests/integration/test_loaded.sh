@@ -1,0 +1,159 @@
+#!/bin/sh
+# Integration tests of bin/cxlscope-loaded on this machine's node 0: help,
+# bad input (one line, documented exit codes), every traffic kind under load
+# and validated, the curve's shape (the load is real, delays cut it), the
+# idle end against cxlscope-latency (within 10 %), the loaded end against
+# cxlscope-bandwidth, --delay-unit cycles, and Ctrl-C.
+. "$(dirname "$0")/lib.sh"
+L=$BIN/cxlscope-loaded
+J=$TESTBIN/jsonq
+node0=$(ls -d /sys/devices/system/node/node[0-9]* | head -1 | sed 's/.*node//')
+cpus0=$(cat /sys/devices/system/node/node$node0/cpulist)
+ncpu0=$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { k = split($i, r, "-"); n += k > 1 ? r[2] - r[1] + 1 : 1 } print n }' \
+    /sys/devices/system/node/node$node0/cpulist)
+first=$(echo "$cpus0" | sed 's/[-,].*//')
+QUICK="--repeat 5 --min-samples 3 --time-budget 0.3 --loads 100000 --size 32M --traffic-size 16M"
+
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# row_val FILE DELAY COLUMN: COLUMN of the row whose delay is DELAY
+row_val() {
+    awk -F, -v d="$2" -v want="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["delay"] == d { print $c[want]; exit }' "$1"
+}
+
+# --- help, version
+if $L --help | grep -q 'injection delay' && $L --help | grep -q 'Exit status' &&
+    $L --help | grep -q -- '--traffic-node' && $L --help | grep -q 'write-allocate'; then
+    ok "--help explains the method, options, columns and exit codes"
+else notok "--help explains the method, options, columns and exit codes"; fi
+if $L --version | grep -qE '^cxlscope-loaded [0-9]+\.[0-9]+'; then ok "--version"; else notok "--version"; fi
+
+# --- bad input
+expect_exit "unknown kind" 2 "unknown kind 'scale'" $L --kind scale
+expect_exit "delays not increasing" 2 "must increase: 100 after 200" $L --delays 0,200,100
+expect_exit "a delay that is not a number" 2 "--delays 'soon'" $L --delays 0,soon
+expect_exit "unknown delay unit" 2 "neither ns nor cycles" $L --delay-unit furlongs
+expect_exit "cycles without a list of delays" 2 "needs --delays" $L --delay-unit cycles
+expect_exit "a burst that is not whole lines" 2 "not a multiple of 64" $L --burst 100
+expect_exit "a memory node that does not exist" 2 "--mem-node" $L --mem-node 99
+expect_exit "a traffic node that does not exist" 2 "--traffic-node" $L --mem-node $node0 --traffic-node 99
+expect_exit "--load-threads with --load-cpus" 2 "do not go together" $L --load-threads 1 --load-cpus 0
+expect_exit "a load CPU that is the chase's" 2 "is the chase's CPU" $L --chase-cpu $first --load-cpus $first
+expect_exit "more load threads than CPUs" 2 "has only $((ncpu0 - 1)) CPUs besides the chase" \
+    $L --mem-node $node0 --load-threads $ncpu0
+expect_exit "a chase buffer the node cannot hold" 1 "cannot hold" $L --mem-node $node0 --size 1T
+if command -v taskset >/dev/null; then
+    expect_exit "no CPU left for load threads" 2 "no CPU left for load threads" \
+        taskset -c "$first" $L --mem-node $node0
+else skip "no CPU left for load threads" "no taskset"; fi
+if ! grep -qw avx512f /proc/cpuinfo; then
+    expect_exit "--isa avx512 on a CPU without it skips (77)" 77 "does not have it" $L --isa avx512
+else skip "--isa avx512 on a CPU without it skips (77)" "this CPU has avx512"; fi
+
+if [ "$ncpu0" -lt 2 ]; then
+    skip "the measurements on node $node0" "node $node0 has one CPU: no CPU left for a load thread"
+    exit 0
+fi
+
+# --- every kind under load, validated; one row per delay plus the idle row
+OUT=$TMP/kinds
+if $L --mem-node $node0 --kind read,write,write-nt,copy,triad,3:1,2:1,1:1 --delays 0,5000 $QUICK \
+    --output $OUT --quiet 2>$TMP/err; then
+    ok "all eight kinds load, stop and validate"
+else notok "all eight kinds load, stop and validate" "$(cat $TMP/err)"; fi
+f=$OUT/loaded.csv
+rows=$(($(wc -l <$f) - 1))
+if [ "$rows" -eq 24 ] && [ ! -e $f.partial ] &&
+    [ "$($J $OUT/meta.json tests loaded complete)" = true ]; then
+    ok "24 rows (8 kinds x delays 0, 5000, idle), meta.json complete"
+else notok "24 rows, meta.json complete" "$(cat $f)"; fi
+bad=$(awk -F, -v n=$node0 -v nl=$((ncpu0 - 1)) 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { idle = $c["delay"] == "idle"
+      if ($c["mem_node"] != n || $c["traffic_node"] != n || $c["mem_class"] != "LDRAM" ||
+          $c["traffic_class"] != "LDRAM" || $c["on_node_pct"] != 100.0 ||
+          $c["traffic_on_node_pct"] != 100.0 || !($c["latency_ns"] > 0) ||
+          !($c["chase_gbps"] > 0) || $c["samples_kept"] < 3 || $c["chase_bytes"] != 33554432 ||
+          $c["load_threads"] != (idle ? 0 : nl) ||
+          (idle ? $c["traffic_gbps"] != "" : !($c["traffic_gbps"] > 0)))
+          print "row " NR - 1 ": " $0 }' $f)
+if [ -z "$bad" ]; then ok "nodes, classes, placement, thread counts, traffic and latency filled in"
+else notok "nodes, classes, placement, thread counts, traffic and latency filled in" "$bad"; fi
+
+# --- the curve: load real at delay 0, cut by a long delay
+OUT=$TMP/curve
+if $L --mem-node $node0 --kind read --delays 0,1000,80000 $QUICK --traffic-size 64M --output $OUT \
+    --quiet 2>$TMP/err; then
+    t0=$(row_val $OUT/loaded.csv 0 traffic_gbps) t80=$(row_val $OUT/loaded.csv 80000 traffic_gbps)
+    idle=$(row_val $OUT/loaded.csv idle total_gbps)
+    if awk -v a="$t0" -v i="$idle" 'BEGIN { exit !(a >= 5 * i) }'; then
+        ok "delay 0 moves many times the idle end's traffic ($t0 vs $idle GB/s)"
+    else notok "delay 0 moves many times the idle end's traffic" "$(cat $OUT/loaded.csv)"; fi
+    if awk -v a="$t0" -v b="$t80" 'BEGIN { exit !(b * 10 < a) }'; then
+        ok "an 80 us delay cuts the traffic tenfold at least ($t80 vs $t0 GB/s)"
+    else notok "an 80 us delay cuts the traffic tenfold at least" "$(cat $OUT/loaded.csv)"; fi
+else
+    notok "the curve runs" "$(cat $TMP/err)"
+fi
+
+# --- delays in TSC cycles: delay_ns converted with the measured TSC rate
+if $L --mem-node $node0 --delays 0,3000 --delay-unit cycles $QUICK --output $TMP/cyc --quiet \
+    2>$TMP/err; then
+    u=$(row_val $TMP/cyc/loaded.csv 3000 delay_unit) dns=$(row_val $TMP/cyc/loaded.csv 3000 delay_ns)
+    ghz=$($J $TMP/cyc/meta.json timer ticks_per_ns 2>/dev/null)
+    if [ "$u" = cycles ] && awk -v d="$dns" -v g="$ghz" 'BEGIN { exit !(g > 0 && d > 0 && (d * g - 3000)^2 < 100) }'; then
+        ok "--delay-unit cycles: 3000 cycles = $dns ns at $ghz GHz"
+    else notok "--delay-unit cycles converts with the TSC rate" "unit=$u delay_ns=$dns ghz=$ghz"; fi
+elif [ $? -eq 2 ] && grep -q 'no invariant TSC' $TMP/err; then
+    skip "--delay-unit cycles" "no invariant TSC here"
+else notok "--delay-unit cycles" "$(cat $TMP/err)"; fi
+
+# --- the two ends against latency/ and bandwidth/ (release build: timing)
+case $BIN in
+*asan*)
+    skip "idle end within 10 % of cxlscope-latency" "timing compared in the release build only"
+    skip "delay-0 traffic near cxlscope-bandwidth's" "timing compared in the release build only"
+    ;;
+*)
+    # alternated rounds, medians of the per-run medians: noise-tolerant
+    : >$TMP/li && : >$TMP/ll && : >$TMP/bl && : >$TMP/bb
+    for r in 1 2 3 4 5; do
+        $L --mem-node $node0 --kind read --delays 0 --size 256M --traffic-size 64M --output $TMP/e$r \
+            --quiet 2>>$TMP/err && {
+            row_val $TMP/e$r/loaded.csv idle latency_ns >>$TMP/li
+            row_val $TMP/e$r/loaded.csv 0 traffic_gbps >>$TMP/bl
+        }
+        $BIN/cxlscope-latency --mem-node $node0 --size 256M --output $TMP/l$r --quiet 2>>$TMP/err &&
+            csv_col $TMP/l$r/latency.csv median_ns >>$TMP/ll
+        [ $r -le 3 ] && $BIN/cxlscope-bandwidth --mem-node $node0 --kind read --threads 1 --size 64M \
+            --output $TMP/b$r --quiet 2>>$TMP/err && csv_col $TMP/b$r/bandwidth.csv median_gbps >>$TMP/bb
+    done
+    li=$(median <$TMP/li) ll=$(median <$TMP/ll) bl=$(median <$TMP/bl) bb=$(median <$TMP/bb)
+    if [ -n "$li" ] && [ -n "$ll" ] && awk -v a="$li" -v b="$ll" 'BEGIN { r = a / b; exit !(r > 0.9 && r < 1.1) }'; then
+        ok "idle end within 10 % of cxlscope-latency at 256M, 4k pages ($li vs $ll ns)"
+    else notok "idle end within 10 % of cxlscope-latency" "loaded idle: $(tr '\n' ' ' <$TMP/li)" \
+        "latency: $(tr '\n' ' ' <$TMP/ll)" "$(cat $TMP/err)"; fi
+    if [ -n "$bl" ] && [ -n "$bb" ] && awk -v a="$bl" -v b="$bb" 'BEGIN { r = a / b; exit !(r > 0.6 && r < 1.5) }'; then
+        ok "delay-0 traffic of one read thread near cxlscope-bandwidth's ($bl vs $bb GB/s)"
+    else notok "delay-0 traffic near cxlscope-bandwidth's" "loaded: $(tr '\n' ' ' <$TMP/bl)" \
+        "bandwidth: $(tr '\n' ' ' <$TMP/bb)" "$(cat $TMP/err)"; fi
+    ;;
+esac
+
+# --- Ctrl-C: rows kept, meta.json incomplete, exit 130
+OUT2=$TMP/int
+$L --mem-node $node0 --kind read $QUICK --output $OUT2 --quiet 2>$TMP/err2 &
+pid=$!
+i=0
+while [ $i -lt 200 ] && [ "$(cat $OUT2/loaded.csv.partial 2>/dev/null | wc -l)" -lt 3 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -INT $pid
+wait $pid
+rc=$?
+rows=$(($(wc -l <$OUT2/loaded.csv 2>/dev/null || echo 1) - 1))
+if [ $rc -eq 130 ] && [ "$rows" -ge 2 ] && [ "$rows" -lt 16 ] && [ ! -e $OUT2/loaded.csv.partial ] &&
+    [ "$($J $OUT2/meta.json tests loaded complete)" = false ] && grep -q interrupted $TMP/err2; then
+    ok "Ctrl-C: exit 130, the $rows finished rows kept, meta.json says incomplete"
+else notok "Ctrl-C: exit 130, rows kept, meta.json incomplete" "rc=$rc rows=$rows" "$(cat $TMP/err2)" "$(ls $OUT2)"; fi
