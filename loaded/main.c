@@ -780,7 +780,7 @@ int main(int argc, char **argv)
     static char size_note[200];
     if (c.size < llc4) {
         snprintf(size_note, sizeof size_note,
-                 "chase buffer %" PRIu64 " B is smaller than 4x the last-level cache (%" PRIu64
+                 "chase buffer %" PRIu64 " B is less than 4x the last-level cache (4 x %" PRIu64
                  " B): the latency includes cache hits",
                  c.size, llc4 / 4);
         cxs_run_note(size_note);
