@@ -1,8 +1,9 @@
 # cxlscope — one build for everything. GNU make.
 #
 #   make              build common/ (libcxlscope.a) and every benchmark into bin/
-#   make run          install missing Debian packages (as root), build, run the
-#                     latency sweep over every memory node into results/
+#   make run          ./run-all --profile quick (PROFILE=... for another):
+#                     install missing Debian packages (as root), build, run
+#                     every test that can run here, write results/ and a report
 #   make test         install missing packages, build, run unit + integration
 #                     tests, both again under ASan/UBSan, then the QEMU guest
 #                     tests (test-vm; VM=0 leaves them out)
@@ -91,7 +92,7 @@ HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 VM_SRC     := $(sort $(wildcard tests/vm/*.c))
 VM_BINS    := $(VM_SRC:tests/vm/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests
+.PHONY: all deps test-deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests
 
 all: $(BINARIES)
 
@@ -132,11 +133,13 @@ tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS)
 vm-guest: $(BINARIES) $(HELPER_BINS) $(VM_BINS)
 
 # The README's two commands.
-run: deps
-	@$(MAKE) --no-print-directory all
-	@scripts/run-latency.sh
+run:
+	@./run-all --profile $${PROFILE:-quick}
 
-test: deps
+test-deps:
+	@sh scripts/deps.sh test
+
+test: test-deps
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory SAN=1 tests
 	@BUILD=$(BUILD) ASAN_BUILD=build/asan VM=$${VM:-1} tests/run.sh

@@ -1,8 +1,10 @@
 #!/bin/sh
-# scripts/deps.sh [vm] — make sure the Debian packages cxlscope builds, tests
-# and reports with are installed. Used by both README commands (make run,
-# make test). With "vm": the packages the QEMU test guests need instead
-# (tests/vm/: QEMU, busybox, the CXL/NVDIMM tools, cpio, depmod).
+# scripts/deps.sh [test|vm] — make sure the Debian packages cxlscope builds,
+# runs and reports with are installed. Used by both README commands (make
+# run; make test with "test", which adds what the tests use: chromium to
+# render the report headless, xmllint). With "vm": the packages the QEMU test
+# guests need instead (tests/vm/: QEMU, busybox, the CXL/NVDIMM tools, cpio,
+# depmod).
 #
 # - Everything present: prints nothing, exits 0.
 # - Something missing and we are root: installs it with apt-get, exits 0
@@ -13,12 +15,13 @@
 #   then reports what it cannot find.
 set -eu
 
-if [ "${1:-}" = vm ]; then
-    PKGS="qemu-system-x86 busybox-static ndctl daxctl cpio kmod xz-utils zstd binutils"
-else
-    PKGS="build-essential pkg-config libnuma-dev libhwloc-dev libpapi-dev gnuplot-nox \
-libjansson-dev libcmocka-dev numactl"
-fi
+BASE="build-essential pkg-config libnuma-dev libhwloc-dev libpapi-dev gnuplot-nox \
+libjansson-dev libcmocka-dev numactl jq"
+case "${1:-}" in
+vm) PKGS="qemu-system-x86 busybox-static ndctl daxctl cpio kmod xz-utils zstd binutils" ;;
+test) PKGS="$BASE chromium libxml2-utils" ;; # the report rendered headless, SVGs checked
+*) PKGS="$BASE" ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: no dpkg-query: not a Debian system; install the equivalents of: $PKGS" >&2

@@ -1,0 +1,9 @@
+#: the paper-scale sweep: every pattern, page size, kind, order and node pair (many hours on a 2-socket CXL server)
+# Format: see quick.profile.
+latency-sweep-4k     latency    3600  --matrix --mem-node {nodes} --sweep 4K:16G:2 --pattern random,random-in-page,seq,stride:256 --repeat 51 --min-samples 11 --time-budget 2
+latency-sweep-thp    latency    1800  --matrix --mem-node {nodes} --sweep 4K:16G:2 --pattern random,random-in-page --page-size thp --repeat 51 --min-samples 11
+latency-sweep-1g     latency    900   --mem-node {nodes} --sweep 1G:16G:2 --pattern random --page-size 1g
+latency-tlb          latency    900   --mem-node {nodes} --size 4G --pattern random --tlb-locality 2M
+bandwidth-scaling    bandwidth  7200  --matrix --mem-node {nodes} --kind read,write,write-nt,copy,triad,3:1,2:1,1:1 --access seq,random-line,random-block --threads 1:{ncpu} --repeat 31
+bandwidth-optimize   bandwidth  1800  --mem-node {nodes} --kind read,copy --optimize --threads 1:{ncpu}
+loaded-all-kinds     loaded     5400  --mem-node {nodes} --traffic-node all --kind read,write,write-nt,copy,triad,2:1

@@ -1,0 +1,134 @@
+#!/bin/sh
+# Integration tests of run-all: usage errors, every profile's steps accepted
+# by their binaries, the quick profile end to end with its report, a failing
+# and a skipped step, and interrupt-then-resume for real.
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+R=$top/run-all
+case $BIN in
+*asan*)
+    skip "run-all" "the harness runs the release binaries next to it; tested in the release pass"
+    exit 0
+    ;;
+esac
+J() { jq -r "$@"; }
+
+# --- usage
+if $R --help | grep -q -- '--resume' && $R --help | grep -q 'Exit status'; then ok "--help"
+else notok "--help"; fi
+expect_exit "unknown option" 2 "unknown option '--bogus'" $R --bogus
+expect_exit "unknown profile" 2 "no profile 'nope' \\(profiles: .*quick" $R --profile nope --no-deps
+expect_exit "unknown test" 2 "no test 'gpu'" $R --tests gpu --no-deps --out $TMP/x
+expect_exit "--resume of a directory that is not a run" 2 "not a run-all directory" $R --resume $TMP
+expect_exit "--resume with --out" 2 "do not go together" $R --resume $TMP --out $TMP/y
+expect_exit "bad --nodes" 2 "--nodes" $R --nodes '0;rm' --plan
+
+# --- every profile: a plan, and every step's arguments accepted by its binary
+for pf in $top/profiles/*.profile; do
+    p=$(basename $pf .profile)
+    if $R --plan --profile $p >$TMP/plan 2>&1 && grep -q 'steps, estimated' $TMP/plan; then
+        bad=""
+        while IFS=$(printf '\t') read -r id test _ args; do
+            # parsing stops at the first bad option: a trailing bad --format
+            # is the one named only if everything before it was accepted
+            # shellcheck disable=SC2086
+            msg=$($BIN/cxlscope-$test $args --format nope 2>&1 >/dev/null | head -1)
+            echo "$msg" | grep -q "format" || bad="$bad $id: $msg;"
+        done <<EOT
+$(awk '/^[ \t]*(#|$)/ { next } { id = $1; t = $2; $1 = $2 = $3 = ""; sub(/^ +/, ""); gsub(/\{nodes\}/, "all"); gsub(/\{ncpu\}/, "2"); print id "\t" t "\t0\t" $0 }' $pf)
+EOT
+        if [ -z "$bad" ]; then ok "profile $p: plan printed, every step's arguments accepted"
+        else notok "profile $p: every step's arguments accepted" "$bad"; fi
+    else notok "profile $p: plan" "$(cat $TMP/plan)"; fi
+done
+
+# --- the quick profile end to end, from another directory: results only in --out
+mkdir -p $TMP/cwd
+before=$(cd $top && git status --porcelain 2>/dev/null | md5sum)
+OUT=$TMP/quick
+(cd $TMP/cwd && $R --profile quick --out $OUT >$TMP/quick.out 2>&1)
+rc=$?
+after=$(cd $top && git status --porcelain 2>/dev/null | md5sum)
+if [ $rc -eq 0 ] || [ $rc -eq 3 ]; then ok "quick profile ends with exit $rc ($(grep summary $TMP/quick.out))"
+else notok "quick profile ends with exit 0 or 3" "exit $rc" "$(tail -20 $TMP/quick.out)"; fi
+if [ "$(J .complete $OUT/run.json)" = true ] &&
+    [ "$(J '[.steps[] | select(.status == "done" or (.status == "skipped" and .reason != null))] | length' $OUT/run.json)" = \
+      "$(J '.steps | length' $OUT/run.json)" ]; then
+    ok "run.json: complete, every step done (or skipped with a reason)"
+else notok "run.json complete" "$(cat $OUT/run.json)"; fi
+missing=""
+for f in latency.csv bandwidth.csv saturation.csv loaded.csv meta.json; do
+    [ -s $OUT/$f ] || missing="$missing $f"
+done
+for id in $(J '.steps[].id' $OUT/run.json); do
+    [ -s $OUT/logs/$id.log ] || missing="$missing logs/$id.log"
+    [ "$(J --arg id $id '.tests[$id].complete' $OUT/meta.json)" = true ] || missing="$missing meta.json:$id"
+done
+if [ -z "$missing" ]; then ok "merged CSVs, meta.json with an entry per step, a log per step"
+else notok "merged CSVs, meta.json entries, logs" "missing:$missing"; fi
+if grep -Eq '\[1/[0-9]+\] .* running — elapsed .*, remaining' $TMP/quick.out &&
+    [ "$(J '[.steps[] | select(.status == "done" and (.headline == null))] | length' $OUT/run.json)" = 0 ] &&
+    grep -q 'done in .*s: idle latency' $TMP/quick.out; then
+    ok "progress: step i of N with elapsed and remaining time, a headline per finished step"
+else notok "progress lines and headlines" "$(cat $TMP/quick.out)"; fi
+rows=$(awk 'END { print NR - 1 }' $OUT/latency.csv)
+srows=$(cat $OUT/steps/*/latency.csv | grep -vc '^cpu_node')
+if [ "$rows" -gt 0 ] && [ "$rows" = "$srows" ]; then ok "latency.csv holds every step's $rows rows, one header"
+else notok "latency.csv merged" "$rows vs $srows"; fi
+if [ -z "$(ls -A $TMP/cwd)" ] && [ "$before" = "$after" ]; then
+    ok "nothing written outside the output directory (cwd empty, source tree unchanged)"
+else notok "nothing written outside the output directory" "$(ls -A $TMP/cwd)"; fi
+if [ -x $top/plot/report ]; then
+    if [ -s $OUT/report/index.html ]; then ok "the report is made: report/index.html"
+    else notok "the report is made" "$(cat $OUT/logs/report.log 2>/dev/null)"; fi
+else skip "the report is made" "plot/report not present"; fi
+[ -d $OUT ] && cp -r $OUT $TMP/quick-kept 2>/dev/null
+
+# --- a failing step and a skipped step: recorded, the run goes on
+cat >$TMP/fs.profile <<EOP
+#: a failing and a skipped step
+too-big   latency  1  --mem-node all --size 1T
+no-cxl    latency  1  --mem-node cxl --size 1M
+fine      latency  1  --mem-node all --size 1M --repeat 5 --min-samples 3 --time-budget 0.2 --loads 20000
+EOP
+$R --profile $TMP/fs.profile --out $TMP/fs --no-report >$TMP/fs.out 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ "$(J '[.steps[].status] | join(" ")' $TMP/fs/run.json)" = "failed skipped done" ] &&
+    J '.steps[0].reason' $TMP/fs/run.json | grep -q 'cannot hold' &&
+    J '.steps[1].reason' $TMP/fs/run.json | grep -qi 'cxl' && grep -q 'too-big (latency): failed: ' $TMP/fs.out; then
+    ok "a failing step is recorded with its reason, a skipped one too, the run goes on, exit 1"
+else notok "failing and skipped steps recorded" "exit $rc" "$(cat $TMP/fs.out)"; fi
+
+# --- interrupt for real, then resume: finished steps kept, the rest run
+cat >$TMP/ir.profile <<EOP
+#: interrupt and resume
+a-lat   latency   1  --mem-node all --size 2M --repeat 5 --min-samples 3 --time-budget 0.2 --loads 20000
+b-long  loaded    20 --mem-node all --delays 0,100,1000,10000 --size 32M --traffic-size 16M --loads 50000 --repeat 200 --min-samples 100 --time-budget 20
+c-lat   latency   1  --mem-node all --size 1M --repeat 5 --min-samples 3 --time-budget 0.2 --loads 20000
+EOP
+IR=$TMP/ir
+$R --profile $TMP/ir.profile --out $IR --no-report >$TMP/ir.out 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 300 ] && ! grep -q 'b-long) running' $TMP/ir.out 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+sleep 2
+kill -TERM $pid
+wait $pid
+rc=$?
+a_log=$(md5sum <$IR/logs/a-lat.log)
+st1=$(J '[.steps[].status] | join(" ")' $IR/run.json)
+if [ $rc -eq 130 ] && [ "$st1" = "done interrupted pending" ] && [ "$(J .complete $IR/run.json)" = false ] &&
+    [ -s $IR/latency.csv ] && grep -q -- "--resume $IR" $TMP/ir.out; then
+    ok "interrupted: exit 130, steps '$st1', finished results kept, resume command shown"
+else notok "interrupted mid-run" "exit $rc, steps '$st1'" "$(cat $TMP/ir.out)"; fi
+$R --resume $IR --no-report >$TMP/ir2.out 2>&1
+rc=$?
+st2=$(J '[.steps[].status] | join(" ")' $IR/run.json)
+ids=$(J '[.steps[].id] | join(" ")' $IR/run.json)
+plan=$(cut -f1 $IR/plan.tsv | tr '\n' ' ' | sed 's/ $//')
+if [ $rc -eq 0 ] && [ "$st2" = "done done done" ] && [ "$ids" = "$plan" ] && [ "$ids" = "a-lat b-long c-lat" ] &&
+    [ "$(md5sum <$IR/logs/a-lat.log)" = "$a_log" ] && grep -q 'a-lat: done earlier, kept' $TMP/ir2.out &&
+    [ "$(J .complete $IR/run.json)" = true ] &&
+    [ "$(awk -F, 'NR > 1' $IR/loaded.csv | wc -l)" -eq 5 ]; then
+    ok "--resume: the step list is the plan's, a-lat not redone, b-long and c-lat run, complete"
+else notok "--resume" "exit $rc, steps '$st2', ids '$ids' vs plan '$plan'" "$(cat $TMP/ir2.out)"; fi
