@@ -1,0 +1,214 @@
+#!/bin/sh
+# Integration tests of plot/report on tests/fixtures/report/: the real
+# one-node run, the synthetic multi-node run (see its README.txt) and both
+# together. Every figure with data is a valid PNG and SVG, every figure
+# without is absent and named in the notes, index.html is self-contained
+# (its href/src name only files that exist, no script, no external URL),
+# headline.csv matches numbers recomputed here independently and the page
+# shows them, run.json's skipped/failed steps and "run incomplete" appear,
+# strings from the data are escaped, bad input exits 2 with one line, and
+# (when chromium is installed) the page renders headless.
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+R=$top/plot/report
+FX=$top/tests/fixtures/report
+ALL="latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency latency-matrix bandwidth-matrix
+gpu-copy-bandwidth gpu-copy-latency interleave-speedup"
+
+# --- help, bad input
+if "$R" --help | grep -q '^Usage: plot/report DIR' && "$R" --help | grep -q 'report-compare'; then
+    ok "--help explains usage and the default OUTDIR"
+else notok "--help explains usage and the default OUTDIR"; fi
+mkdir -p "$TMP/nocsv" && cp "$FX/one-node/meta.json" "$TMP/nocsv/"
+expect_exit "no such directory" 2 "no such directory: $TMP/nope" "$R" "$TMP/nope" --out "$TMP/x"
+expect_exit "a directory without any CSV" 2 "no CSV" "$R" "$TMP/nocsv" --out "$TMP/x"
+expect_exit "one good and one bad directory" 2 "no such directory" "$R" "$FX/one-node" "$TMP/nope" --out "$TMP/x"
+expect_exit "no directory" 2 "no results directory" "$R"
+expect_exit "an unknown option" 2 "unknown option '--frobnicate'" "$R" --frobnicate "$FX/one-node"
+expect_exit "--out without a value" 2 "--out needs a directory" "$R" "$FX/one-node" --out
+if [ ! -e "$TMP/x" ]; then ok "bad input writes nothing"; else notok "bad input writes nothing" "$(ls -R "$TMP/x")"; fi
+
+# is_png FILE, is_svg FILE
+is_png() { [ "$(od -An -tx1 -N8 "$1" 2>/dev/null | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+if command -v xmllint >/dev/null; then
+    is_svg() { grep -q '<svg' "$1" && xmllint --noout "$1" 2>/dev/null; }
+else
+    is_svg() { grep -q '<svg' "$1" && grep -q '</svg>' "$1"; }
+fi
+
+# expected_headline DIR [RUN]: metric,class,value rows recomputed from DIR's
+# CSVs (RUN, when given, as a first column), sorted
+expected_headline() {
+    lat=$1/latency.csv sat=$1/saturation.csv
+    {
+        if [ -f "$lat" ]; then
+            # pass 1: each (cpu, mem) pair's largest size; pass 2: its rows
+            awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+                $h["policy"] != "bind" || $h["pattern"] != "random" { next }
+                NR == FNR { k = $h["cpu_node"] "/" $h["mem_node"]; if ($h["size_bytes"] + 0 > m[k]) m[k] = $h["size_bytes"] + 0; next }
+                $h["size_bytes"] + 0 == m[$h["cpu_node"] "/" $h["mem_node"]] { print $h["mem_class"], $h["median_ns"] }' "$lat" "$lat" |
+                sort -k1,1 -k2,2g |
+                awk '{ v[$1, ++n[$1]] = $2 }
+                     END { for (c in n) { k = n[c]; printf "L %s %.17g\n", c, (k % 2 ? v[c, (k + 1) / 2] : (v[c, k / 2] + v[c, k / 2 + 1]) / 2) } }'
+        fi
+        if [ -f "$sat" ]; then
+            awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+                $h["kind"] == "read" && $h["access"] == "seq" { print $h["mem_class"], $h["peak_gbps"], $h["saturation_threads"] }' "$sat" |
+                sort -k1,1 -k2,2gr | awk '!seen[$1]++ { print "B", $0 }'
+        fi
+    } | awk -v run="${2:-}" '
+        $1 == "L" { lat[$2] = $3; out("idle_latency_ns", $2, $3) }
+        $1 == "B" { bw[$2] = $3; out("peak_bandwidth_gbps", $2, $3); print (run != "" ? run "," : "") "saturation_threads," $2 "," int($4) }
+        END {
+            if (("CXL" in lat) && ("LDRAM" in lat)) out("cxl_ldram_latency_ratio", "CXL", lat["CXL"] / lat["LDRAM"])
+            if (("CXL" in bw) && ("LDRAM" in bw)) out("cxl_ldram_bandwidth_ratio", "CXL", bw["CXL"] / bw["LDRAM"])
+        }
+        function out(m, c, v) { printf "%s%s,%s,%.2f\n", (run != "" ? run "," : ""), m, c, v }' | sort
+}
+
+# check_report LABEL OUTDIR "FIGURES WITH DATA" "FIGURES WITHOUT": files,
+# notes and links of one report
+check_report() {
+    label=$1 o=$2 with=$3 without=$4
+    bad=""
+    for f in $with; do
+        is_png "$o/$f.png" || bad="$bad $f.png"
+        is_svg "$o/$f.svg" || bad="$bad $f.svg"
+        grep -q "<a href=\"$f.svg\">" "$o/index.html" || bad="$bad (no link to $f.svg)"
+        grep -q 'src="data:image/png;base64,' "$o/index.html" || bad="$bad (no inline PNG)"
+    done
+    if [ -z "$bad" ]; then ok "$label: every figure with data is a valid PNG and SVG, inlined and linked"
+    else notok "$label: every figure with data is a valid PNG and SVG, inlined and linked" "bad:$bad"; fi
+    bad=""
+    for f in $without; do
+        [ ! -e "$o/$f.png" ] && [ ! -e "$o/$f.svg" ] || bad="$bad $f (file there)"
+        grep -q "<li>left out: $f: no .* in [a-z_]*\.csv" "$o/index.html" || bad="$bad $f (not in the notes)"
+    done
+    if [ -z "$bad" ]; then ok "$label: figures without data are absent and named in the notes"
+    else notok "$label: figures without data are absent and named in the notes" "bad:$bad" "$(grep 'left out' "$o/index.html")"; fi
+    # every href/src that is not a data: URI names a file next to index.html
+    refs=$(grep -oE '(href|src)="[^"]*"' "$o/index.html" | sed -E 's/^(href|src)="//; s/"$//' | grep -v '^data:')
+    bad=""
+    for r in $refs; do
+        case $r in *://* | //* | /*) bad="$bad $r(external)" ;; *) [ -f "$o/$r" ] || bad="$bad $r(missing)" ;; esac
+    done
+    if grep -qi '<script\|<link\|@import\|url(' "$o/index.html"; then bad="$bad (script, link or CSS url)"; fi
+    if [ -z "$bad" ]; then ok "$label: index.html is self-contained and links only files that exist"
+    else notok "$label: index.html is self-contained and links only files that exist" "bad:$bad"; fi
+}
+
+# check_headline LABEL OUTDIR EXPECTED: headline.csv (metric,class,value
+# columns, run first when there are several) against EXPECTED, and the page
+check_headline() {
+    label=$1 o=$2 exp=$3
+    multi=0
+    head -1 "$o/headline.csv" | grep -q '^run,' && multi=1
+    got=$(awk -F, -v m=$multi 'NR > 1 { print (m ? $1 "," : "") $(1 + m) "," $(2 + m) "," $(3 + m) }' "$o/headline.csv" | sort)
+    if [ -n "$exp" ] && [ "$got" = "$exp" ]; then ok "$label: headline.csv matches the numbers recomputed from the CSVs"
+    else notok "$label: headline.csv matches the numbers recomputed from the CSVs" "expected:" "$exp" "got:" "$got"; fi
+    bad=$(awk -F, -v m=$multi 'NR > 1 { u = $(4 + m); mt = $(1 + m)
+        want = mt ~ /latency_ns/ ? "ns" : mt ~ /gbps/ ? "GB/s" : mt ~ /threads/ ? "threads" : "ratio"
+        src = mt ~ /latency/ ? "latency.csv" : "saturation.csv"
+        if (u != want || $(5 + m) != src) print }' "$o/headline.csv")
+    if [ -z "$bad" ]; then ok "$label: headline units and sources"; else notok "$label: headline units and sources" "$bad"; fi
+    bad=""
+    for row in $exp; do
+        # the page's headline table has the same row: cells in the same order
+        cells=$(printf '%s' "$row" | sed 's/,/<\/td><td[^>]*>/g')
+        grep -q "<tr><td>$cells</td>" "$o/index.html" || bad="$bad $row"
+    done
+    if [ -z "$bad" ]; then ok "$label: the page's headline table shows the same numbers"
+    else notok "$label: the page's headline table shows the same numbers" "missing:$bad"; fi
+}
+
+# --- the real one-node run
+O1=$TMP/one
+if "$R" "$FX/one-node" --out "$O1" >"$TMP/out" 2>"$TMP/err"; then ok "one-node: exit 0"
+else notok "one-node: exit 0" "$(cat "$TMP/err")"; fi
+check_report one-node "$O1" "latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency" \
+    "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-latency interleave-speedup"
+check_headline one-node "$O1" "$(expected_headline "$FX/one-node")"
+if grep -q 'left out: latency-matrix: .*one pair only' "$O1/index.html" &&
+    grep -q 'no run.json' "$O1/index.html" && grep -q '<h1>cxlscope report: vm, 2026-11-22' "$O1/index.html"; then
+    ok "one-node: title, why the heatmap is left out, no run.json said"
+else notok "one-node: title, why the heatmap is left out, no run.json said"; fi
+
+# --- the synthetic multi-node run
+O2=$TMP/multi
+if "$R" "$FX/multi-node" --out "$O2" >"$TMP/out" 2>"$TMP/err"; then ok "multi-node: exit 0"
+else notok "multi-node: exit 0" "$(cat "$TMP/err")"; fi
+check_report multi-node "$O2" "$ALL" ""
+check_headline multi-node "$O2" "$(expected_headline "$FX/multi-node")"
+if grep -q 'skipped step gpu-copy (gpu_copy): gpu_copy: no CUDA device' "$O2/index.html" &&
+    grep -q 'failed step loaded-cxl-write' "$O2/index.html" && grep -q 'profile: quick' "$O2/index.html" &&
+    ! grep -q 'run incomplete' "$O2/index.html"; then
+    ok "multi-node: skipped and failed steps with their reasons, the profile"
+else notok "multi-node: skipped and failed steps with their reasons, the profile" "$(sed -n '/<h2>Notes/,$p' "$O2/index.html")"; fi
+if grep -q 'node 4 &lt;cxl&gt; cannot hold 64M &amp; more' "$O2/index.html" &&
+    grep -q 'Synthetic CPU &lt;fixture&gt; &amp; co' "$O2/index.html" && ! grep -q '<cxl>\|<fixture>' "$O2/index.html"; then
+    ok "multi-node: strings from the data are HTML-escaped"
+else notok "multi-node: strings from the data are HTML-escaped"; fi
+if grep -q '<td>4</td><td>none</td><td>64 GiB</td><td>22</td><td>dax0.0 (CXL region0) target_node=4</td><td>CXL</td><td>CXL</td>' "$O2/index.html" &&
+    grep -q '<th>class from CPU node 1</th>' "$O2/index.html"; then
+    ok "multi-node: node table with CPUs, memory, tier, CXL evidence and classes from each CPU node"
+else notok "multi-node: node table with CPUs, memory, tier, CXL evidence and classes from each CPU node"; fi
+if grep -q 'node 4 (CXL) under read on node 0 (LDRAM)' "$O2/loaded-latency.svg" &&
+    grep -q 'node 2 (CPULESS), 4k pages' "$O2/latency-vs-size.svg" && ! grep -q '0+1' "$O2/latency-vs-size.svg" &&
+    grep -q '277 ns' "$O2/latency-matrix.svg"; then
+    ok "multi-node: series per node, CXL under LDRAM traffic, interleave rows left out, matrix cells"
+else notok "multi-node: series per node, CXL under LDRAM traffic, interleave rows left out, matrix cells"; fi
+
+# an interrupted run says so
+cp -r "$FX/multi-node" "$TMP/inc"
+jq '.complete = false | .steps[2].status = "interrupted" | .steps[2].reason = "Ctrl-C"' \
+    "$FX/multi-node/run.json" >"$TMP/inc/run.json"
+if "$R" "$TMP/inc" >/dev/null 2>&1 && grep -q 'run incomplete' "$TMP/inc/report/index.html" &&
+    grep -q 'interrupted step loaded-read (loaded): Ctrl-C' "$TMP/inc/report/index.html"; then
+    ok "an incomplete run says \"run incomplete\" (default OUTDIR DIR/report)"
+else notok "an incomplete run says \"run incomplete\" (default OUTDIR DIR/report)"; fi
+# a second report into the same OUTDIR leaves no stale figure
+if "$R" "$FX/one-node" --out "$O2" >/dev/null 2>&1 && [ ! -e "$O2/gpu-copy-latency.png" ] &&
+    [ ! -e "$O2/latency-matrix.svg" ] && [ -e "$O2/latency-vs-size.png" ]; then
+    ok "a report over an older one leaves no stale figure"
+else notok "a report over an older one leaves no stale figure" "$(ls "$O2")"; fi
+
+# --- both together
+O3=$TMP/both
+mkdir -p "$TMP/cwd"
+if (cd "$TMP/cwd" && "$R" "$FX/one-node" "$FX/multi-node" >"$TMP/out" 2>"$TMP/err") && [ -d "$TMP/cwd/report-compare" ]; then
+    mv "$TMP/cwd/report-compare" "$O3"
+    ok "two runs: exit 0 (default OUTDIR ./report-compare)"
+else notok "two runs: exit 0 (default OUTDIR ./report-compare)" "$(cat "$TMP/err")"; fi
+check_report both "$O3" "$ALL" ""
+exp=$( (expected_headline "$FX/one-node" one-node; expected_headline "$FX/multi-node" multi-node) | sort)
+check_headline both "$O3" "$exp"
+if grep -q 'one-node: node 0 (LDRAM), 4k pages' "$O3/latency-vs-size.svg" &&
+    grep -q 'multi-node: node 4 (CXL), 4k pages' "$O3/latency-vs-size.svg" &&
+    grep -q 'one-node: seq' "$O3/latency-per-node.svg" && grep -q 'one-node: cpu node 0' "$O3/latency-matrix.svg" &&
+    grep -q '<th>run</th><th>one-node</th><th>multi-node</th>' "$O3/index.html" &&
+    grep -q 'multi-node: skipped step gpu-copy' "$O3/index.html"; then
+    ok "two runs: one series per run, titled with the run; summary and notes per run"
+else notok "two runs: one series per run, titled with the run; summary and notes per run"; fi
+
+# --- the script itself
+if command -v shellcheck >/dev/null; then
+    if shellcheck -s sh "$R" >"$TMP/sc" 2>&1; then ok "plot/report is shellcheck-clean"
+    else notok "plot/report is shellcheck-clean" "$(head -20 "$TMP/sc")"; fi
+else skip "plot/report is shellcheck-clean" "shellcheck not installed"; fi
+
+# --- the page renders in a browser
+if command -v chromium >/dev/null; then
+    shot=$TMP/shot.png
+    to=""
+    command -v timeout >/dev/null && to="timeout 60"
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,2400 \
+        --screenshot="$shot" "file://$O3/index.html" >"$TMP/chr" 2>&1
+    rc=$?
+    size=$(wc -c <"$shot" 2>/dev/null || echo 0)
+    dims=$(od -An -tu1 -j16 -N8 "$shot" 2>/dev/null | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" $5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }')
+    if [ "$rc" -eq 0 ] && is_png "$shot" && [ "$size" -gt 50000 ] && [ "$dims" = 1200x2400 ] &&
+        ! grep -q 'CONSOLE' "$TMP/chr"; then
+        ok "headless chromium renders the two-run report ($size B screenshot, no console message)"
+    else notok "headless chromium renders the two-run report" "exit $rc, $size B, $dims" "$(grep -v dbus "$TMP/chr" | tail -5)"; fi
+else skip "headless chromium renders the two-run report" "chromium not installed"; fi
