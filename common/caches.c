@@ -81,6 +81,30 @@ static int caches_hwloc(int64_t sz[3])
     hwloc_topology_destroy(topo);
     return found ? 0 : -1;
 }
+
+/* Sum of every instance of the highest cache level hwloc knows (it reads
+ * CPUID where sysfs has no cache directory, as in some VMs); 0 when none. */
+static uint64_t llc_total_hwloc(void)
+{
+    hwloc_topology_t topo;
+    if (hwloc_topology_init(&topo) != 0)
+        return 0;
+    uint64_t total = 0;
+    if (hwloc_topology_load(topo) == 0) {
+        static const hwloc_obj_type_t types[] = {HWLOC_OBJ_L3CACHE, HWLOC_OBJ_L2CACHE,
+                                                 HWLOC_OBJ_L1CACHE};
+        for (size_t t = 0; t < sizeof types / sizeof types[0] && total == 0; t++) {
+            int n = hwloc_get_nbobjs_by_type(topo, types[t]);
+            for (int i = 0; i < n; i++) {
+                hwloc_obj_t o = hwloc_get_obj_by_type(topo, types[t], (unsigned)i);
+                if (o && o->attr)
+                    total += o->attr->cache.size;
+            }
+        }
+    }
+    hwloc_topology_destroy(topo);
+    return total;
+}
 #endif
 
 const char *cxs_cache_sizes(int64_t sz[3])
@@ -143,5 +167,9 @@ uint64_t cxs_llc_total_bytes(void)
             }
         }
     }
+#ifdef CXS_HAVE_HWLOC
+    if (top == 0) /* no cache directory in sysfs at all */
+        total = llc_total_hwloc();
+#endif
     return total;
 }

@@ -7,7 +7,9 @@
  *   from sysfs (sysfs.h root), and returns the source ("hwloc", "sysfs").
  * - cxs_llc_total_bytes() adds up every distinct instance of the highest
  *   cache level in sysfs (one per shared_cpu_list: a socket, or a CCX on
- *   AMD), the cache a streaming benchmark must exceed; 0 when unknown.
+ *   AMD), the cache a streaming benchmark must exceed. Where sysfs has no
+ *   cache directory (some VMs) it asks hwloc, which reads CPUID; 0 when
+ *   neither knows.
  */
 #ifndef CXS_CACHES_H
 #define CXS_CACHES_H
