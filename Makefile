@@ -81,7 +81,7 @@ COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBCXS     := $(BUILD)/libcxlscope.a
 
 # One line per benchmark binary: name and its directory of sources.
-BENCHES := latency bandwidth loaded
+BENCHES := latency bandwidth loaded interleave
 bin_of   = $(BIN)/cxlscope-$(1)
 BINARIES := $(foreach b,$(BENCHES),$(call bin_of,$(b)))
 
@@ -122,6 +122,11 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBCXS)
 $(BUILD)/tests/%: tests/helpers/%.c $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+# The workloads' self-test links interleave/'s workloads (not its main).
+WL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out interleave/main.c,$(sort $(wildcard interleave/*.c))))
+$(BUILD)/tests/wl_selftest: tests/helpers/wl_selftest.c $(WL_OBJ) $(LIBCXS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinterleave $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
 	@mkdir -p $(@D)

@@ -18,6 +18,14 @@
 #include "interrupt.h"
 #include "sysfs.h"
 
+/* Debian 12's headers predate these modes. */
+#ifndef MPOL_PREFERRED_MANY
+#define MPOL_PREFERRED_MANY 5
+#endif
+#ifndef MPOL_WEIGHTED_INTERLEAVE
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#endif
+
 #ifndef MAP_HUGE_SHIFT
 #define MAP_HUGE_SHIFT 26
 #endif
@@ -48,6 +56,8 @@ static const struct policy_kind {
     [CXS_POL_BIND] = {"bind", MPOL_BIND},
     [CXS_POL_PREFERRED] = {"preferred", MPOL_PREFERRED},
     [CXS_POL_INTERLEAVE] = {"interleave", MPOL_INTERLEAVE},
+    [CXS_POL_PREFERRED_MANY] = {"preferred-many", MPOL_PREFERRED_MANY},
+    [CXS_POL_WEIGHTED] = {"weighted", MPOL_WEIGHTED_INTERLEAVE},
 };
 
 const char *cxs_policy_name(enum cxs_policy p)
@@ -196,26 +206,46 @@ static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t n
 
 /* ---- capacity ---- */
 
-static int check_capacity(const struct cxs_topo *t, const struct cxs_alloc_req *q, size_t map_size,
-                          struct cxs_buf *b, char *err, size_t errlen)
+static int popcount64(uint64_t m)
 {
-    /* Interleave spreads evenly; bind/preferred must fit on the first node
-     * (anything else would be the silent fallback we refuse). */
-    int spread = q->policy == CXS_POL_INTERLEAVE ? q->nnodes : 1;
-    size_t g = page_kinds[q->page].bytes;
-    uint64_t per_node = (map_size / g + (uint64_t)spread - 1) / (uint64_t)spread * g;
-    for (int i = 0; i < spread; i++) {
-        int node = q->nodes[i];
-        if (page_kinds[q->page].hugetlb) {
-            int rc = ensure_pool(b, node, q->page, per_node / g, q->reserve_hugepages, err, errlen);
+    return __builtin_popcountll(m);
+}
+
+/* Bytes each node (by ID) must hold for the segments: a one-node policy puts
+ * the whole range there, the spreading ones an even share (weighted: as if
+ * even; the check guards against the OOM killer, not a forecast). */
+static void node_needs(const struct cxs_seg *segs, int nsegs, size_t g,
+                       uint64_t need[CXS_MAX_NODES])
+{
+    memset(need, 0, CXS_MAX_NODES * sizeof need[0]);
+    for (int i = 0; i < nsegs; i++) {
+        uint64_t units = (segs[i].len + g - 1) / g, k = (uint64_t)popcount64(segs[i].nodes);
+        for (int id = 0; id < CXS_MAX_NODES; id++)
+            if (segs[i].nodes >> id & 1)
+                need[id] += (units + k - 1) / k * g;
+    }
+}
+
+static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                          enum cxs_page page, int reserve, struct cxs_buf *b, char *err,
+                          size_t errlen)
+{
+    size_t g = page_kinds[page].bytes;
+    uint64_t need[CXS_MAX_NODES];
+    node_needs(segs, nsegs, g, need);
+    for (int node = 0; node < CXS_MAX_NODES; node++) {
+        if (!need[node])
+            continue;
+        if (page_kinds[page].hugetlb) {
+            int rc = ensure_pool(b, node, page, need[node] / g, reserve, err, errlen);
             if (rc)
                 return rc;
             continue;
         }
         uint64_t avail = cxs_node_avail_bytes(t, node);
-        if (per_node + HEADROOM > avail) {
+        if (need[node] + HEADROOM > avail) {
             char want[32], have[32];
-            human(per_node, want, sizeof want);
+            human(need[node], want, sizeof want);
             human(avail, have, sizeof have);
             return fail(CXS_EXIT_FAIL, err, errlen,
                         "node %d cannot hold %s: it has %s free (free + reclaimable, "
@@ -283,32 +313,47 @@ uint64_t cxs_pages_where(const struct cxs_topo *t, const void *p, size_t len,
     return bad;
 }
 
-static int verify(const struct cxs_topo *t, const struct cxs_alloc_req *q, struct cxs_buf *b,
-                  char *err, size_t errlen)
+/* Count where the pages of each segment are and check them against the
+ * segment's policy: preferred and bind/spreading policies alike accept only
+ * the nodes named (preferred names one). */
+static int verify(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                  int allow_fallback, struct cxs_buf *b, char *err, size_t errlen)
 {
-    int nexpect = q->policy == CXS_POL_PREFERRED ? 1 : q->nnodes;
-    b->pages_unknown = cxs_pages_where(t, b->p, b->map_size, b->pages_on);
-    b->pages_elsewhere = 0;
-    int worst = -1;
-    for (int i = 0; i < t->nnodes; i++) {
-        int expected = 0;
-        for (int j = 0; j < nexpect; j++)
-            expected |= q->nodes[j] == t->nodes[i].id;
-        if (!expected && b->pages_on[i]) {
-            b->pages_elsewhere += b->pages_on[i];
-            if (worst < 0 || b->pages_on[i] > b->pages_on[worst])
-                worst = i;
+    memset(b->pages_on, 0, sizeof b->pages_on);
+    b->pages_unknown = b->pages_elsewhere = 0;
+    uint64_t worst_n[CXS_MAX_NODES] = {0};
+    int worst_seg = -1;
+    size_t off = 0;
+    for (int s = 0; s < nsegs; s++) {
+        size_t len = s == nsegs - 1 ? b->map_size - off : segs[s].len;
+        uint64_t counts[CXS_MAX_NODES];
+        b->pages_unknown += cxs_pages_where(t, (char *)b->p + off, len, counts);
+        for (int i = 0; i < t->nnodes; i++) {
+            b->pages_on[i] += counts[i];
+            int id = t->nodes[i].id;
+            if (counts[i] && !(id < 64 && segs[s].nodes >> id & 1)) {
+                b->pages_elsewhere += counts[i];
+                worst_n[i] += counts[i];
+                if (worst_seg < 0)
+                    worst_seg = s;
+            }
         }
+        off += len;
     }
-    if (q->allow_fallback)
+    if (allow_fallback)
         return 0;
     uint64_t total = b->map_size / BASE_PAGE;
-    if (b->pages_elsewhere)
+    if (b->pages_elsewhere) {
+        int worst = 0;
+        for (int i = 1; i < t->nnodes; i++)
+            worst = worst_n[i] > worst_n[worst] ? i : worst;
         return fail(CXS_EXIT_FAIL, err, errlen,
                     "placement check failed: %" PRIu64 " of %" PRIu64
                     " pages landed on node %d (and elsewhere), not where the %s policy put them "
                     "(--allow-fallback measures anyway)",
-                    b->pages_elsewhere, total, t->nodes[worst].id, cxs_policy_name(q->policy));
+                    b->pages_elsewhere, total, t->nodes[worst].id,
+                    cxs_policy_name(segs[worst_seg].policy));
+    }
     if (b->pages_unknown)
         return fail(CXS_EXIT_FAIL, err, errlen,
                     "placement check failed: move_pages() could not place %" PRIu64 " of %" PRIu64
@@ -375,58 +420,104 @@ static void *map_aligned(size_t len, size_t align, int flags)
     return (void *)a;
 }
 
-/* Checks a request can make sense on this topology; fills the mbind mask. */
-static int validate(const struct cxs_topo *t, const struct cxs_alloc_req *q, unsigned long *mask,
-                    int *maxid, char *err, size_t errlen)
+/* Checks a request can make sense on this topology and turns it into one
+ * segment. */
+static int validate(const struct cxs_topo *t, const struct cxs_alloc_req *q, struct cxs_seg *seg,
+                    char *err, size_t errlen)
 {
     if (q->size == 0)
         return fail(CXS_EXIT_USAGE, err, errlen, "size must be greater than 0");
-    if (q->nnodes < 1 || (q->policy != CXS_POL_INTERLEAVE && q->nnodes != 1))
+    int one = q->policy == CXS_POL_PREFERRED;
+    if (q->nnodes < 1 || (one && q->nnodes != 1))
         return fail(CXS_EXIT_USAGE, err, errlen, "the %s policy takes %s",
-                    cxs_policy_name(q->policy),
-                    q->policy == CXS_POL_INTERLEAVE ? "one or more nodes" : "exactly one node");
-    *maxid = 0;
+                    cxs_policy_name(q->policy), one ? "exactly one node" : "one or more nodes");
+    memset(seg, 0, sizeof *seg);
+    seg->len = q->size;
+    seg->policy = q->policy;
     for (int i = 0; i < q->nnodes; i++) {
         const struct cxs_node *n = cxs_topo_node(t, q->nodes[i]);
         if (!n || !cxs_node_has_memory(n))
             return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", q->nodes[i]);
-        if (q->nodes[i] >= CXS_MAX_NODES)
+        if (q->nodes[i] >= CXS_MAX_NODES || q->nodes[i] >= 64)
             return fail(CXS_EXIT_USAGE, err, errlen, "node ID %d is too large", q->nodes[i]);
-        mask[q->nodes[i] / 64] |= 1ul << (q->nodes[i] % 64);
-        *maxid = q->nodes[i] > *maxid ? q->nodes[i] : *maxid;
+        if (seg->nodes >> q->nodes[i] & 1)
+            return fail(CXS_EXIT_USAGE, err, errlen, "node %d is named twice", q->nodes[i]);
+        seg->nodes |= UINT64_C(1) << q->nodes[i];
     }
     return 0;
 }
 
-static size_t rounded(const struct cxs_alloc_req *q)
+/* Checks segments against the topology and sums their length. */
+static int validate_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                         enum cxs_page page, size_t *total, char *err, size_t errlen)
 {
-    size_t g = page_kinds[q->page].bytes;
-    return (q->size + g - 1) / g * g;
+    if (nsegs < 1 || nsegs > CXS_MAX_SEGS)
+        return fail(CXS_EXIT_USAGE, err, errlen, "%d ranges: between 1 and %d allowed", nsegs,
+                    CXS_MAX_SEGS);
+    *total = 0;
+    for (int s = 0; s < nsegs; s++) {
+        const struct cxs_seg *g = &segs[s];
+        if (g->len == 0 || (s < nsegs - 1 && g->len % page_kinds[page].bytes))
+            return fail(CXS_EXIT_USAGE, err, errlen,
+                        "range %d: %zu bytes is not a positive multiple of the %s page", s, g->len,
+                        page_kinds[page].name);
+        if (!g->nodes || (g->policy == CXS_POL_PREFERRED && popcount64(g->nodes) != 1))
+            return fail(CXS_EXIT_USAGE, err, errlen, "range %d: the %s policy takes %s", s,
+                        cxs_policy_name(g->policy),
+                        g->policy == CXS_POL_PREFERRED ? "exactly one node" : "one or more nodes");
+        for (int id = 0; id < 64; id++) {
+            const struct cxs_node *n = g->nodes >> id & 1 ? cxs_topo_node(t, id) : NULL;
+            if (g->nodes >> id & 1 && (!n || !cxs_node_has_memory(n)))
+                return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", id);
+        }
+        *total += g->len;
+    }
+    return 0;
+}
+
+static size_t rounded(size_t size, enum cxs_page page)
+{
+    size_t g = page_kinds[page].bytes;
+    return (size + g - 1) / g * g;
 }
 
 int cxs_buf_precheck(const struct cxs_topo *t, const struct cxs_alloc_req *q, char *err,
                      size_t errlen)
 {
-    unsigned long mask[CXS_MAX_NODES / 64 + 1] = {0};
-    int maxid;
-    int rc = validate(t, q, mask, &maxid, err, errlen);
-    return rc ? rc : check_capacity(t, q, rounded(q), NULL, err, errlen);
+    struct cxs_seg seg;
+    int rc = validate(t, q, &seg, err, errlen);
+    if (rc)
+        return rc;
+    seg.len = rounded(q->size, q->page);
+    return check_capacity(t, &seg, 1, q->page, q->reserve_hugepages, NULL, err, errlen);
 }
 
 int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *q, struct cxs_buf *b,
                   char *err, size_t errlen)
 {
     memset(b, 0, sizeof *b);
-    unsigned long mask[CXS_MAX_NODES / 64 + 1] = {0};
-    int maxid;
-    int rc = validate(t, q, mask, &maxid, err, errlen);
+    struct cxs_seg seg;
+    int rc = validate(t, q, &seg, err, errlen);
     if (rc)
         return rc;
-    const struct page_kind *pk = &page_kinds[q->page];
-    b->page = q->page;
-    b->size = q->size;
-    b->map_size = rounded(q);
-    rc = check_capacity(t, q, b->map_size, b, err, errlen);
+    return cxs_buf_alloc_segs(t, &seg, 1, q->page, q->allow_fallback, q->reserve_hugepages, b, err,
+                              errlen);
+}
+
+int cxs_buf_alloc_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                       enum cxs_page page, int allow_fallback, int reserve_hugepages,
+                       struct cxs_buf *b, char *err, size_t errlen)
+{
+    memset(b, 0, sizeof *b);
+    size_t size = 0;
+    int rc = validate_segs(t, segs, nsegs, page, &size, err, errlen);
+    if (rc)
+        return rc;
+    const struct page_kind *pk = &page_kinds[page];
+    b->page = page;
+    b->size = size;
+    b->map_size = rounded(size, page);
+    rc = check_capacity(t, segs, nsegs, page, reserve_hugepages, b, err, errlen);
     if (rc)
         goto out;
 
@@ -441,26 +532,41 @@ int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *q, struc
         goto out;
     }
     if (!pk->hugetlb &&
-        madvise(b->p, b->map_size, q->page == CXS_PAGE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
+        madvise(b->p, b->map_size, page == CXS_PAGE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
         rc = fail(CXS_EXIT_FAIL, err, errlen, "madvise(%s) failed: %s",
-                  q->page == CXS_PAGE_THP ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE", strerror(errno));
+                  page == CXS_PAGE_THP ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE", strerror(errno));
         goto out;
     }
-    if (mbind(b->p, b->map_size, policies[q->policy].mode, mask,
-              (unsigned long)(maxid / 64 + 1) * 64 + 1, 0)) {
-        rc = fail(CXS_EXIT_FAIL, err, errlen, "mbind(%s) failed: %s", cxs_policy_name(q->policy),
-                  strerror(errno));
-        goto out;
+    size_t off = 0;
+    for (int s = 0; s < nsegs; s++) {
+        size_t len = s == nsegs - 1 ? b->map_size - off : segs[s].len;
+        unsigned long mask[1] = {(unsigned long)segs[s].nodes};
+        int maxid = 63 - __builtin_clzll(segs[s].nodes);
+        if (mbind((char *)b->p + off, len, policies[segs[s].policy].mode, mask,
+                  (unsigned long)maxid + 2, 0)) {
+            int e = errno;
+            rc = fail(e == EINVAL && segs[s].policy >= CXS_POL_PREFERRED_MANY ? CXS_EXIT_SKIP
+                                                                              : CXS_EXIT_FAIL,
+                      err, errlen, "mbind(%s) failed: %s%s", cxs_policy_name(segs[s].policy),
+                      strerror(e),
+                      e == EINVAL && segs[s].policy == CXS_POL_WEIGHTED
+                          ? " (weighted interleave needs Linux >= 6.9)"
+                      : e == EINVAL && segs[s].policy == CXS_POL_PREFERRED_MANY
+                          ? " (preferred-many needs Linux >= 5.15)"
+                          : "");
+            goto out;
+        }
+        off += len;
     }
     if (touch(b->p, b->map_size)) {
         rc = fail(CXS_EXIT_FAIL, err, errlen,
-                  "ran out of %s huge pages while touching the buffer (SIGBUS): the pool on "
-                  "node %d is smaller than it said",
-                  pk->name, q->nodes[0]);
+                  "ran out of %s huge pages while touching the buffer (SIGBUS): a node's pool "
+                  "is smaller than it said",
+                  pk->name);
         goto out;
     }
     read_page_size(b);
-    rc = verify(t, q, b, err, errlen);
+    rc = verify(t, segs, nsegs, allow_fallback, b, err, errlen);
 out:
     if (rc)
         cxs_buf_free(b);

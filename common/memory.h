@@ -13,8 +13,9 @@
  *   where; with reserve_hugepages set (root) it raises the node's pool for the
  *   run and gives the pages back in cxs_buf_free() and on any exit, Ctrl-C
  *   included (interrupt.h hooks).
- * - Placement: bind and preferred expect every page on the (first) node;
- *   interleave expects every page on one of the nodes. Any other page is an
+ * - Placement: preferred expects every page on its node (the first given);
+ *   bind, interleave, preferred-many and weighted every page on one of the
+ *   nodes given. Any other page is an
  *   error that names the node it landed on, unless allow_fallback is set, in
  *   which case the counts are still reported.
  * - Return codes: 0; CXS_EXIT_USAGE (2) for a request that can never work
@@ -29,7 +30,18 @@
 
 #include "topology.h"
 
-enum cxs_policy { CXS_POL_BIND, CXS_POL_PREFERRED, CXS_POL_INTERLEAVE, CXS_NPOLICIES };
+/* Linux memory policies (mbind modes). preferred-many needs kernel >= 5.15,
+ * weighted (MPOL_WEIGHTED_INTERLEAVE, 6; weights from
+ * /sys/kernel/mm/mempolicy/weighted_interleave, see weights.h) >= 6.9: mbind
+ * fails with EINVAL before that, reported as CXS_EXIT_SKIP (77). */
+enum cxs_policy {
+    CXS_POL_BIND,
+    CXS_POL_PREFERRED,
+    CXS_POL_INTERLEAVE,
+    CXS_POL_PREFERRED_MANY,
+    CXS_POL_WEIGHTED,
+    CXS_NPOLICIES
+};
 enum cxs_page { CXS_PAGE_4K, CXS_PAGE_THP, CXS_PAGE_2M, CXS_PAGE_1G, CXS_NPAGES };
 
 const char *cxs_policy_name(enum cxs_policy p);
@@ -74,6 +86,22 @@ int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *req, str
 void cxs_buf_free(struct cxs_buf *b);
 /* Percent of the mapping's 4 KiB pages found on the nodes requested. */
 double cxs_buf_on_node_pct(const struct cxs_buf *b);
+
+/* A buffer made of consecutive ranges, each with its own policy (used to
+ * place an object part here, part there: emulated weighted interleave, a
+ * spill past a capacity limit). Nodes are a mask of node IDs (< 64). */
+struct cxs_seg {
+    size_t len; /* a multiple of the page granule, except the last */
+    enum cxs_policy policy;
+    uint64_t nodes; /* preferred: exactly one bit */
+};
+#define CXS_MAX_SEGS 4096
+/* As cxs_buf_alloc(), range by range: one mapping, segs[i] applied to the
+ * i-th range with mbind(), touched, and every range verified against its
+ * own policy; b->pages_on counts the whole buffer. */
+int cxs_buf_alloc_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                       enum cxs_page page, int allow_fallback, int reserve_hugepages,
+                       struct cxs_buf *b, char *err, size_t errlen);
 
 /* The checks cxs_buf_alloc() makes before mapping (request sane, nodes able
  * to hold it, hugetlb pool large enough or reservable by root), without

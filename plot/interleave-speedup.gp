@@ -1,7 +1,8 @@
 # plot/interleave-speedup.gp — speedup of each placement policy per workload
 # (one group per workload, one bar per policy; 1.0 = the baseline).
-# PROVISIONAL: interleave.csv does not exist yet; assumed columns:
-#   workload,policy,speedup
+# Reads interleave.csv (cxlscope-interleave): workload, config, speedup
+# (LDRAM-preferred median run time / this placement's), rows without
+# --ldram-limit.
 load plotdir.'/common.gp'
 set title 'Interleaving: speedup per policy and workload'
 set ylabel 'speedup (x)'

@@ -7,3 +7,5 @@ latency-tlb          latency    900   --mem-node {nodes} --size 4G --pattern ran
 bandwidth-scaling    bandwidth  7200  --matrix --mem-node {nodes} --kind read,write,write-nt,copy,triad,3:1,2:1,1:1 --access seq,random-line,random-block --threads 1:{ncpu} --repeat 31
 bandwidth-optimize   bandwidth  1800  --mem-node {nodes} --kind read,copy --optimize --threads 1:{ncpu}
 loaded-all-kinds     loaded     5400  --mem-node {nodes} --traffic-node all --kind read,write,write-nt,copy,triad,2:1
+interleave           interleave 2400 --size 64G --time-budget 10 --repeat 31
+interleave-limited   interleave 2400 --size 64G --ldram-limit 24G --time-budget 10 --repeat 31

@@ -1,4 +1,4 @@
-#: a 2-socket server with a CXL node (e.g. 2 x 48 cores, LDRAM/RDRAM/CXL): about 1.5 h
+#: a 2-socket server with a CXL node (e.g. 2 x 48 cores, LDRAM/RDRAM/CXL): about 1.8 h
 # Format: see quick.profile. Estimates assume 3 memory nodes and 48 CPUs per
 # socket; run-all scales nothing, so read them as a guide.
 latency-sweep       latency    900  --mem-node {nodes} --sweep 4K:4G:2 --pattern random,random-in-page,seq --repeat 31 --min-samples 7 --time-budget 1
@@ -10,3 +10,4 @@ bandwidth-optimize  bandwidth  600  --mem-node {nodes} --kind read --optimize --
 loaded-read         loaded     600  --mem-node {nodes} --kind read
 loaded-write-nt     loaded     600  --mem-node {nodes} --kind write-nt
 loaded-cross        loaded     600  --mem-node {nodes} --traffic-node all --kind read --delays 0,200,1000,5000,20000,80000
+interleave          interleave 1200 --size 16G --time-budget 5

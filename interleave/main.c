@@ -1,0 +1,909 @@
+/* cxlscope-interleave — page-placement policies and object-level
+ * interleaving (OLI), measured on workloads with named data objects. Each
+ * workload runs under each placement; every object's pages are counted per
+ * node with move_pages, every run's result is checked, and the run time is
+ * compared with the LDRAM-preferred placement. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caches.h"
+#include "cli.h"
+#include "interrupt.h"
+#include "memory.h"
+#include "oli.h"
+#include "plan.h"
+#include "run.h"
+#include "stats.h"
+#include "threads.h"
+#include "timer.h"
+#include "topology.h"
+#include "weights.h"
+#include "workload.h"
+
+static const char usage_text[] =
+    "Usage: cxlscope-interleave [OPTIONS]\n"
+    "\n"
+    "Runs built-in workloads, each a few named data objects, under page-placement\n"
+    "policies and object-level interleaving (OLI), and reports per workload and\n"
+    "placement the run time (median, CI), the speedup over LDRAM-preferred, and\n"
+    "where every object's pages are (move_pages, per node, in 4 KiB units, huge\n"
+    "pages counted as the 4 KiB pages they hold). Every run's checksum is compared\n"
+    "with an independent reference computation: a wrong answer fails the run.\n"
+    "\n"
+    "Placements (--policy, over the nodes of --mem-node; without --policy the\n"
+    "experiment set below):\n"
+    "  bind             every object bound to the nodes\n"
+    "  preferred        every object preferred on the first node\n"
+    "  preferred-many   preferred on any of the nodes (Linux >= 5.15)\n"
+    "  interleave       pages spread evenly over the nodes\n"
+    "  weighted         pages spread in the ratio of --weights: with --set-weights\n"
+    "                   the kernel's MPOL_WEIGHTED_INTERLEAVE (Linux >= 6.9; the\n"
+    "                   weights written to /sys/kernel/mm/mempolicy/weighted_\n"
+    "                   interleave and the old values written back at exit and on\n"
+    "                   Ctrl-C; root); without it emulated by binding consecutive\n"
+    "                   ranges (weight x unit bytes) to each node in turn\n"
+    "  oli              object-level interleaving: a profiling pass counts each\n"
+    "                   object's loads and stores (the workload counts them as it\n"
+    "                   runs; no PMU needed); objects with at least\n"
+    "                   --oli-min-footprint of the footprint and at least --oli-hot\n"
+    "                   of the hottest such object's count are interleaved over the\n"
+    "                   nodes, the rest preferred on the first node. The plan is\n"
+    "                   printed and written to DIR/oli-plan-WORKLOAD.json\n"
+    "\n"
+    "Experiment set (default), from the CPU node's view: ldram-preferred (the\n"
+    "baseline), cxl-preferred, interleave-all (every memory node),\n"
+    "interleave-ldram-cxl, weighted-ldram-cxl, oli (over LDRAM and CXL). Without a\n"
+    "CXL node the farthest memory node stands in for it; with one memory node every\n"
+    "placement degrades to that node, and meta.json says so.\n"
+    "\n"
+    "Options:\n"
+    "  --workload LIST      mg (bandwidth-bound stencil sweep), cg (latency-bound\n"
+    "                       sparse matrix-vector product, indirect gathers), xs\n"
+    "                       (random table lookups plus streaming arrays). Default: all.\n"
+    "  --size SIZE          total size of each workload's objects (default 4x the\n"
+    "                       last-level cache, at least 256M); K/M/G = 1024^n.\n"
+    "  --policy LIST        placements from the list above (default: the experiment set)\n"
+    "  --mem-node SPEC      the nodes a --policy placement uses, in order (the first\n"
+    "                       is the preferred one): IDs or classes, e.g. 0,2 or\n"
+    "                       ldram,cxl. Default: LDRAM then the CXL (or farthest) node.\n"
+    "  --weights LIST       one weight 1..255 per node of the weighted placement, e.g.\n"
+    "                       3,1 (default: 3 for the first node, 1 for the others)\n"
+    "  --set-weights        apply the weights through the kernel (see weighted)\n"
+    "  --plan FILE          run under a plan file (the JSON that OLI writes: objects\n"
+    "                       with policy, nodes, weights), after the baseline and\n"
+    "                       any --policy placements; one workload only\n"
+    "  --oli-min-footprint PCT  OLI footprint threshold, percent (default 10)\n"
+    "  --oli-hot PCT        OLI access threshold, percent of the hottest (default 50)\n"
+    "  --ldram-limit SIZE   at most SIZE of each workload's objects on the LDRAM node;\n"
+    "                       past it, objects spill by their policy (preferred: to the\n"
+    "                       next node by distance; interleave and weighted: to their\n"
+    "                       other nodes; bind cannot spill and fails). Objects are\n"
+    "                       placed in the workload's order, split on whole cycles.\n"
+    "  --cpu-node ID        the CPU node the workload threads run on (default: the\n"
+    "                       node we start on)\n"
+    "  --threads N          workload threads, pinned to the CPU node's CPUs\n"
+    "                       (default: all of them)\n"
+    "  --page-size P        4k (default), thp, 2m, 1g\n"
+    "  --allow-fallback     measure even when pages land on a node the placement did\n"
+    "                       not name (counted in the objects CSV)\n"
+    "  --repeat N           at most N timed runs per placement (default 51)\n"
+    "  --min-samples N      at least N (default 5)\n"
+    "  --time-budget S      seconds of runs per placement (default 2)\n"
+    "  --seed N             the workloads' data (default 1)\n"
+    "  --output DIR         write interleave.csv, interleave_objects.csv,\n"
+    "                       oli_plan.csv, oli-plan-WORKLOAD.json, meta.json there\n"
+    "  --format csv|table   stdout format (default csv); --quiet: no rows on stdout\n"
+    "  --help, --version\n"
+    "\n"
+    "interleave.csv, one row per workload and placement: workload, bound, config,\n"
+    "policy, nodes, weights, weights_via (kernel, emulated or -), cpu_node, threads,\n"
+    "size_bytes, ldram_node, ldram_limit_bytes, page_size_req, page_size_used,\n"
+    "median_s, ci95_lo_s, ci95_hi_s, mean_s, min_s, max_s, samples_kept,\n"
+    "samples_dropped, speedup (ldram-preferred median / this median), bytes_by_node\n"
+    "(\"ID:bytes\" separated by spaces, measured), ldram_bytes, checksum.\n"
+    "interleave_objects.csv, one row per object and memory node: workload, config,\n"
+    "object, object_bytes, footprint_pct, accesses, placement, ranges, node,\n"
+    "mem_class, pages_4k, bytes. oli_plan.csv: workload, object, object_bytes,\n"
+    "footprint_pct, accesses, access_pct_of_hottest, decision, why.\n"
+    "\n"
+    "Exit status: 0 done; 1 failed (placement wrong, checksum wrong, no memory);\n"
+    "2 bad usage (unknown policy, weights not matching the nodes, a weight of 0 or\n"
+    "> 255, a plan naming an object the workload lacks); 77 cannot run here (no\n"
+    "CPU node, kernel without the policy asked for); 130 interrupted (rows kept).\n";
+
+enum { MAXCONF = 16 };
+
+/* One placement to measure: a name, and either one placement for every
+ * object, OLI over the nodes, or a plan file. */
+struct conf {
+    char name[40];
+    enum { C_POLICY, C_OLI, C_PLAN } kind;
+    struct cxs_place place;
+};
+
+struct config {
+    struct cxs_std_opts std;
+    const struct cxs_workload *wl[8];
+    int nwl;
+    char policies[MAXCONF][20];
+    int npolicies;
+    unsigned weights[CXS_MAX_NODES];
+    int nweights, set_weights;
+    const char *plan_file;
+    struct cxs_oli_opts oli;
+    uint64_t size, ldram_limit;
+    int threads;
+    enum cxs_page page;
+    int allow_fallback;
+};
+
+enum {
+    O_WORKLOAD = 1,
+    O_SIZE,
+    O_POLICY,
+    O_WEIGHTS,
+    O_SET_WEIGHTS,
+    O_PLAN,
+    O_OLI_FP,
+    O_OLI_HOT,
+    O_LIMIT,
+    O_THREADS,
+    O_PAGE,
+    O_FALLBACK
+};
+
+static int add_workload(const char *s, void *ctx)
+{
+    struct config *c = ctx;
+    const struct cxs_workload *w = cxs_workload_find(s);
+    if (!w)
+        cxs_usage_die("unknown workload '%s' (workloads: mg, cg, xs)", s);
+    if (c->nwl == 8)
+        cxs_usage_die("--workload: too many");
+    c->wl[c->nwl++] = w;
+    return 0;
+}
+
+static int add_policy(const char *s, void *ctx)
+{
+    struct config *c = ctx;
+    if (cxs_policy_parse(s) < 0 && strcmp(s, "oli") != 0)
+        cxs_usage_die("unknown policy '%s' (policies: bind, preferred, preferred-many, "
+                      "interleave, weighted, oli)",
+                      s);
+    if (c->npolicies == MAXCONF)
+        cxs_usage_die("--policy: too many");
+    snprintf(c->policies[c->npolicies++], sizeof c->policies[0], "%s", s);
+    return 0;
+}
+
+static int add_weight(const char *s, void *ctx)
+{
+    struct config *c = ctx;
+    if (c->nweights == CXS_MAX_NODES)
+        cxs_usage_die("--weights: too many");
+    c->weights[c->nweights++] = (unsigned)cxs_u64_arg("--weights", s, 1, 255);
+    return 0;
+}
+
+static double pct_arg(const char *opt, const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v >= 0 && v <= 100))
+        cxs_usage_die("%s: '%s' is not a percentage (0..100)", opt, s);
+    return v;
+}
+
+static void parse_args(int argc, char **argv, struct config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->std = (struct cxs_std_opts){.repeat = 51, .min_samples = 5, .seed = 1, .budget_s = 2};
+    c->oli = (struct cxs_oli_opts)CXS_OLI_DEFAULTS;
+    static const struct option opts[] = {{"workload", required_argument, 0, O_WORKLOAD},
+                                         {"size", required_argument, 0, O_SIZE},
+                                         {"policy", required_argument, 0, O_POLICY},
+                                         {"weights", required_argument, 0, O_WEIGHTS},
+                                         {"set-weights", no_argument, 0, O_SET_WEIGHTS},
+                                         {"plan", required_argument, 0, O_PLAN},
+                                         {"oli-min-footprint", required_argument, 0, O_OLI_FP},
+                                         {"oli-hot", required_argument, 0, O_OLI_HOT},
+                                         {"ldram-limit", required_argument, 0, O_LIMIT},
+                                         {"threads", required_argument, 0, O_THREADS},
+                                         {"page-size", required_argument, 0, O_PAGE},
+                                         {"allow-fallback", no_argument, 0, O_FALLBACK},
+                                         CXS_STD_LONGOPTS,
+                                         {0, 0, 0, 0}};
+    int o;
+    char err[256];
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case O_WORKLOAD:
+            cxs_each_item(optarg, "--workload", add_workload, c);
+            break;
+        case O_SIZE:
+            if (cxs_parse_size(optarg, &c->size, err, sizeof err) || c->size == 0)
+                cxs_usage_die("--size: %s", c->size ? err : "must be greater than 0");
+            break;
+        case O_POLICY:
+            cxs_each_item(optarg, "--policy", add_policy, c);
+            break;
+        case O_WEIGHTS:
+            c->nweights = 0;
+            cxs_each_item(optarg, "--weights", add_weight, c);
+            break;
+        case O_SET_WEIGHTS:
+            c->set_weights = 1;
+            break;
+        case O_PLAN:
+            c->plan_file = optarg;
+            break;
+        case O_OLI_FP:
+            c->oli.min_footprint_pct = pct_arg("--oli-min-footprint", optarg);
+            break;
+        case O_OLI_HOT:
+            c->oli.hot_pct = pct_arg("--oli-hot", optarg);
+            break;
+        case O_LIMIT:
+            if (cxs_parse_size(optarg, &c->ldram_limit, err, sizeof err))
+                cxs_usage_die("--ldram-limit: %s", err);
+            break;
+        case O_THREADS:
+            c->threads = (int)cxs_u64_arg("--threads", optarg, 1, CXS_WL_MAXTHREADS);
+            break;
+        case O_PAGE: {
+            int p = cxs_page_parse(optarg);
+            if (p < 0)
+                cxs_usage_die("unknown page size '%s' (page sizes: 4k, thp, 2m, 1g)", optarg);
+            c->page = (enum cxs_page)p;
+            break;
+        }
+        case O_FALLBACK:
+            c->allow_fallback = 1;
+            break;
+        default:
+            if (!cxs_std_option(o, optarg, &c->std, usage_text))
+                cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
+    cxs_std_check(&c->std);
+    if (c->std.matrix)
+        cxs_usage_die("--matrix does not apply to cxlscope-interleave (one CPU node per run)");
+    if (!c->nwl)
+        for (int i = 0; cxs_workloads[i]; i++)
+            c->wl[c->nwl++] = cxs_workloads[i];
+    if (c->plan_file && c->nwl != 1)
+        cxs_usage_die("--plan goes with one --workload (the plan names its objects)");
+}
+
+/* ---- the nodes ---- */
+
+struct nodes {
+    int cpu_node, ldram, far, spill; /* spill: the next memory node after LDRAM */
+    int all[CXS_MAX_NODES], nall;
+    int one; /* a single memory node: every placement is that node */
+};
+
+static void pick_nodes(const struct cxs_topo *t, int cpu_node, struct nodes *nd)
+{
+    memset(nd, 0, sizeof *nd);
+    nd->cpu_node = cpu_node;
+    nd->ldram = nd->far = nd->spill = -1;
+    int best_far = -1;
+    for (int i = 0; i < t->nnodes; i++) {
+        const struct cxs_node *n = &t->nodes[i];
+        if (!cxs_node_has_memory(n))
+            continue;
+        nd->all[nd->nall++] = n->id;
+        enum cxs_mem_class cl = cxs_topo_classify(t, n->id, cpu_node);
+        int d = cxs_topo_distance(t, cpu_node, n->id);
+        if (cl == CXS_LDRAM && nd->ldram < 0)
+            nd->ldram = n->id;
+        /* CXL first; else the farthest node */
+        int score = (cl == CXS_CXL ? 100000 : 0) + d;
+        if (n->id != cpu_node && score > best_far)
+            best_far = score, nd->far = n->id;
+    }
+    if (nd->ldram < 0)
+        nd->ldram = nd->all[0];
+    if (nd->far < 0 || nd->far == nd->ldram)
+        nd->far = nd->ldram;
+    int bd = 1 << 30;
+    for (int i = 0; i < nd->nall; i++) {
+        int d = cxs_topo_distance(t, nd->ldram, nd->all[i]);
+        if (nd->all[i] != nd->ldram && d < bd)
+            bd = d, nd->spill = nd->all[i];
+    }
+    nd->one = nd->nall == 1;
+}
+
+/* A placement over nodes (duplicates dropped, weights kept with their node). */
+static void set_place(struct cxs_place *pl, enum cxs_policy pol, const int *nodes, int n,
+                      const unsigned *w)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->policy = pol;
+    for (int i = 0; i < n; i++) {
+        int dup = 0;
+        for (int k = 0; k < pl->nnodes; k++)
+            dup |= pl->nodes[k] == nodes[i];
+        if (dup)
+            continue;
+        pl->weights[pl->nnodes] = w ? w[i] : 1;
+        pl->nodes[pl->nnodes++] = nodes[i];
+    }
+    if (pol == CXS_POL_PREFERRED)
+        pl->nnodes = 1;
+}
+
+static int build_confs(const struct config *c, const struct nodes *nd, const int *mem, int nmem,
+                       struct conf *cf)
+{
+    int n = 0;
+    unsigned w[CXS_MAX_NODES];
+    for (int i = 0; i < CXS_MAX_NODES; i++)
+        w[i] = i < c->nweights ? c->weights[i] : (i == 0 ? 3 : 1);
+    /* the baseline first: everything preferred on LDRAM */
+    snprintf(cf[n].name, sizeof cf[n].name, "ldram-preferred");
+    cf[n].kind = C_POLICY;
+    set_place(&cf[n++].place, CXS_POL_PREFERRED, &nd->ldram, 1, NULL);
+    if (!c->npolicies && !c->plan_file) {
+        int lc[2] = {nd->ldram, nd->far};
+        static const struct {
+            const char *name;
+            int kind;
+            enum cxs_policy pol;
+            int all;
+        } set[] = {
+            {"cxl-preferred", C_POLICY, CXS_POL_PREFERRED, 0},
+            {"interleave-all", C_POLICY, CXS_POL_INTERLEAVE, 1},
+            {"interleave-ldram-cxl", C_POLICY, CXS_POL_INTERLEAVE, 0},
+            {"weighted-ldram-cxl", C_POLICY, CXS_POL_WEIGHTED, 0},
+            {"oli", C_OLI, CXS_POL_INTERLEAVE, 0},
+        };
+        for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
+            snprintf(cf[n].name, sizeof cf[n].name, "%s", set[i].name);
+            cf[n].kind = set[i].kind;
+            if (set[i].all)
+                set_place(&cf[n].place, set[i].pol, nd->all, nd->nall, NULL);
+            else if (set[i].pol == CXS_POL_PREFERRED)
+                set_place(&cf[n].place, set[i].pol, &nd->far, 1, NULL);
+            else
+                set_place(&cf[n].place, set[i].pol, lc, 2, w);
+            n++;
+        }
+    } else if (c->npolicies) {
+        if (c->nweights && c->nweights != nmem)
+            cxs_usage_die("--weights has %d weight%s but --mem-node names %d node%s", c->nweights,
+                          c->nweights == 1 ? "" : "s", nmem, nmem == 1 ? "" : "s");
+        for (int i = 0; i < c->npolicies; i++) {
+            int oli = !strcmp(c->policies[i], "oli");
+            snprintf(cf[n].name, sizeof cf[n].name, "%s", c->policies[i]);
+            cf[n].kind = oli ? C_OLI : C_POLICY;
+            enum cxs_policy pol =
+                oli ? CXS_POL_INTERLEAVE : (enum cxs_policy)cxs_policy_parse(c->policies[i]);
+            set_place(&cf[n++].place, pol, mem, nmem, w);
+        }
+    }
+    if (c->plan_file) {
+        snprintf(cf[n].name, sizeof cf[n].name, "plan");
+        cf[n++].kind = C_PLAN;
+    }
+    return n;
+}
+
+/* ---- one workload under one placement ---- */
+
+struct wlrun {
+    const struct cxs_workload *w;
+    struct cxs_wl_ctx ctx;
+    struct cxs_buf buf[CXS_WL_MAXOBJ];
+    int nseg[CXS_WL_MAXOBJ];
+    char placed[CXS_WL_MAXOBJ][96];
+    uint64_t reference;
+    int cpus[CXS_WL_MAXTHREADS];
+    int bad_checksum;
+    uint64_t last_checksum;
+};
+
+static int thread_fn(int tid, void *arg)
+{
+    struct wlrun *r = arg;
+    r->w->run_thread(&r->ctx, tid);
+    return 0;
+}
+
+static uint64_t run_once(struct wlrun *r)
+{
+    if (cxs_team_run((size_t)r->ctx.nthreads, r->cpus, thread_fn, r) != 0)
+        cxs_run_fail(CXS_EXIT_FAIL, "cannot start the workload threads");
+    uint64_t sum = 0;
+    for (int i = 0; i < r->ctx.nthreads; i++)
+        sum += r->ctx.part[i];
+    return sum;
+}
+
+static int sample_fn(void *arg, double *value)
+{
+    struct wlrun *r = arg;
+    double t0 = cxs_now_s();
+    uint64_t sum = run_once(r);
+    *value = cxs_now_s() - t0;
+    r->last_checksum = sum;
+    if (sum != r->reference)
+        r->bad_checksum = 1;
+    return 0;
+}
+
+static void free_objects(struct wlrun *r)
+{
+    for (size_t i = 0; i < r->ctx.nobj; i++)
+        cxs_buf_free(&r->buf[i]);
+}
+
+/* Place every object as the placement for it says; dies on failure. */
+static void place_objects(const struct config *c, const struct nodes *nd, struct wlrun *r,
+                          const struct cxs_place *per_obj)
+{
+    static struct cxs_seg segs[1024];
+    char err[512];
+    struct cxs_limit lim = {
+        .node = c->ldram_limit ? nd->ldram : -1, .left = c->ldram_limit, .spill = nd->spill};
+    for (size_t i = 0; i < r->ctx.nobj; i++) {
+        int n;
+        int rc = cxs_place_segments(&per_obj[i], r->ctx.obj[i].bytes, cxs_page_bytes(c->page),
+                                    !c->set_weights || c->ldram_limit, 1024, &lim, segs, &n, err,
+                                    sizeof err);
+        if (!rc)
+            rc = cxs_buf_alloc_segs(&cxs_run.topo, segs, n, c->page, c->allow_fallback, 0,
+                                    &r->buf[i], err, sizeof err);
+        if (rc) {
+            free_objects(r);
+            cxs_run_fail(rc, "%s: object %s (%s): %s", r->w->name, r->ctx.obj[i].name,
+                         cxs_policy_name(per_obj[i].policy), err);
+        }
+        r->ctx.ptr[i] = r->buf[i].p;
+        r->nseg[i] = n;
+        cxs_place_str(&per_obj[i], r->placed[i], sizeof r->placed[i]);
+    }
+}
+
+/* ---- output ---- */
+
+static const char *const cols[] = {
+    "workload",      "bound",           "config",      "policy",
+    "nodes",         "weights",         "weights_via", "cpu_node",
+    "threads",       "size_bytes",      "ldram_node",  "ldram_limit_bytes",
+    "page_size_req", "page_size_used",  "median_s",    "ci95_lo_s",
+    "ci95_hi_s",     "mean_s",          "min_s",       "max_s",
+    "samples_kept",  "samples_dropped", "speedup",     "bytes_by_node",
+    "ldram_bytes",   "checksum"};
+#define NCOLS (sizeof cols / sizeof cols[0])
+static const char *const obj_cols[] = {"workload",      "config",    "object",    "object_bytes",
+                                       "footprint_pct", "accesses",  "placement", "ranges",
+                                       "node",          "mem_class", "pages_4k",  "bytes"};
+static const char *const plan_cols[] = {"workload",      "object",   "object_bytes",
+                                        "footprint_pct", "accesses", "access_pct_of_hottest",
+                                        "decision",      "why"};
+static struct cxs_out *obj_out, *plan_out;
+
+static struct cxs_out *open_extra(const char *dir, const char *name, const char *const *c, size_t n)
+{
+    if (!dir)
+        return NULL;
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct cxs_out *o = cxs_out_open(path, NULL, CXS_FMT_CSV, c, n, err, sizeof err);
+    if (!o)
+        cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
+    return o;
+}
+
+static void close_extras(void *arg)
+{
+    (void)arg;
+    if (obj_out)
+        cxs_out_close(obj_out);
+    if (plan_out)
+        cxs_out_close(plan_out);
+    obj_out = plan_out = NULL;
+}
+
+/* ---- main ---- */
+
+static void fmt_u(char *b, uint64_t v)
+{
+    snprintf(b, 32, "%" PRIu64, v);
+}
+
+/* v with the given decimals */
+static void fmt_d(char *b, int decimals, double v)
+{
+    snprintf(b, 32, "%.*f", decimals, v);
+}
+
+int main(int argc, char **argv)
+{
+    cxs_prog = "cxlscope-interleave";
+    struct config c;
+    parse_args(argc, argv, &c);
+    cxs_run_load();
+    const struct cxs_topo *t = &cxs_run.topo;
+    char err[512];
+
+    int cpu_node = cxs_topo_default_cpu_node(t);
+    if (cpu_node < 0)
+        cxs_skip("no NUMA node with CPUs found");
+    if (c.std.cpu_spec) {
+        int ids[CXS_MAX_NODES];
+        size_t n;
+        int r = cxs_topo_select(t, c.std.cpu_spec, CXS_SELECT_CPU, cpu_node, ids, CXS_MAX_NODES, &n,
+                                err, sizeof err);
+        if (r == CXS_SEL_EMPTY)
+            cxs_skip("--cpu-node: %s", err);
+        if (r || n != 1)
+            cxs_usage_die("--cpu-node: %s", r ? err : "give one CPU node");
+        cpu_node = ids[0];
+    }
+    struct nodes nd;
+    pick_nodes(t, cpu_node, &nd);
+    int mem[CXS_MAX_NODES], nmem = 0;
+    if (c.std.mem_spec) {
+        /* in the order given: each item selected on its own */
+        char spec[256];
+        snprintf(spec, sizeof spec, "%s", c.std.mem_spec);
+        char *items[CXS_MAX_NODES];
+        size_t k = cxs_split_commas(spec, items, CXS_MAX_NODES);
+        for (size_t i = 0; i < k; i++) {
+            int ids[CXS_MAX_NODES];
+            size_t n;
+            int r = cxs_topo_select(t, items[i], CXS_SELECT_MEM, cpu_node, ids, CXS_MAX_NODES, &n,
+                                    err, sizeof err);
+            if (r == CXS_SEL_EMPTY)
+                cxs_skip("--mem-node: %s", err);
+            if (r)
+                cxs_usage_die("--mem-node: %s", err);
+            for (size_t j = 0; j < n; j++) {
+                int dup = 0;
+                for (int q = 0; q < nmem; q++)
+                    dup |= mem[q] == ids[j];
+                if (!dup)
+                    mem[nmem++] = ids[j];
+            }
+        }
+    } else {
+        mem[nmem++] = nd.ldram;
+        if (nd.far != nd.ldram)
+            mem[nmem++] = nd.far;
+    }
+    if (c.std.mem_spec && !c.npolicies)
+        cxs_usage_die("--mem-node goes with --policy (the experiment set picks its own nodes)");
+    if (c.nweights && !c.npolicies && c.nweights != 2 - nd.one)
+        cxs_usage_die("--weights: the experiment set's weighted placement has %d node%s (LDRAM, "
+                      "CXL): give %d weight%s",
+                      2 - nd.one, nd.one ? "" : "s", 2 - nd.one, nd.one ? "" : "s");
+    static struct conf cf[MAXCONF + 2];
+    int ncf = build_confs(&c, &nd, mem, nmem, cf);
+    struct cxs_plan plan;
+    if (c.plan_file) {
+        int rc = cxs_plan_load(c.plan_file, &plan, err, sizeof err);
+        if (rc == CXS_EXIT_USAGE)
+            cxs_usage_die("--plan %s", err);
+        if (rc)
+            cxs_die("--plan %s", err);
+    }
+
+    /* threads: the CPU node's CPUs this process may use */
+    const struct cxs_node *cn = cxs_topo_node(t, cpu_node);
+    static struct wlrun r;
+    int ncpus = 0;
+    for (int i = 0; i < cn->ncpus; i++)
+        if (cxs_cpu_allowed(cn->cpus[i]))
+            r.cpus[ncpus++] = cn->cpus[i];
+    if (ncpus == 0)
+        cxs_skip("CPU node %d has no CPU this process may use", cpu_node);
+    int nthreads = c.threads ? c.threads : ncpus;
+    if (nthreads > ncpus)
+        cxs_usage_die("--threads %d: CPU node %d has %d usable CPUs", nthreads, cpu_node, ncpus);
+
+    uint64_t llc4 = 4 * cxs_llc_total_bytes();
+    if (!c.size)
+        c.size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
+    /* every workload's layout first: a bad size fails before anything runs */
+    for (int i = 0; i < c.nwl; i++) {
+        struct cxs_wl_obj o[CXS_WL_MAXOBJ];
+        if (!c.wl[i]->layout(c.size, o, err, sizeof err))
+            cxs_usage_die("--size: %s", err);
+        if (c.plan_file) {
+            const char *names[CXS_WL_MAXOBJ];
+            size_t n = c.wl[i]->layout(c.size, o, err, sizeof err);
+            for (size_t k = 0; k < n; k++)
+                names[k] = o[k].name;
+            snprintf(plan.workload, sizeof plan.workload, "%s", c.wl[i]->name);
+            if (cxs_plan_check(&plan, names, n, err, sizeof err))
+                cxs_usage_die("--plan %s: %s", c.plan_file, err);
+        }
+        for (int k = 0; k < ncf; k++) { /* capacity of the simple placements */
+            struct cxs_alloc_req q = {.size = c.size,
+                                      .page = c.page,
+                                      .policy = cf[k].place.policy,
+                                      .nnodes = cf[k].place.nnodes};
+            if (cf[k].kind != C_POLICY || c.ldram_limit || q.policy == CXS_POL_WEIGHTED)
+                continue;
+            memcpy(q.nodes, cf[k].place.nodes, sizeof q.nodes);
+            int rc = cxs_buf_precheck(t, &q, err, sizeof err);
+            if (rc)
+                cxs_die("%s under %s: %s", c.wl[i]->name, cf[k].name, err);
+        }
+    }
+
+    cxs_interrupt_install();
+    cxs_timer_init();
+    const char *weights_via = c.set_weights && !c.ldram_limit ? "kernel" : "emulated";
+    if (c.set_weights) {
+        for (int k = 0; k < ncf; k++) {
+            if (cf[k].place.policy != CXS_POL_WEIGHTED || cf[k].kind != C_POLICY)
+                continue;
+            int rc = cxs_wi_set(cf[k].place.nodes, cf[k].place.weights, cf[k].place.nnodes, err,
+                                sizeof err);
+            if (rc == CXS_EXIT_SKIP)
+                cxs_skip("--set-weights: %s", err);
+            if (rc)
+                cxs_die("--set-weights: %s", err);
+            break; /* one set of weights per run: the kernel has one */
+        }
+    }
+    static char notes[4][256];
+    int nn = 0;
+    if (nd.one) {
+        snprintf(notes[nn], sizeof notes[nn],
+                 "one memory node (node %d): every placement degrades to node %d", nd.ldram,
+                 nd.ldram);
+        cxs_run_note(notes[nn++]);
+    } else if (!c.npolicies && cxs_topo_classify(t, nd.far, cpu_node) != CXS_CXL) {
+        snprintf(notes[nn], sizeof notes[nn],
+                 "no CXL node: node %d (%s, the farthest) stands in for CXL", nd.far,
+                 cxs_class_name(cxs_topo_classify(t, nd.far, cpu_node)));
+        cxs_run_note(notes[nn++]);
+    }
+    if (c.size < llc4) {
+        snprintf(notes[nn], sizeof notes[nn],
+                 "--size %" PRIu64 " B is less than 4x the last-level cache (%" PRIu64
+                 " B in all): caches may hide the placement",
+                 c.size, llc4 / 4);
+        cxs_run_note(notes[nn++]);
+    }
+    snprintf(notes[nn], sizeof notes[nn],
+             "OLI: footprint >= %.2f %%, accesses >= %.2f %% of the hottest such object; "
+             "access counts are the workloads' own loads and stores in a profiling run",
+             c.oli.min_footprint_pct, c.oli.hot_pct);
+    cxs_run_note(notes[nn++]);
+    cxs_run_open(c.std.outdir, "interleave", "interleave.csv", cols, NCOLS, c.std.quiet,
+                 c.std.format, argc, argv);
+    obj_out = open_extra(c.std.outdir, "interleave_objects.csv", obj_cols,
+                         sizeof obj_cols / sizeof obj_cols[0]);
+    plan_out =
+        open_extra(c.std.outdir, "oli_plan.csv", plan_cols, sizeof plan_cols / sizeof plan_cols[0]);
+    cxs_exit_hook_add(close_extras, NULL);
+
+    size_t maxs = c.std.repeat;
+    double *samples = calloc(maxs, sizeof *samples);
+    if (!samples)
+        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
+    for (int wi = 0; wi < c.nwl && !cxs_stop_requested(); wi++) {
+        const struct cxs_workload *w = c.wl[wi];
+        memset(&r.ctx, 0, sizeof r.ctx);
+        r.w = w;
+        r.ctx.nobj = w->layout(c.size, r.ctx.obj, err, sizeof err);
+        r.ctx.nthreads = nthreads;
+        uint64_t total = 0, acc[CXS_WL_MAXOBJ] = {0};
+        for (size_t i = 0; i < r.ctx.nobj; i++)
+            total += r.ctx.obj[i].bytes;
+        double base_median = 0;
+        for (int k = 0; k < ncf && !cxs_stop_requested(); k++) {
+            struct cxs_place per[CXS_WL_MAXOBJ];
+            const struct conf *f = &cf[k];
+            for (size_t i = 0; i < r.ctx.nobj; i++)
+                per[i] = f->place;
+            if (f->kind == C_PLAN)
+                for (size_t i = 0; i < r.ctx.nobj; i++)
+                    per[i] = cxs_plan_find(&plan, r.ctx.obj[i].name)->place;
+            if (f->kind == C_OLI) {
+                struct cxs_oli_obj oo[CXS_WL_MAXOBJ];
+                int il[CXS_WL_MAXOBJ];
+                static char why[CXS_WL_MAXOBJ][128];
+                for (size_t i = 0; i < r.ctx.nobj; i++)
+                    oo[i] = (struct cxs_oli_obj){r.ctx.obj[i].name, r.ctx.obj[i].bytes, acc[i]};
+                if (cxs_oli_decide(oo, r.ctx.nobj, &c.oli, il, why, err, sizeof err) < 0)
+                    cxs_run_fail(CXS_EXIT_USAGE, "OLI: %s", err);
+                struct cxs_plan p = {.nobj = (int)r.ctx.nobj};
+                snprintf(p.workload, sizeof p.workload, "%s", w->name);
+                uint64_t hottest = 0;
+                for (size_t i = 0; i < r.ctx.nobj; i++)
+                    hottest = acc[i] > hottest ? acc[i] : hottest;
+                for (size_t i = 0; i < r.ctx.nobj; i++) {
+                    if (!il[i])
+                        set_place(&per[i], CXS_POL_PREFERRED, f->place.nodes, 1, NULL);
+                    snprintf(p.obj[i].name, sizeof p.obj[i].name, "%s", r.ctx.obj[i].name);
+                    p.obj[i].place = per[i];
+                    snprintf(p.obj[i].why, sizeof p.obj[i].why, "%s", why[i]);
+                    char v[5][40];
+                    fmt_u(v[0], r.ctx.obj[i].bytes);
+                    fmt_d(v[1], 2, 100.0 * (double)r.ctx.obj[i].bytes / (double)total);
+                    fmt_u(v[2], acc[i]);
+                    fmt_d(v[3], 2, hottest ? 100.0 * (double)acc[i] / (double)hottest : 0);
+                    const char *row[] = {w->name,
+                                         r.ctx.obj[i].name,
+                                         v[0],
+                                         v[1],
+                                         v[2],
+                                         v[3],
+                                         il[i] ? "interleave" : "ldram",
+                                         why[i]};
+                    if (plan_out)
+                        cxs_out_row(plan_out, row);
+                    fprintf(stderr, "cxlscope-interleave: OLI plan for %s: %-8s %s\n", w->name,
+                            r.ctx.obj[i].name, why[i]);
+                }
+                if (c.std.outdir) {
+                    char path[4096];
+                    snprintf(path, sizeof path, "%s/oli-plan-%s.json", c.std.outdir, w->name);
+                    if (cxs_plan_save(&p, path, err, sizeof err))
+                        cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
+                }
+            }
+            place_objects(&c, &nd, &r, per);
+            w->init(&r.ctx, c.std.seed);
+            if (k == 0) {
+                /* the reference result, and the profile OLI plans from */
+                r.reference = w->reference(&r.ctx);
+                static uint64_t counts[CXS_WL_MAXTHREADS * CXS_WL_MAXOBJ];
+                memset(counts, 0, sizeof counts);
+                r.ctx.acc = counts;
+                uint64_t sum = run_once(&r);
+                r.ctx.acc = NULL;
+                for (int th = 0; th < nthreads; th++)
+                    for (size_t i = 0; i < r.ctx.nobj; i++)
+                        acc[i] += counts[th * CXS_WL_MAXOBJ + i];
+                if (sum != r.reference) {
+                    free_objects(&r);
+                    cxs_run_fail(CXS_EXIT_FAIL,
+                                 "%s: checksum %" PRIu64 " differs from the reference %" PRIu64,
+                                 w->name, sum, r.reference);
+                }
+            }
+            r.bad_checksum = 0;
+            run_once(&r); /* warm-up */
+            struct cxs_adaptive a = {c.std.min_samples, c.std.repeat, c.std.budget_s, 0.01};
+            size_t taken;
+            struct cxs_summary s;
+            if (cxs_sample_adaptive(&a, sample_fn, &r, samples, &taken, &s) != 0) {
+                free_objects(&r);
+                if (cxs_stop_requested())
+                    break;
+                cxs_run_fail(CXS_EXIT_FAIL, "%s under %s: no samples", w->name, f->name);
+            }
+            if (r.bad_checksum) {
+                free_objects(&r);
+                cxs_run_fail(CXS_EXIT_FAIL,
+                             "%s under %s: a run's checksum %" PRIu64
+                             " differs from the reference %" PRIu64 ": wrong result",
+                             w->name, f->name, r.last_checksum, r.reference);
+            }
+            if (k == 0)
+                base_median = s.median;
+            /* where the pages are */
+            uint64_t on[CXS_MAX_NODES] = {0};
+            int mixed = 0;
+            for (size_t i = 0; i < r.ctx.nobj; i++) {
+                for (int ni = 0; ni < t->nnodes; ni++) {
+                    on[ni] += r.buf[i].pages_on[ni];
+                    if (!obj_out || !cxs_node_has_memory(&t->nodes[ni]))
+                        continue;
+                    char v[8][40];
+                    fmt_u(v[0], r.ctx.obj[i].bytes);
+                    fmt_d(v[1], 2, 100.0 * (double)r.ctx.obj[i].bytes / (double)total);
+                    fmt_u(v[2], acc[i]);
+                    fmt_u(v[3], (uint64_t)r.nseg[i]);
+                    fmt_u(v[4], (uint64_t)t->nodes[ni].id);
+                    fmt_u(v[5], r.buf[i].pages_on[ni]);
+                    fmt_u(v[6], r.buf[i].pages_on[ni] * 4096);
+                    const char *row[] = {
+                        w->name,
+                        f->name,
+                        r.ctx.obj[i].name,
+                        v[0],
+                        v[1],
+                        v[2],
+                        r.placed[i],
+                        v[3],
+                        v[4],
+                        cxs_class_name(cxs_topo_classify(t, t->nodes[ni].id, cpu_node)),
+                        v[5],
+                        v[6]};
+                    cxs_out_row(obj_out, row);
+                }
+                mixed |= strcmp(r.buf[i].page_used, r.buf[0].page_used) != 0;
+            }
+            char by[512] = "", nodes_s[128] = "", w_s[128] = "-", v[16][40];
+            size_t o = 0;
+            uint64_t ldram_bytes = 0;
+            for (int ni = 0; ni < t->nnodes; ni++) {
+                if (!cxs_node_has_memory(&t->nodes[ni]))
+                    continue;
+                o += (size_t)snprintf(by + o, sizeof by - o, "%s%d:%" PRIu64, o ? " " : "",
+                                      t->nodes[ni].id, on[ni] * 4096);
+                if (t->nodes[ni].id == nd.ldram)
+                    ldram_bytes = on[ni] * 4096;
+            }
+            const struct cxs_place *pl = &f->place;
+            const char *pol = f->kind == C_OLI    ? "oli"
+                              : f->kind == C_PLAN ? "plan"
+                                                  : cxs_policy_name(pl->policy);
+            if (f->kind == C_PLAN)
+                snprintf(nodes_s, sizeof nodes_s, "per object");
+            else
+                for (int i = 0, q = 0; i < pl->nnodes; i++)
+                    q += snprintf(nodes_s + q, sizeof nodes_s - (size_t)q, "%s%d", i ? " " : "",
+                                  pl->nodes[i]);
+            int weighted = f->kind == C_POLICY && pl->policy == CXS_POL_WEIGHTED;
+            if (weighted)
+                for (int i = 0, q = 0; i < pl->nnodes; i++)
+                    q += snprintf(w_s + q, sizeof w_s - (size_t)q, "%s%u", i ? " " : "",
+                                  pl->weights[i]);
+            fmt_u(v[0], (uint64_t)cpu_node);
+            fmt_u(v[1], (uint64_t)nthreads);
+            fmt_u(v[2], total);
+            fmt_u(v[3], (uint64_t)nd.ldram);
+            fmt_u(v[4], c.ldram_limit);
+            fmt_d(v[5], 6, s.median);
+            fmt_d(v[6], 6, s.ci_lo);
+            fmt_d(v[7], 6, s.ci_hi);
+            fmt_d(v[8], 6, s.mean);
+            fmt_d(v[9], 6, s.min);
+            fmt_d(v[10], 6, s.max);
+            fmt_u(v[11], s.kept);
+            fmt_u(v[12], s.dropped);
+            fmt_d(v[13], 3, base_median / s.median);
+            fmt_u(v[14], ldram_bytes);
+            fmt_u(v[15], r.reference);
+            const char *row[NCOLS] = {w->name,
+                                      w->bound,
+                                      f->name,
+                                      pol,
+                                      nodes_s,
+                                      w_s,
+                                      weighted ? weights_via : "-",
+                                      v[0],
+                                      v[1],
+                                      v[2],
+                                      v[3],
+                                      v[4],
+                                      cxs_page_name(c.page),
+                                      mixed ? "mixed" : r.buf[0].page_used,
+                                      v[5],
+                                      v[6],
+                                      v[7],
+                                      v[8],
+                                      v[9],
+                                      v[10],
+                                      v[11],
+                                      v[12],
+                                      v[13],
+                                      by,
+                                      v[14],
+                                      v[15]};
+            cxs_run_row(row);
+            free_objects(&r);
+        }
+    }
+    free(samples);
+    close_extras(NULL);
+    cxs_wi_restore();
+    cxs_run_end();
+}
