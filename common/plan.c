@@ -12,7 +12,7 @@ void cxs_place_str(const struct cxs_place *pl, char *buf, size_t len)
 {
     size_t o = (size_t)snprintf(buf, len, "%s:", cxs_policy_name(pl->policy));
     for (int i = 0; i < pl->nnodes && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "," : "", pl->nodes[i]);
+        o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "+" : "", pl->nodes[i]);
     if (pl->policy == CXS_POL_WEIGHTED)
         for (int i = 0; i < pl->nnodes && o < len; i++)
             o += (size_t)snprintf(buf + o, len - o, "%s%u", i ? ":" : "/", pl->weights[i]);

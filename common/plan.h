@@ -59,7 +59,8 @@ struct cxs_plan {
     struct cxs_plan_obj obj[CXS_PLAN_MAXOBJ];
 };
 
-/* "interleave:0,2", "weighted:0,2" + weights, as one short string. */
+/* "interleave:0+2", "weighted:0+2/3:1" (weights after the slash): one
+ * short string without commas, so CSV fields stay unquoted. */
 void cxs_place_str(const struct cxs_place *pl, char *buf, size_t len);
 
 int cxs_plan_save(const struct cxs_plan *p, const char *path, char *err, size_t errlen);

@@ -451,9 +451,9 @@ struct point {
 
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
 
-static void fmt2(char *dst, double v)
+static void fmt4(char *dst, double v)
 {
-    snprintf(dst, 64, "%.2f", v);
+    snprintf(dst, 64, "%.4f", v);
 }
 
 /* One point: delay set (or no load threads at all), settle, then the chase
@@ -640,20 +640,20 @@ static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct p
         v[k++][0] = '\0';
         v[k++][0] = '\0';
     } else {
-        fmt2(v[k++], p->traffic_gbps);
+        fmt4(v[k++], p->traffic_gbps);
         snprintf(v[k++], 4096, "%s", p->thread_gbps);
     }
     snprintf(v[k++], 64, "%.3f", p->chase_gbps);
-    fmt2(v[k++], p->traffic_gbps + p->chase_gbps);
+    fmt4(v[k++], p->traffic_gbps + p->chase_gbps);
     const struct cxs_summary *l = &p->lat;
-    fmt2(v[k++], l->median);
-    fmt2(v[k++], l->ci_lo);
-    fmt2(v[k++], l->ci_hi);
-    fmt2(v[k++], l->mean);
-    fmt2(v[k++], l->min);
-    fmt2(v[k++], l->max);
-    fmt2(v[k++], l->p5);
-    fmt2(v[k++], l->p95);
+    fmt4(v[k++], l->median);
+    fmt4(v[k++], l->ci_lo);
+    fmt4(v[k++], l->ci_hi);
+    fmt4(v[k++], l->mean);
+    fmt4(v[k++], l->min);
+    fmt4(v[k++], l->max);
+    fmt4(v[k++], l->p5);
+    fmt4(v[k++], l->p95);
     snprintf(v[k++], 64, "%zu", l->kept);
     snprintf(v[k++], 64, "%zu", l->dropped);
     for (size_t i = 0; i < k; i++)

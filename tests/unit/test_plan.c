@@ -54,7 +54,7 @@ static void test_round_trip(void **state)
         cxs_place_str(&q.obj[i].place, b, sizeof b);
         assert_string_equal(a, b);
     }
-    assert_string_equal(b, "weighted:0,2/3:1");
+    assert_string_equal(b, "weighted:0+2/3:1");
     assert_string_equal(q.obj[0].why, "hot");
     const char *names[] = {"x", "w"};
     assert_int_equal(cxs_plan_check(&q, names, 2, err, sizeof err), 0);
