@@ -148,6 +148,28 @@ int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char
     }
 }
 
+void cxs_std_default(int code, const char *arg, struct cxs_std_opts *o, const char *usage,
+                     char **argv)
+{
+    if (!cxs_std_option(code, arg, o, usage))
+        cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+}
+
+void cxs_std_end(int argc, char **argv, const struct cxs_std_opts *o)
+{
+    if (optind < argc)
+        cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
+    cxs_std_check(o);
+}
+
+enum cxs_page cxs_page_arg(const char *s)
+{
+    int p = cxs_page_parse(s);
+    if (p < 0)
+        cxs_usage_die("unknown page size '%s' (page sizes: 4k, thp, 2m, 1g)", s);
+    return (enum cxs_page)p;
+}
+
 void cxs_std_check(const struct cxs_std_opts *o)
 {
     if (o->min_samples > o->repeat)

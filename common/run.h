@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "memory.h"
 #include "meta.h"
 #include "output.h"
 #include "topology.h"
@@ -74,6 +75,14 @@ enum {
 
 int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char *usage);
 void cxs_std_check(const struct cxs_std_opts *o);
+/* The default: branch of a getopt_long loop: a shared option, or a one-line
+ * usage error naming the unknown option (exit 2). */
+void cxs_std_default(int code, const char *arg, struct cxs_std_opts *o, const char *usage,
+                     char **argv);
+/* After the loop: no stray argument left, then cxs_std_check(). */
+void cxs_std_end(int argc, char **argv, const struct cxs_std_opts *o);
+/* --page-size: 4k, thp, 2m or 1g, or a one-line usage error. */
+enum cxs_page cxs_page_arg(const char *s);
 
 struct cxs_run {
     struct cxs_topo topo;

@@ -74,7 +74,8 @@ static const char usage_text[] =
     "  --set-weights        apply the weights through the kernel (see weighted)\n"
     "  --plan FILE          run under a plan file (the JSON that OLI writes: objects\n"
     "                       with policy, nodes, weights), after the baseline and\n"
-    "                       any --policy placements; one workload only\n"
+    "                       any --policy placements; one workload only (a plan's\n"
+    "                       weighted objects are always emulated)\n"
     "  --oli-min-footprint PCT  OLI footprint threshold, percent (default 10)\n"
     "  --oli-hot PCT        OLI access threshold, percent of the hottest (default 50)\n"
     "  --ldram-limit SIZE   at most SIZE of each workload's objects on the LDRAM node;\n"
@@ -254,24 +255,17 @@ static void parse_args(int argc, char **argv, struct config *c)
         case O_THREADS:
             c->threads = (int)cxs_u64_arg("--threads", optarg, 1, CXS_WL_MAXTHREADS);
             break;
-        case O_PAGE: {
-            int p = cxs_page_parse(optarg);
-            if (p < 0)
-                cxs_usage_die("unknown page size '%s' (page sizes: 4k, thp, 2m, 1g)", optarg);
-            c->page = (enum cxs_page)p;
+        case O_PAGE:
+            c->page = cxs_page_arg(optarg);
             break;
-        }
         case O_FALLBACK:
             c->allow_fallback = 1;
             break;
         default:
-            if (!cxs_std_option(o, optarg, &c->std, usage_text))
-                cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+            cxs_std_default(o, optarg, &c->std, usage_text, argv);
         }
     }
-    if (optind < argc)
-        cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
-    cxs_std_check(&c->std);
+    cxs_std_end(argc, argv, &c->std);
     if (c->std.matrix)
         cxs_usage_die("--matrix does not apply to cxlscope-interleave (one CPU node per run)");
     if (!c->nwl)
@@ -448,7 +442,7 @@ static void free_objects(struct wlrun *r)
 
 /* Place every object as the placement for it says; dies on failure. */
 static void place_objects(const struct config *c, const struct nodes *nd, struct wlrun *r,
-                          const struct cxs_place *per_obj)
+                          const struct cxs_place *per_obj, int emulate)
 {
     static struct cxs_seg segs[1024];
     char err[512];
@@ -457,8 +451,7 @@ static void place_objects(const struct config *c, const struct nodes *nd, struct
     for (size_t i = 0; i < r->ctx.nobj; i++) {
         int n;
         int rc = cxs_place_segments(&per_obj[i], r->ctx.obj[i].bytes, cxs_page_bytes(c->page),
-                                    !c->set_weights || c->ldram_limit, 1024, &lim, segs, &n, err,
-                                    sizeof err);
+                                    emulate, 1024, &lim, segs, &n, err, sizeof err);
         if (!rc)
             rc = cxs_buf_alloc_segs(&cxs_run.topo, segs, n, c->page, c->allow_fallback, 0,
                                     &r->buf[i], err, sizeof err);
@@ -757,7 +750,10 @@ int main(int argc, char **argv)
                         cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
                 }
             }
-            place_objects(&c, &nd, &r, per);
+            /* The kernel has one set of weights: the --set-weights ones,
+             * for --policy/experiment placements; a plan's own weights and
+             * any split past --ldram-limit are emulated. */
+            place_objects(&c, &nd, &r, per, !c.set_weights || c.ldram_limit || f->kind == C_PLAN);
             w->init(&r.ctx, c.std.seed);
             if (k == 0) {
                 /* the reference result, and the profile OLI plans from */

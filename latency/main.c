@@ -136,14 +136,9 @@ static int add_pattern(const char *s, void *ctx)
 static int add_page(const char *s, void *ctx)
 {
     struct config *c = ctx;
-    int p = cxs_page_parse(s);
-    if (p < 0) {
-        fprintf(stderr, "%s: error: unknown page size '%s' (page sizes: 4k, thp, 2m, 1g)\n",
-                cxs_prog, s);
-        return -1;
-    }
+    enum cxs_page p = cxs_page_arg(s);
     if (c->npages < CXS_NPAGES)
-        c->pages[c->npages++] = (enum cxs_page)p;
+        c->pages[c->npages++] = p;
     return 0;
 }
 
@@ -233,12 +228,10 @@ static void parse_args(int argc, char **argv, struct config *c)
             c->no_counters = 1;
             break;
         default:
-            if (!cxs_std_option(o, optarg, &c->std, usage_text))
-                cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+            cxs_std_default(o, optarg, &c->std, usage_text, argv);
         }
     }
-    if (optind < argc)
-        cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
+    cxs_std_end(argc, argv, &c->std);
     if (!c->nsizes) {
         c->sizes[0] = UINT64_C(1) << 30;
         c->nsizes = 1;
@@ -250,7 +243,6 @@ static void parse_args(int argc, char **argv, struct config *c)
     for (size_t i = 0; i < c->nsizes; i++)
         if (c->sizes[i] < 2 * CXS_LINE)
             cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
-    cxs_std_check(&c->std);
     if (c->std.matrix && !c->std.cpu_spec)
         c->std.cpu_spec = "all";
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;

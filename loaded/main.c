@@ -268,26 +268,19 @@ static void parse_args(int argc, char **argv, struct config *c)
         case O_LOADS:
             c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
             break;
-        case O_PAGE: {
-            int p = cxs_page_parse(optarg);
-            if (p < 0)
-                cxs_usage_die("unknown page size '%s' (page sizes: 4k, thp, 2m, 1g)", optarg);
-            c->page = (enum cxs_page)p;
+        case O_PAGE:
+            c->page = cxs_page_arg(optarg);
             break;
-        }
         case O_FALLBACK:
             c->allow_fallback = 1;
             break;
         default:
-            if (!cxs_std_option(o, optarg, &c->std, usage_text))
-                cxs_usage_die("unknown or incomplete option '%s' (see --help)", argv[optind - 1]);
+            cxs_std_default(o, optarg, &c->std, usage_text, argv);
         }
     }
-    if (optind < argc)
-        cxs_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
+    cxs_std_end(argc, argv, &c->std);
     if (c->load_threads && c->nload_cpus)
         cxs_usage_die("--load-threads and --load-cpus do not go together");
-    cxs_std_check(&c->std);
     if (!c->nkinds)
         c->kinds[c->nkinds++] = CXS_K_READ;
     if (!have_delays) {

@@ -35,3 +35,23 @@ csv_col() {
     awk -F, -v want="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == want) c = i; next }
                           c { print $c }' "$1"
 }
+
+# interrupt_after_rows CSV N TRIES CMD...: run CMD in the background (stderr
+# to $TMP/err2), wait until CSV.partial has N lines (at most TRIES x 0.1 s),
+# send SIGINT and wait. Sets rc (CMD's exit status) and rows (data rows in
+# the final CSV).
+interrupt_after_rows() {
+    csv=$1 want=$2 tries=$3
+    shift 3
+    "$@" 2>"$TMP/err2" &
+    pid=$!
+    i=0
+    while [ $i -lt "$tries" ] && [ "$(cat "$csv.partial" 2>/dev/null | wc -l)" -lt "$want" ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -INT $pid
+    wait $pid
+    rc=$?
+    rows=$(($(wc -l <"$csv" 2>/dev/null || echo 1) - 1))
+}

@@ -154,17 +154,7 @@ fi
 
 # --- Ctrl-C: finished rows kept, meta.json incomplete, exit 130
 OUT2=$TMP/int
-$B --size 64M --time-budget 1 --output $OUT2 --quiet 2>$TMP/err2 &
-pid=$!
-i=0
-while [ $i -lt 300 ] && [ "$(cat $OUT2/interleave.csv.partial 2>/dev/null | wc -l)" -lt 3 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-kill -INT $pid
-wait $pid
-rc=$?
-rows=$(($(wc -l <$OUT2/interleave.csv 2>/dev/null || echo 1) - 1))
+interrupt_after_rows $OUT2/interleave.csv 3 300 $B --size 64M --time-budget 1 --output $OUT2 --quiet
 if [ $rc -eq 130 ] && [ "$rows" -ge 2 ] && [ "$rows" -lt 18 ] && [ ! -e $OUT2/interleave.csv.partial ] &&
     [ -f $OUT2/interleave_objects.csv ] && [ "$($J $OUT2/meta.json tests interleave complete)" = false ]; then
     ok "Ctrl-C: exit 130, the $rows finished rows and their objects kept, meta.json says incomplete"

@@ -118,18 +118,8 @@ fi
 
 # --- Ctrl-C: rows kept, meta.json says incomplete, exit 130
 OUT2=$TMP/int
-$L --mem-node $node0 --sweep 4K:64M:2 --loads 100000 --repeat 50 --min-samples 50 --time-budget 60 \
-    --output $OUT2 --quiet 2>$TMP/err2 &
-pid=$!
-i=0
-while [ $i -lt 100 ] && [ "$(cat $OUT2/latency.csv.partial 2>/dev/null | wc -l)" -lt 3 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-kill -INT $pid
-wait $pid
-rc=$?
-rows=$(($(wc -l <$OUT2/latency.csv 2>/dev/null || echo 1) - 1))
+interrupt_after_rows $OUT2/latency.csv 3 100 $L --mem-node $node0 --sweep 4K:64M:2 --loads 100000 \
+    --repeat 50 --min-samples 50 --time-budget 60 --output $OUT2 --quiet
 if [ $rc -eq 130 ] && [ $rows -ge 2 ] && [ ! -e $OUT2/latency.csv.partial ] &&
     [ "$($J $OUT2/meta.json tests latency complete)" = false ] &&
     grep -q interrupted $TMP/err2; then

@@ -142,17 +142,7 @@ esac
 
 # --- Ctrl-C: rows kept, meta.json incomplete, exit 130
 OUT2=$TMP/int
-$L --mem-node $node0 --kind read $QUICK --output $OUT2 --quiet 2>$TMP/err2 &
-pid=$!
-i=0
-while [ $i -lt 200 ] && [ "$(cat $OUT2/loaded.csv.partial 2>/dev/null | wc -l)" -lt 3 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-kill -INT $pid
-wait $pid
-rc=$?
-rows=$(($(wc -l <$OUT2/loaded.csv 2>/dev/null || echo 1) - 1))
+interrupt_after_rows $OUT2/loaded.csv 3 200 $L --mem-node $node0 --kind read $QUICK --output $OUT2 --quiet
 if [ $rc -eq 130 ] && [ "$rows" -ge 2 ] && [ "$rows" -lt 16 ] && [ ! -e $OUT2/loaded.csv.partial ] &&
     [ "$($J $OUT2/meta.json tests loaded complete)" = false ] && grep -q interrupted $TMP/err2; then
     ok "Ctrl-C: exit 130, the $rows finished rows kept, meta.json says incomplete"

@@ -7,7 +7,7 @@
 . /tests/lib.sh
 L=cxlscope-loaded
 load_cpu=$(cut -d, -f1 /sys/devices/system/node/node1/cpulist | cut -d- -f1)
-TINY="--size 1M --traffic-size 256K --burst 1K --loads 2048 --delays 0,2000 --repeat 3 \
+TINY="--size 1M --traffic-size 256K --burst 1K --loads 32768 --delays 0,2000 --repeat 3 \
 --min-samples 3 --time-budget 0.2"
 
 d=/tmp/loaded-pairs
