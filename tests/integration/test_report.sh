@@ -157,6 +157,10 @@ if grep -q 'node 4 (CXL) under read on node 0 (LDRAM)' "$O2/loaded-latency.svg" 
     grep -q '277 ns' "$O2/latency-matrix.svg"; then
     ok "multi-node: series per node, CXL under LDRAM traffic, interleave rows left out, matrix cells"
 else notok "multi-node: series per node, CXL under LDRAM traffic, interleave rows left out, matrix cells"; fi
+if grep -q '>1.31<' "$O2/interleave-speedup.svg" && grep -q 'weighted-ldram-cxl' "$O2/interleave-speedup.svg" &&
+    ! grep -q '>10.00<' "$O2/interleave-speedup.svg"; then
+    ok "multi-node: interleave speedups per placement and workload, the --ldram-limit row left out"
+else notok "multi-node: interleave speedups per placement, the --ldram-limit row left out"; fi
 
 # an interrupted run says so
 cp -r "$FX/multi-node" "$TMP/inc"
