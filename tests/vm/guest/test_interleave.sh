@@ -5,7 +5,7 @@
 # against what each policy must do. Timings are not asserted.
 . /tests/lib.sh
 B=cxlscope-interleave
-TINY="--cpu-node 0 --size 8M --repeat 3 --min-samples 3 --time-budget 0.1 --threads 1"
+TINY="--cpu-node 0 --size 8M --repeat 1 --min-samples 1 --time-budget 0.1 --threads 1"
 # The experiment set's far node: the CXL node, else the farthest from node 0.
 if [ -n "$VM_CXL" ]; then far=${VM_CXL%%,*}
 else far=$(awk '{ b = 0; for (i = 1; i <= NF; i++) if ($i > $(b + 1)) b = i - 1; print b }' \
