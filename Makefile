@@ -16,7 +16,7 @@
 #                     the binaries statically (STATIC=1), boots, runs them
 #
 # Optional parts are detected, not assumed: hwloc and PAPI through pkg-config,
-# CUDA through nvcc on PATH or in $CUDA_HOME (used by gpu_copy/, a later part).
+# CUDA through $CUDA_HOME (header + libcudart: gpu_copy/ is built when found).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -69,9 +69,22 @@ ifeq ($(WITH_PAPI)$(call have_pkg,papi),auto1)
   LIBS   += $(shell $(PKG_CONFIG) --libs papi)
   PAPI_VERSION := $(shell $(PKG_CONFIG) --modversion papi)
 endif
-# CUDA: detected for gpu_copy/ (not built yet).
+# CUDA: gpu_copy/ is host C linked with the CUDA runtime (libcudart), built
+# whenever the toolkit's header and library are found (WITH_CUDA=0: never;
+# never in STATIC builds). Linked with a RUNPATH, so LD_LIBRARY_PATH can put
+# the tests' CUDA test double (tests/fakecuda/) in front of it.
+WITH_CUDA ?= auto
 CUDA_HOME ?= /usr/local/cuda
 NVCC := $(or $(shell command -v nvcc 2>/dev/null),$(wildcard $(CUDA_HOME)/bin/nvcc))
+CUDA_INCDIR := $(patsubst %/cuda_runtime_api.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/cuda_runtime_api.h $(CUDA_HOME)/targets/*/include/cuda_runtime_api.h)))
+CUDA_LIBDIR := $(patsubst %/libcudart.so,%,$(firstword $(wildcard $(CUDA_HOME)/lib64/libcudart.so $(CUDA_HOME)/targets/*/lib/libcudart.so)))
+ifeq ($(STATIC),1)
+  WITH_CUDA := 0
+endif
+ifeq ($(WITH_CUDA)$(if $(CUDA_INCDIR),$(if $(CUDA_LIBDIR),1)),auto1)
+  HAVE_CUDA := 1
+  CUDA_VERSION := $(shell sed -n 's/^\#define CUDART_VERSION *\([0-9]*\)/\1/p' $(CUDA_INCDIR)/cuda_runtime_api.h)
+endif
 
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -80,8 +93,12 @@ COMMON_SRC := $(sort $(wildcard common/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBCXS     := $(BUILD)/libcxlscope.a
 
-# One line per benchmark binary: name and its directory of sources.
-BENCHES := latency bandwidth loaded interleave
+# One line per benchmark binary: its name (the directory of its sources
+# unless dir_NAME says otherwise; extra link flags in libs_NAME).
+BENCHES := latency bandwidth loaded interleave $(if $(HAVE_CUDA),gpucopy)
+dir_gpucopy  := gpu_copy
+libs_gpucopy := -L$(CUDA_LIBDIR) -lcudart -Wl,-rpath,$(CUDA_LIBDIR) -Wl,--enable-new-dtags
+bench_dir = $(or $(dir_$(1)),$(1))
 bin_of   = $(BIN)/cxlscope-$(1)
 BINARIES := $(foreach b,$(BENCHES),$(call bin_of,$(b)))
 
@@ -108,11 +125,12 @@ $(LIBCXS): $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
 define bench_rule
-$(call bin_of,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard $(1)/*.c))) $(LIBCXS)
+$(call bin_of,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard $(call bench_dir,$(1))/*.c))) $(LIBCXS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) $$(libs_$(1))
 endef
 $(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
+$(BUILD)/gpu_copy/%.o: CFLAGS += -I$(CUDA_INCDIR)
 
 $(BUILD)/tests/test_%.o: tests/unit/test_%.c
 	@mkdir -p $(@D)
@@ -128,11 +146,23 @@ $(BUILD)/tests/wl_selftest: tests/helpers/wl_selftest.c $(WL_OBJ) $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinterleave $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# gpu_copy/'s CUDA-free part (spec.c) is unit-tested on every machine.
+$(BUILD)/tests/test_gpucopy: $(BUILD)/tests/test_gpucopy.o $(BUILD)/gpu_copy/spec.o $(LIBCXS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(BUILD)/tests/test_gpucopy.o: CFLAGS += -Igpu_copy
+# The CUDA runtime test double (tests only; never installed), built without
+# sanitizers: it is loaded into the sanitized binaries as a plain library.
+FAKECUDA := $(BUILD)/tests/fakecuda/libcudart.so.13
+$(FAKECUDA): tests/fakecuda/cudart.c tests/fakecuda/cudart.map
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(CUDA_INCDIR) -fPIC -shared \
+	  -Wl,-soname,libcudart.so.13 -Wl,--version-script=tests/fakecuda/cudart.map -o $@ $<
+
 $(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS)
+tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS) $(if $(HAVE_CUDA),$(FAKECUDA))
 
 # What the QEMU test guests run (build with STATIC=1).
 vm-guest: $(BINARIES) $(HELPER_BINS) $(VM_BINS)
@@ -180,6 +210,7 @@ config:
 	@echo "cc:     $$($(CC) --version | head -1)"
 	@echo "hwloc:  $(or $(HWLOC_VERSION),not found)"
 	@echo "papi:   $(or $(PAPI_VERSION),not found)"
-	@echo "cuda:   $(or $(NVCC),not found)"
+	@echo "cuda:   $(if $(HAVE_CUDA),runtime $(CUDA_VERSION) in $(CUDA_LIBDIR) (gpucopy built),not found (gpucopy not built))"
+	@echo "nvcc:   $(or $(NVCC),not found)"
 
 -include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/*/*.d) $(wildcard $(BUILD)/tests/*.d)

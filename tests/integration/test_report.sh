@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/plot/report
 FX=$top/tests/fixtures/report
 ALL="latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency latency-matrix bandwidth-matrix
-gpu-copy-bandwidth gpu-copy-latency interleave-speedup"
+gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup"
 
 # --- help, bad input
 if "$R" --help | grep -q '^Usage: plot/report DIR' && "$R" --help | grep -q 'report-compare'; then
@@ -126,12 +126,20 @@ O1=$TMP/one
 if "$R" "$FX/one-node" --out "$O1" >"$TMP/out" 2>"$TMP/err"; then ok "one-node: exit 0"
 else notok "one-node: exit 0" "$(cat "$TMP/err")"; fi
 check_report one-node "$O1" "latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency" \
-    "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-latency interleave-speedup"
+    "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup"
 check_headline one-node "$O1" "$(expected_headline "$FX/one-node")"
 if grep -q 'left out: latency-matrix: .*one pair only' "$O1/index.html" &&
     grep -q 'no run.json' "$O1/index.html" && grep -q '<h1>cxlscope report: vm, 2026-11-22' "$O1/index.html"; then
     ok "one-node: title, why the heatmap is left out, no run.json said"
 else notok "one-node: title, why the heatmap is left out, no run.json said"; fi
+# no_gpu_figure DIR: DIR holds no gpu-* file
+no_gpu_figure() { for f in "$1"/gpu-*; do [ ! -e "$f" ] || return 1; done; }
+if grep -q '<li>left out: gpu-copy-bandwidth: no .* in gpu_copy.csv (there is no gpu_copy.csv)</li>' "$O1/index.html" &&
+    grep -q '<li>left out: gpu-copy-bidir: no .* in gpu_copy.csv (there is no gpu_copy.csv)</li>' "$O1/index.html" &&
+    grep -q '<li>left out: gpu-copy-latency: no .* in gpu_copy_latency.csv (there is no gpu_copy_latency.csv)</li>' "$O1/index.html" &&
+    no_gpu_figure "$O1"; then
+    ok "one-node: no GPU CSV, so the GPU figures are left out and the notes say there is no such CSV"
+else notok "one-node: no GPU CSV, so the GPU figures are left out and the notes say there is no such CSV" "$(grep 'left out: gpu' "$O1/index.html")" "$(ls "$O1")"; fi
 
 # --- the synthetic multi-node run
 O2=$TMP/multi
@@ -161,6 +169,41 @@ if grep -q '>1.31<' "$O2/interleave-speedup.svg" && grep -q 'weighted-ldram-cxl'
     ! grep -q '>10.00<' "$O2/interleave-speedup.svg"; then
     ok "multi-node: interleave speedups per placement and workload, the --ldram-limit row left out"
 else notok "multi-node: interleave speedups per placement, the --ldram-limit row left out"; fi
+# gpu_copy.csv: h2d/d2h of pinned, pageable and mallochost memory per node;
+# its interleave (0+4), bidir and d2d rows are not in that figure
+bw=$O2/gpu-copy-bandwidth.svg
+if grep -q '>h2d pinned, node 0 (LDRAM)<' "$bw" && grep -q '>d2h pageable, node 4 (CXL)<' "$bw" &&
+    grep -q '>h2d mallochost, node 0 (LDRAM)<' "$bw" && grep -q '(GPU 0)<' "$bw" &&
+    [ "$(grep -cE '>(h2d|d2h) (pinned|pageable|mallochost), node [04] \((LDRAM|CXL)\)<' "$bw")" -eq 10 ] &&
+    ! grep -q '0+4\|interleave\|bidir\|d2d\|device' "$bw"; then
+    ok "multi-node: GPU copy bandwidth per direction, host buffer kind and node; interleave, bidir and d2d rows left out"
+else notok "multi-node: GPU copy bandwidth per direction, host buffer kind and node; interleave, bidir and d2d rows left out" \
+    "$(grep -oE '>[^<>]*(h2d|d2h|bidir|d2d|0\+4)[^<>]*<' "$bw")"; fi
+bd=$O2/gpu-copy-bidir.svg
+if grep -q '>bidir-total pinned, node 0 (LDRAM)<' "$bd" && grep -q '>bidir-total pinned, node 4 (CXL)<' "$bd" &&
+    grep -q '>d2d device, GPU memory<' "$bd" &&
+    ! grep -q 'bidir-h2d\|bidir-d2h\|>h2d \|>d2h \|0+4\|node  (' "$bd"; then
+    ok "multi-node: bidirectional total and d2d bandwidth; one-way and interleave rows left out"
+else notok "multi-node: bidirectional total and d2d bandwidth; one-way and interleave rows left out" \
+    "$(grep -oE '>[^<>]*(h2d|d2h|bidir|d2d|0\+4)[^<>]*<' "$bd")"; fi
+gl=$O2/gpu-copy-latency.svg
+if grep -q '>5384<' "$gl" && grep -q '>6690<' "$gl" && grep -q '>4448<' "$gl" &&
+    grep -q '>node 4 (CXL)<' "$gl" && grep -q '>GPU memory<' "$gl" && grep -q '>d2d device<' "$gl" &&
+    ! grep -q '8888\|node 1 (LDRAM)' "$gl"; then
+    ok "multi-node: 64 B GPU copy latency per node and direction; the second GPU's row left out"
+else notok "multi-node: 64 B GPU copy latency per node and direction; the second GPU's row left out" \
+    "$(grep -oE '>[^<>]+<' "$gl" | sort -u | tr '\n' ' ')"; fi
+# GPU CSVs without a row the figures keep: left out, never drawn empty
+cp -r "$FX/multi-node" "$TMP/gpunone"
+awk -F, 'NR == 1 || $7 == "interleave"' "$FX/multi-node/gpu_copy.csv" >"$TMP/gpunone/gpu_copy.csv"
+head -1 "$FX/multi-node/gpu_copy_latency.csv" >"$TMP/gpunone/gpu_copy_latency.csv"
+if "$R" "$TMP/gpunone" --out "$TMP/gpunone/r" >/dev/null 2>&1 && no_gpu_figure "$TMP/gpunone/r" &&
+    grep -q '<li>left out: gpu-copy-bandwidth: no h2d or d2h rows .* in gpu_copy.csv</li>' "$TMP/gpunone/r/index.html" &&
+    grep -q '<li>left out: gpu-copy-bidir: no bidir-total or d2d rows in gpu_copy.csv</li>' "$TMP/gpunone/r/index.html" &&
+    grep -q '<li>left out: gpu-copy-latency: no .* in gpu_copy_latency.csv</li>' "$TMP/gpunone/r/index.html"; then
+    ok "GPU CSVs with only interleave rows, or none, leave the GPU figures out, named in the notes"
+else notok "GPU CSVs with only interleave rows, or none, leave the GPU figures out, named in the notes" \
+    "$(grep 'left out' "$TMP/gpunone/r/index.html")" "$(ls "$TMP/gpunone/r")"; fi
 
 # an interrupted run says so
 cp -r "$FX/multi-node" "$TMP/inc"
@@ -193,6 +236,17 @@ if grep -q 'one-node: node 0 (LDRAM), 4k pages' "$O3/latency-vs-size.svg" &&
     grep -q 'multi-node: skipped step gpu-copy' "$O3/index.html"; then
     ok "two runs: one series per run, titled with the run; summary and notes per run"
 else notok "two runs: one series per run, titled with the run; summary and notes per run"; fi
+# two runs with GPU data: one series per run in the GPU figures too
+cp -r "$FX/multi-node" "$TMP/gpu-a" && cp -r "$FX/multi-node" "$TMP/gpu-b"
+if "$R" "$TMP/gpu-a" "$TMP/gpu-b" --out "$TMP/gpu-ab" >/dev/null 2>&1 &&
+    grep -q '>gpu-a: h2d pinned, node 4 (CXL)<' "$TMP/gpu-ab/gpu-copy-bandwidth.svg" &&
+    grep -q '>gpu-b: h2d pinned, node 4 (CXL)<' "$TMP/gpu-ab/gpu-copy-bandwidth.svg" &&
+    grep -q '>gpu-b: d2d device, GPU memory<' "$TMP/gpu-ab/gpu-copy-bidir.svg" &&
+    grep -q '>gpu-a: d2h pinned<' "$TMP/gpu-ab/gpu-copy-latency.svg" &&
+    grep -q '>gpu-b: d2d device<' "$TMP/gpu-ab/gpu-copy-latency.svg" && ! grep -q '8888' "$TMP/gpu-ab/gpu-copy-latency.svg"; then
+    ok "two runs with GPU data: the GPU figures have one series per run, titled with the run"
+else notok "two runs with GPU data: the GPU figures have one series per run, titled with the run" \
+    "$(grep -ohE '>gpu-[ab]: [^<>]*<' "$TMP"/gpu-ab/gpu-copy-*.svg | sort -u | tr '\n' ' ')"; fi
 
 # --- the script itself
 if command -v shellcheck >/dev/null; then
