@@ -15,12 +15,6 @@ static int cuerr(char *err, size_t errlen, const char *call, cudaError_t e)
     return cxs_errf(err, errlen, "%s: %s (%s)", call, name ? name : "unknown error",
                     text ? text : "no description");
 }
-#define TRY(call)                                                                                  \
-    do {                                                                                           \
-        cudaError_t e_ = (call);                                                                   \
-        if (e_ != cudaSuccess)                                                                     \
-            return cuerr(err, errlen, #call, e_);                                                  \
-    } while (0)
 /* The function's name only, for messages: "cudaMemcpyAsync". */
 #define TRYN(name, call)                                                                           \
     do {                                                                                           \
@@ -41,10 +35,12 @@ int gc_device_count(int *count, char *err, size_t errlen)
 void gc_versions(char *buf, size_t len)
 {
     int rt = 0, drv = 0;
-    cudaRuntimeGetVersion(&rt);
-    cudaDriverGetVersion(&drv);
-    snprintf(buf, len, "CUDA runtime %d.%d, driver %d.%d", rt / 1000, rt % 1000 / 10, drv / 1000,
-             drv % 1000 / 10);
+    char r[32] = "unknown", d[32] = "unknown";
+    if (cudaRuntimeGetVersion(&rt) == cudaSuccess)
+        snprintf(r, sizeof r, "%d.%d", rt / 1000, rt % 1000 / 10);
+    if (cudaDriverGetVersion(&drv) == cudaSuccess)
+        snprintf(d, sizeof d, "%d.%d", drv / 1000, drv % 1000 / 10);
+    snprintf(buf, len, "CUDA runtime %s, driver %s", r, d);
 }
 
 int gc_gpu_probe(struct gc_gpu *g, int dev, char *err, size_t errlen)

@@ -9,3 +9,4 @@ bandwidth-optimize   bandwidth  1800  --mem-node {nodes} --kind read,copy --opti
 loaded-all-kinds     loaded     5400  --mem-node {nodes} --traffic-node all --kind read,write,write-nt,copy,triad,2:1
 interleave           interleave 2400 --size 64G --time-budget 10 --repeat 31
 interleave-limited   interleave 2400 --size 64G --ldram-limit 24G --time-budget 10 --repeat 31
+gpucopy              gpucopy    3600  --device all --mem-node {nodes} --repeat 51 --min-samples 11 --time-budget 2 --latency-copies 1000000

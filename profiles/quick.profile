@@ -8,9 +8,12 @@
 # "quick" take minutes per step. Where a size is under 4x the LLC, the
 # benchmark says so in meta.json's notes. interleave picks its own nodes
 # (LDRAM, CXL or the farthest, all), so {nodes} does not apply to it.
+# gpucopy runs where a GPU and its driver are (its estimate is for one GPU
+# and two memory nodes); elsewhere it is skipped with the CUDA error named.
 latency-random     latency    35  --mem-node {nodes} --sweep 4K:1G:2 --pattern random --time-budget 1
 latency-seq        latency    10  --mem-node {nodes} --sweep 4K:1G:4 --pattern seq --time-budget 0.5 --loads 300000
 bandwidth-scaling  bandwidth  25  --mem-node {nodes} --kind read,write,write-nt,copy,triad --threads 1:{ncpu} --size 512M --time-budget 1
 loaded-read        loaded     30  --mem-node {nodes} --kind read --size 256M --traffic-size 128M --time-budget 1
 loaded-write-nt    loaded     15  --mem-node {nodes} --kind write-nt --size 256M --traffic-size 128M --delays 0,100,400,1000,3000,10000,80000 --time-budget 1
 interleave         interleave 25  --size 256M --time-budget 0.5
+gpucopy            gpucopy    40  --mem-node {nodes} --sizes 4K:256M:4 --kind pageable,pinned,mallochost,interleave --time-budget 0.2 --latency-copies 20000

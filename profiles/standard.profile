@@ -11,3 +11,4 @@ loaded-read         loaded     600  --mem-node {nodes} --kind read
 loaded-write-nt     loaded     600  --mem-node {nodes} --kind write-nt
 loaded-cross        loaded     600  --mem-node {nodes} --traffic-node all --kind read --delays 0,200,1000,5000,20000,80000
 interleave          interleave 1200 --size 16G --time-budget 5
+gpucopy             gpucopy    900  --mem-node {nodes}

@@ -192,3 +192,21 @@ if [ "$rc" -eq 130 ] && [ "$rows" -ge 2 ] && [ "$($J "$TMP/int/meta.json" tests 
     [ ! -e "$TMP/int/gpu_copy.csv.partial" ] && [ -f "$TMP/int/gpu_copy_latency.csv" ]; then
     ok "Ctrl-C: exit 130, $rows rows kept, both CSVs closed, meta.json incomplete"
 else notok "Ctrl-C" "exit $rc, $rows rows" "$(cat "$TMP/err2")"; fi
+
+# --- run-all and the report with the test double standing in: the step's
+# CSVs merged, its headline, the three figures drawn from them
+if [ "$BIN" != "$(cd "$(dirname "$0")/../.." && pwd)/bin" ]; then
+    skip "run-all with gpucopy" "run-all uses bin/; tested in the release pass"
+elif ! command -v gnuplot >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1; then
+    skip "run-all with gpucopy" "gnuplot or jq missing"
+else
+    R=$(cd "$(dirname "$0")/../.." && pwd)/run-all
+    LD_LIBRARY_PATH=$FAKE $R --profile smoke --tests gpucopy --no-deps --out "$TMP/ra" >"$TMP/ra.out" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && [ -s "$TMP/ra/gpu_copy.csv" ] && [ -s "$TMP/ra/gpu_copy_latency.csv" ] &&
+        grep -q 'GPU 0 pinned h2d/d2h at the largest size: node' "$TMP/ra.out" &&
+        [ -f "$TMP/ra/report/gpu-copy-bandwidth.png" ] && [ -f "$TMP/ra/report/gpu-copy-latency.png" ] &&
+        [ -f "$TMP/ra/report/gpu-copy-bidir.png" ]; then
+        ok "run-all: gpucopy step done, CSVs merged, headline, three report figures"
+    else notok "run-all with gpucopy" "exit $rc" "$(tail -5 "$TMP/ra.out")" "$(ls "$TMP/ra" "$TMP/ra/report" 2>&1)"; fi
+fi
