@@ -57,7 +57,7 @@ LDFLAGS += $(SANFLAGS)
 
 # Required libraries.
 CFLAGS += $(shell $(PKG_CONFIG) --cflags numa jansson 2>/dev/null)
-LIBS   := $(shell $(PKG_CONFIG) --libs numa jansson 2>/dev/null || echo -lnuma -ljansson) -lpthread -lm
+LIBS   := $(shell $(PKG_CONFIG) --libs numa jansson 2>/dev/null || echo -lnuma -ljansson) -lcsv -lpthread -lm
 
 # Optional: hwloc (caches, CXL-DRAM subtype when >= 2.10), PAPI (counters).
 ifeq ($(WITH_HWLOC)$(call have_pkg,hwloc),auto1)
@@ -94,12 +94,18 @@ COMMON_SRC := $(sort $(wildcard common/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBCXS     := $(BUILD)/libcxlscope.a
 
-# One line per benchmark binary: its name (the directory of its sources
-# unless dir_NAME says otherwise; extra link flags in libs_NAME).
-BENCHES := latency bandwidth loaded interleave $(if $(HAVE_CUDA),gpucopy)
-dir_gpucopy  := gpu_copy
+# One line per binary: its name (the directory of its sources unless
+# dir_NAME says otherwise; extra link flags in libs_NAME). A directory that
+# holds several binaries has one main_NAME.c per binary: each binary gets its
+# own and every other .c of the directory.
+BENCHES := latency bandwidth loaded interleave $(if $(HAVE_CUDA),gpucopy) calibrate xlshare
+dir_gpucopy   := gpu_copy
+dir_calibrate := replay
+dir_xlshare   := replay
 libs_gpucopy := -L$(CUDA_LIBDIR) -lcudart -Wl,-rpath,$(CUDA_LIBDIR) -Wl,--enable-new-dtags
 bench_dir = $(or $(dir_$(1)),$(1))
+bench_src = $(filter-out $(call bench_dir,$(1))/main_%.c,$(wildcard $(call bench_dir,$(1))/*.c)) \
+            $(wildcard $(call bench_dir,$(1))/main_$(1).c)
 bin_of   = $(BIN)/cxlscope-$(1)
 BINARIES := $(foreach b,$(BENCHES),$(call bin_of,$(b)))
 
@@ -126,7 +132,7 @@ $(LIBCXS): $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
 define bench_rule
-$(call bin_of,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard $(call bench_dir,$(1))/*.c))) $(LIBCXS)
+$(call bin_of,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(sort $(call bench_src,$(1)))) $(LIBCXS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) $$(libs_$(1))
 endef
@@ -151,6 +157,10 @@ $(BUILD)/tests/wl_selftest: tests/helpers/wl_selftest.c $(WL_OBJ) $(LIBCXS)
 $(BUILD)/tests/test_gpucopy: $(BUILD)/tests/test_gpucopy.o $(BUILD)/gpu_copy/spec.o $(LIBCXS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 $(BUILD)/tests/test_gpucopy.o: CFLAGS += -Igpu_copy
+# replay/'s model is unit-tested on its own.
+$(BUILD)/tests/test_xlshare_model: $(BUILD)/tests/test_xlshare_model.o $(BUILD)/replay/model.o $(LIBCXS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(BUILD)/tests/test_xlshare_model.o: CFLAGS += -Ireplay
 # The CUDA runtime test double (tests only; never installed), built without
 # sanitizers: it is loaded into the sanitized binaries as a plain library.
 FAKECUDA := $(BUILD)/tests/fakecuda/libcudart.so.13

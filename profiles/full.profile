@@ -10,3 +10,6 @@ loaded-all-kinds     loaded     5400  --mem-node {nodes} --traffic-node all --ki
 interleave           interleave 2400 --size 64G --time-budget 10 --repeat 31
 interleave-limited   interleave 2400 --size 64G --ldram-limit 24G --time-budget 10 --repeat 31
 gpucopy              gpucopy    3600  --device all --mem-node {nodes} --repeat 51 --min-samples 11 --time-budget 2 --latency-copies 1000000
+calibrate          calibrate  2   {dir}
+xlshare            xlshare    5   --calibration {dir}/steps/calibrate/calibration.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8,16 --inferences 10000 --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300
+xlshare-seed       xlshare    5   --calibration {top}/replay/xlshare-default.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8,16 --inferences 10000 --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300

@@ -10,6 +10,13 @@
 # (LDRAM, CXL or the farthest, all), so {nodes} does not apply to it.
 # gpucopy runs where a GPU and its driver are (its estimate is for one GPU
 # and two memory nodes); elsewhere it is skipped with the CUDA error named.
+# The last steps turn the run into a calibration ({dir}: this run's
+# directory) and replay the XL-Share cache model with it (xlshare) and with
+# the seed's own assumptions (xlshare-seed, {top}/replay/xlshare-default.json).
+# The GPU figures a machine without a GPU lacks are given with --assume, which
+# fills only what was not measured (and every output marks them): the seed's
+# 64 GB/s and 300 ns for the pool link, its 16 GB/s for CPU offloading, an
+# H100's 3350 GB/s HBM and 67 TFLOP/s FP32, 300 ns for an LDRAM copy.
 latency-random     latency    35  --mem-node {nodes} --sweep 4K:1G:2 --pattern random --time-budget 1
 latency-seq        latency    10  --mem-node {nodes} --sweep 4K:1G:4 --pattern seq --time-budget 0.5 --loads 300000
 bandwidth-scaling  bandwidth  25  --mem-node {nodes} --kind read,write,write-nt,copy,triad --threads 1:{ncpu} --size 512M --time-budget 1
@@ -17,3 +24,6 @@ loaded-read        loaded     30  --mem-node {nodes} --kind read --size 256M --t
 loaded-write-nt    loaded     15  --mem-node {nodes} --kind write-nt --size 256M --traffic-size 128M --delays 0,100,400,1000,3000,10000,80000 --time-budget 1
 interleave         interleave 25  --size 256M --time-budget 0.5
 gpucopy            gpucopy    40  --mem-node {nodes} --sizes 4K:256M:4 --kind pageable,pinned,mallochost,interleave --time-budget 0.2 --latency-copies 20000
+calibrate          calibrate  2   {dir}
+xlshare            xlshare    5   --calibration {dir}/steps/calibrate/calibration.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,8 --inferences 100 --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300
+xlshare-seed       xlshare    5   --calibration {top}/replay/xlshare-default.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,8 --inferences 100 --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300

@@ -12,3 +12,6 @@ loaded-write-nt     loaded     600  --mem-node {nodes} --kind write-nt
 loaded-cross        loaded     600  --mem-node {nodes} --traffic-node all --kind read --delays 0,200,1000,5000,20000,80000
 interleave          interleave 1200 --size 16G --time-budget 5
 gpucopy             gpucopy    900  --mem-node {nodes}
+calibrate          calibrate  2   {dir}
+xlshare            xlshare    5   --calibration {dir}/steps/calibrate/calibration.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8 --inferences 1000 --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300
+xlshare-seed       xlshare    5   --calibration {top}/replay/xlshare-default.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8 --inferences 1000 --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300

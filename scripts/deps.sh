@@ -16,7 +16,7 @@
 set -eu
 
 BASE="build-essential pkg-config libnuma-dev libhwloc-dev libpapi-dev gnuplot-nox \
-libjansson-dev libcmocka-dev numactl jq"
+libjansson-dev libcmocka-dev libcsv-dev numactl jq"
 case "${1:-}" in
 vm) PKGS="qemu-system-x86 busybox-static ndctl daxctl cpio kmod xz-utils zstd binutils" ;;
 test) PKGS="$BASE chromium libxml2-utils" ;; # the report rendered headless, SVGs checked

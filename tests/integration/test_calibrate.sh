@@ -1,0 +1,113 @@
+#!/bin/sh
+# Integration tests of bin/cxlscope-calibrate: a committed real results
+# directory (tests/fixtures/results/vm-small) turned into calibration.json,
+# every value traced back to the CSV row its source names, the GPU values
+# absent with run-all's skip reason, the XL-Share emulator's format, and
+# rejected input: empty, garbled, truncated, another tool's file, figures
+# that are not numbers, nodes or classes of another machine, two machines
+# mixed.
+. "$(dirname "$0")/lib.sh"
+B=$BIN/cxlscope-calibrate
+FIX=$(cd "$(dirname "$0")/../fixtures/results/vm-small" && pwd)
+command -v jq >/dev/null 2>&1 || { skip "cxlscope-calibrate" "jq missing"; exit 0; }
+
+# --- help, version, usage errors
+if $B --help | grep -q -- '--pool-node' && $B --help | grep -q 'Exit status' &&
+    $B --help | grep -q 'xlshare'; then ok "--help explains options, formats and exit codes"
+else notok "--help"; fi
+$B --version | grep -qE '^cxlscope-calibrate [0-9]' && ok "--version" || notok "--version"
+expect_exit "no directory" 2 "no results directory" $B
+expect_exit "not a results directory" 2 "meta.json: missing" $B "$TMP"
+expect_exit "unknown format" 2 "unknown format 'yaml'" $B "$FIX" --format yaml
+expect_exit "a pool node that is not a memory node" 2 "--pool-node 9" $B "$FIX" --pool-node 9
+expect_exit "a GPU with no rows" 2 "--gpu 0: the results have no gpu_copy.csv" $B "$FIX" --gpu 0
+expect_exit "two directories" 2 "unexpected argument" $B "$FIX" "$FIX"
+
+# --- the committed run
+$B "$FIX" --output "$TMP/cal.json" 2>"$TMP/err"
+rc=$?
+C=$TMP/cal.json
+if [ $rc -eq 0 ] && jq -e '.schema == "cxlscope-calibration/1"' "$C" >/dev/null &&
+    grep -q 'pool node 0 (LDRAM), CPU node 0, 7 values absent' "$TMP/err"; then
+    ok "calibration.json written ($(cat "$TMP/err" | sed 's/.*: pool/pool/'))"
+else notok "calibration written" "exit $rc" "$(cat "$TMP/err")"; fi
+run=$(jq -r '.run.id' "$C")
+[ "$run" = "$(jq -r .host "$FIX/meta.json")-$(jq -r .started "$FIX/run.json")" ] &&
+    ok "run id from the run: $run" || notok "run id" "$run"
+
+# Every value's source names a file, a line and key columns: the line must
+# hold those key values, and the value must be that row's figure.
+jq -r '.. | objects | select(has("source") and (.source | has("line"))) |
+       [.source.file, (.source.line | tostring), (.source.keys | to_entries | map(.key + "=" + .value) | join(" ")),
+        ((.value // .peak_gbps // .median) | tostring)] | @tsv' "$C" >"$TMP/src"
+n=0 bad=""
+while IFS=$(printf '\t') read -r f line keys val; do
+    n=$((n + 1))
+    row=$(sed -n "${line}p" "$FIX/$f")
+    for kv in $keys; do
+        k=${kv%%=*} v=${kv#*=}
+        got=$(printf '%s\n%s\n' "$(head -1 "$FIX/$f")" "$row" | csv_col /dev/stdin "$k")
+        [ "$got" = "$v" ] || bad="$bad $f:$line $k=$got (want $v);"
+    done
+    # the figure is one of the row's fields, as written
+    printf '%s' "$row" | tr ',' '\n' | awk -v v="$val" '$1 + 0 == v + 0 { f = 1 } END { exit !f }' ||
+        bad="$bad $f:$line value $val not in the row;"
+done <"$TMP/src"
+[ "$n" -ge 3 ] && [ -z "$bad" ] && ok "all $n sourced values trace back to their CSV row (keys and figure)" ||
+    notok "sources trace back" "$n values;$bad"
+
+# The idle latency is the random chase at the largest size; the curve is
+# loaded.csv's own-traffic rows, ascending bandwidth.
+want=$(awk -F, 'NR > 1 && $5 == "bind" && $6 == "random" && $8 > max { max = $8; v = $14 } END { print v }' "$FIX/latency.csv")
+got=$(jq -r '.nodes["0"].idle_latency_ns.value' "$C")
+[ "$got" = "$want" ] && ok "idle latency = latency.csv's largest random row ($got ns)" || notok "idle latency" "$got vs $want"
+np=$(jq '.nodes["0"].loaded_latency.points | length' "$C")
+asc=$(jq '[.nodes["0"].loaded_latency.points[].total_gbps] | . == sort' "$C")
+[ "$np" -eq $(($(wc -l <"$FIX/loaded.csv") - 1)) ] && [ "$asc" = true ] &&
+    ok "loaded-latency curve: all $np points, ascending bandwidth" || notok "loaded curve" "$np points, sorted $asc"
+sat=$(jq -r '.nodes["0"].bandwidth.read | "\(.peak_gbps) \(.saturation_threads)"' "$C")
+want=$(awk -F, 'NR > 1 && $4 == "read" && $5 == "seq" { print $7, $8 }' "$FIX/saturation.csv")
+[ "$sat" = "$want" ] && ok "read peak and saturation threads from saturation.csv ($sat)" || notok "bandwidth" "$sat vs $want"
+# Nothing invented: the GPU values are absent, with run-all's reason.
+nabs=$(jq '[.absent[] | select(.key | test("gpu")) | select(.reason | test("gpucopy skipped: no usable GPU"))] | length' "$C")
+[ "$nabs" -eq 7 ] && [ "$(jq '.nodes["0"] | has("gpu")' "$C")" = false ] && [ "$(jq '.gpu_device' "$C")" = null ] &&
+    ok "GPU values absent, each with the skipped step's reason ($nabs)" || notok "GPU values absent" "$(jq -c .absent "$C")"
+
+# --- the XL-Share emulator's format
+$B "$FIX" --format xlshare --output - >"$TMP/xl.json" 2>/dev/null
+X=$TMP/xl.json
+keys=$(jq -r '(.calibration | keys_unsorted | join(",")) + ";" + (.cxllatency_profile | keys_unsorted | join(","))' "$X")
+[ "$keys" = "has_cuda,device_name,local_hbm_bandwidth_gbps,local_hbm_latency_ns,host_to_device_gbps,device_to_host_gbps,pcie_like_latency_ns,notes;local_dram_ns,cxl_near_ns,cxl_far_ns,cxl_network_ns,local_bandwidth,cxl_bandwidth,coherence_overhead_ns" ] &&
+    ok "xlshare format: both objects with the emulator's key names" || notok "xlshare keys" "$keys"
+nulls=$(jq -r '[.calibration, .cxllatency_profile | to_entries[] | select(.value == null) | .key] | join(" ")' "$X")
+missing=""
+for k in $nulls; do jq -e --arg k "$k" '.calibration.notes | any(startswith($k + ": null"))' "$X" >/dev/null || missing="$missing $k"; done
+[ -n "$nulls" ] && [ -z "$missing" ] && ok "every null key is said in notes to have no measurement ($(echo $nulls | wc -w) keys)" ||
+    notok "null keys explained" "nulls: $nulls; unexplained: $missing"
+[ "$(jq '.cxllatency_profile.local_dram_ns' "$X")" = "$(jq '.nodes["0"].idle_latency_ns.value' "$C")" ] &&
+    jq -e '.calibration.has_cuda == false and (.calibration.notes[0] | test("GB = 1e9"))' "$X" >/dev/null &&
+    ok "xlshare format: measured values as measured (ns, GB = 1e9), has_cuda false" || notok "xlshare values"
+
+# --- rejected input: one line naming the file and the problem, exit 1
+bad() { # NAME PATTERN SETUP (run in a copy of the fixture)
+    rm -rf "$TMP/bad" && cp -r "$FIX" "$TMP/bad"
+    (cd "$TMP/bad" && eval "$3")
+    expect_exit "$1" 1 "$2" $B "$TMP/bad" --output "$TMP/bad/c.json"
+}
+bad "an empty CSV" "latency.csv: empty file" ": >latency.csv"
+bad "a truncated row" "loaded.csv: line 3 has [0-9]+ fields, the header [0-9]+" \
+    "awk -F, -v OFS=, 'NR == 3 { NF = NF - 2 } { print }' loaded.csv >x && mv x loaded.csv"
+bad "another tool's file" "latency.csv: no column 'cpu_node' \\(not a cxlscope latency.csv\\?\\)" \
+    "printf 'Inject Delay,Latency,Bandwidth\n00000,180.2,35000\n' >latency.csv"
+bad "garbled CSV (an open quote)" "bandwidth.csv: not valid CSV" "printf '\"unterminated,x\n' >>bandwidth.csv"
+bad "a figure that is not a number" "latency.csv: line 2: column median_ns: 'fast' is not a number" \
+    "awk -F, -v OFS=, 'NR == 2 { \$14 = \"fast\" } { print }' latency.csv >x && mv x latency.csv"
+bad "a node the machine does not have" "memory node 7, which meta.json's machine does not have" \
+    "awk -F, -v OFS=, 'NR == 2 { \$3 = 7 } { print }' latency.csv >x && mv x latency.csv"
+bad "a class that does not match meta.json" "node 0 is LDRAM from CPU node 0 in meta.json, the row says CXL" \
+    "awk -F, -v OFS=, 'NR == 3 { \$4 = \"CXL\" } { print }' loaded.csv >x && mv x loaded.csv"
+bad "two machines mixed" "steps/latency/meta.json: host 'other-host'.*two machines mixed" \
+    "jq '.host = \"other-host\"' steps/latency/meta.json >x && mv x steps/latency/meta.json"
+bad "meta.json not JSON" "meta.json: not valid JSON" "echo '{' >meta.json"
+rm -rf "$TMP/bad" && mkdir "$TMP/bad" && cp "$FIX/meta.json" "$TMP/bad/"
+expect_exit "a results directory without any CSV" 2 "none of the result CSVs" $B "$TMP/bad"

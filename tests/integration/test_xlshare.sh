@@ -1,0 +1,127 @@
+#!/bin/sh
+# Integration tests of bin/cxlscope-xlshare: the committed real results
+# directory calibrated and replayed (round trip), the seed's own file, values
+# neither measured nor assumed refused by name, --assume filling only what
+# was not measured, presets and CSV models, outputs that mark what was
+# assumed, and closed forms checked through the binary.
+. "$(dirname "$0")/lib.sh"
+B=$BIN/cxlscope-xlshare
+FIX=$(cd "$(dirname "$0")/../fixtures/results/vm-small" && pwd)
+SEED=$(cd "$(dirname "$0")/../../replay" && pwd)/xlshare-default.json
+GPUV="h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300"
+
+$BIN/cxlscope-calibrate "$FIX" --output "$TMP/cal.json" --quiet || { notok "calibrate the fixture"; exit 0; }
+C=$TMP/cal.json
+
+# --- help and usage errors
+if $B --help | grep -q 'llama-3.1-405b' && $B --help | grep -q -- '--assume' && $B --help | grep -q 'Exit status'; then
+    ok "--help lists presets, --assume and exit codes"
+else notok "--help"; fi
+expect_exit "no calibration" 2 "--calibration FILE is required" $B --model xlshare-8m --tflops 1
+expect_exit "no model" 2 "--model NAME\\|FILE is required" $B --calibration "$C" --tflops 1
+expect_exit "no compute time" 2 "give one of --compute-ns NS or --tflops R" $B --calibration "$C" --model xlshare-8m
+expect_exit "unknown preset" 2 "unknown model 'gpt-5' \\(presets: xlshare-8m" $B --calibration "$C" --model gpt-5 --tflops 1 --assume $GPUV
+expect_exit "not a calibration" 2 "neither a cxlscope calibration" $B --calibration "$FIX/meta.json" --model xlshare-8m --tflops 1
+expect_exit "unknown --assume key" 2 "unknown key 'pcie_gbps'" $B --calibration "$C" --model xlshare-8m --tflops 1 --assume pcie_gbps=3
+expect_exit "--assume value not positive" 2 "h2d_gbps=-1 is not a positive number" $B --calibration "$C" --model xlshare-8m --tflops 1 --assume h2d_gbps=-1
+expect_exit "a layer to pin that the model lacks" 2 "--pin: model xlshare-8m has no layer 'foo'" \
+    $B --calibration "$C" --model xlshare-8m --tflops 1 --assume $GPUV --pin foo
+
+# --- nothing silently filled: the first missing value is named with why
+expect_exit "a value neither measured nor assumed: named, with the calibration's reason" 2 \
+    "h2d_gbps: no value \\(nodes.0.gpu.h2d_pinned_gbps: no gpu_copy.csv in the results \\(run-all step gpucopy skipped: no usable GPU.*give --assume h2d_gbps=VALUE" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67
+expect_exit "hbm_gbps missing after the rest is assumed" 2 "hbm_gbps: no value" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300
+
+# --- the round trip: results -> calibration -> model
+$B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --batch 1,4 --gpus 1,2 \
+    --inferences 20 --output "$TMP/x" --quiet 2>"$TMP/err"
+rc=$?
+X=$TMP/x/xlshare.csv
+rows=$(($(wc -l <"$X") - 1))
+[ $rc -eq 0 ] && [ "$rows" -eq 4 ] && [ "$(($(wc -l <"$TMP/x/xlshare_compare.csv") - 1))" -eq 12 ] &&
+    ok "4 configurations (batch 1,4 x GPUs 1,2), 3 approaches each in xlshare_compare.csv" ||
+    notok "configurations" "exit $rc, $rows rows" "$(cat "$TMP/err")"
+[ "$(csv_col "$X" assumed | sort -u)" = "h2d_gbps=64;gpu_copy_latency_ns=300;hbm_gbps=3350;ldram_h2d_gbps=16;ldram_copy_latency_ns=300" ] &&
+    [ "$(csv_col "$X" run_id | sort -u)" = "$(jq -r .run.id "$C")" ] &&
+    ok "every row names the assumed values and the run its measurements come from" ||
+    notok "assumed and run_id columns" "$(csv_col "$X" assumed | sort -u)"
+notes=$("$TESTBIN/jsonq" "$TMP/x/meta.json" tests xlshare notes)
+if echo "$notes" | grep -q "pool_gbps=$(jq '.nodes["0"].bandwidth.read.peak_gbps' "$C"): node 0's peak sequential read bandwidth" &&
+    echo "$notes" | grep -q "loaded-latency curve: node 0's loaded-latency curve, 4 points" &&
+    echo "$notes" | grep -q "h2d_gbps=64: assumed"; then
+    ok "meta.json: each value with its source (measured pool bandwidth and curve, assumed GPU link)"
+else notok "meta.json notes" "$notes"; fi
+# the model's closed form through the binary: the cache holds the model, so
+# a warm inference = replication = sum of max(compute, bytes / HBM)
+w=$(awk -F, 'NR > 1 && $2 == 1 && $3 == 1 { print $13, $23 }' "$X")
+set -- $w
+[ -n "$1" ] && [ "$1" = "$2" ] && ok "cache >= model: warm latency equals replication ($1 ms)" || notok "warm = replication" "$w"
+# one GPU offloading xlshare-8m at 16 GB/s: 32,022,528 B / 16 GB/s = 2.001 ms
+# of transfer, plus 22 x 300 ns of latency for the layers not overlapped
+ow=$(awk -F, 'NR > 1 && $2 == 1 && $3 == 1 { print $26 }' "$X")
+awk -v o="$ow" 'BEGIN { exit !(o >= 2.0014 && o <= 2.0014 + 22 * 0.0003 + 0.001) }' &&
+    ok "offload baseline: the model's bytes over the assumed 16 GB/s plus at most a latency per layer ($ow ms)" ||
+    notok "offload baseline" "$ow"
+
+# --assume fills only what is missing: a measured value wins
+$B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV,pool_gbps=1 --quiet --output "$TMP/y" 2>/dev/null
+"$TESTBIN/jsonq" "$TMP/y/meta.json" tests xlshare notes | grep -q -- '--assume pool_gbps=1 not used' &&
+    ! csv_col "$TMP/y/xlshare.csv" assumed | grep -q pool_gbps &&
+    ok "--assume of a measured value is not used, and the notes say so" || notok "--assume does not override"
+
+# --- the seed's own file, through the same model
+$B --calibration "$SEED" --model xlshare-8m --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300 \
+    --quiet --output "$TMP/s" 2>"$TMP/err"
+rc=$?
+S=$TMP/s/xlshare.csv
+if [ $rc -eq 0 ] && [ "$(csv_col "$S" calibration_format)" = xlshare ] &&
+    [ "$(csv_col "$S" assumed)" = "hbm_gbps=3350;ldram_copy_latency_ns=300" ] &&
+    "$TESTBIN/jsonq" "$TMP/s/meta.json" tests xlshare notes | grep -q 'h2d_gbps=64: cxllatency_profile.cxl_bandwidth'; then
+    ok "the seed's file (300 ns, 64 GB/s) runs through the same model; assumed values marked"
+else notok "seed file" "exit $rc" "$(cat "$TMP/err")"; fi
+expect_exit "the seed's file lacks HBM bandwidth: named" 2 "hbm_gbps: no value \\(.*local_bandwidth is null" \
+    $B --calibration "$SEED" --model xlshare-8m --tflops 67
+
+# --- models: presets and a CSV
+for m in dense-16x16384-bf16 llama-3.1-8b llama-3.1-70b llama-3.1-405b; do
+    $B --calibration "$C" --model $m --tflops 900 --assume $GPUV --cache 40G --inferences 3 --quiet --output "$TMP/m-$m" 2>/dev/null ||
+        notok "preset $m runs"
+done
+n8=$("$TESTBIN/jsonq" "$TMP/m-llama-3.1-8b/meta.json" tests xlshare notes | grep -o 'model llama-3.1-8b: [0-9]* layers, [0-9]* bytes')
+n405=$("$TESTBIN/jsonq" "$TMP/m-llama-3.1-405b/meta.json" tests xlshare notes | grep -o 'model llama-3.1-405b: [0-9]* layers, [0-9]* bytes')
+nd=$("$TESTBIN/jsonq" "$TMP/m-dense-16x16384-bf16/meta.json" tests xlshare notes | grep -o '16 layers, [0-9]* bytes')
+[ "$n8" = "model llama-3.1-8b: 34 layers, 16060522496 bytes" ] && [ "$nd" = "16 layers, 8589934592 bytes" ] &&
+    [ "$n405" = "model llama-3.1-405b: 128 layers, 811706777600 bytes" ] &&
+    ok "presets: Llama 3.1 8B 16.06 GB (34 entries), 405B 811.7 GB (128), dense 16 x 537 MB" ||
+    notok "preset sizes" "$n8" "$n405" "$nd"
+printf 'name,bytes,flops\nembed,1000000,0\nmlp,4000000,\nhead,1000000,2000000\n' >"$TMP/model.csv"
+$B --calibration "$C" --model "$TMP/model.csv" --compute-ns 1000 --assume $GPUV --cache 0 --workers 0 \
+    --inferences 2 --quiet --output "$TMP/csvm" 2>/dev/null
+# cache 0, no prefetch: every layer latency + bytes / 64 GB/s + max(compute, bytes / HBM) (latency
+# extra from the curve: the GPU's own transfers only, at most 64 GB/s on the curve)
+got=$(csv_col "$TMP/csvm/xlshare.csv" warm_median_ms)
+want=$(awk 'BEGIN { s = 0; split("1000000 4000000 1000000", b, " ")
+    for (i = 1; i <= 3; i++) { h = b[i] / 3350; s += 300 + b[i] / 64 + (1000 > h ? 1000 : h) }
+    printf "%.4f", s / 1e6 }')
+awk -v g="$got" -v w="$want" 'BEGIN { exit !(g >= w && g <= w + 0.01) }' &&
+    ok "a CSV model, cache 0, no prefetch: each layer latency + bytes/bandwidth + compute ($got ms; closed form $want + curve)" ||
+    notok "CSV model closed form" "$got vs $want"
+printf 'name,bytes\na,100\na,200\n' >"$TMP/dup.csv"
+expect_exit "a CSV model naming a layer twice" 2 "layer 'a' named twice" \
+    $B --calibration "$C" --model "$TMP/dup.csv" --tflops 1 --assume $GPUV
+printf 'name,size\na,100\n' >"$TMP/bad.csv"
+expect_exit "a CSV model without a bytes column" 2 "no column 'bytes'" \
+    $B --calibration "$C" --model "$TMP/bad.csv" --tflops 1 --assume $GPUV
+
+# --- the report: the model's table and figure
+if command -v gnuplot >/dev/null 2>&1; then
+    R=$(cd "$(dirname "$0")/../../plot" && pwd)/report
+    "$R" "$TMP/x" --out "$TMP/rep" >/dev/null 2>&1
+    if grep -q '<h2>Cache model (XL-Share)</h2>' "$TMP/rep/index.html" &&
+        [ "$(grep -c '<td>xlshare-8m</td>' "$TMP/rep/index.html")" -eq 4 ] && [ -s "$TMP/rep/xlshare-latency.png" ] &&
+        grep -q 'offload, cxlscope calibration' "$TMP/rep/xlshare-latency.svg"; then
+        ok "plot/report: the model's table (4 rows) and its figure (three approaches)"
+    else notok "report of the model" "$(ls "$TMP/rep")"; fi
+else skip "report of the model" "gnuplot missing"; fi

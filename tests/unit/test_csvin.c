@@ -1,0 +1,90 @@
+/* test_csvin.c — result CSVs read back: quoting, line ends, and the
+ * rejections (empty, wrong field count, duplicate column, open quote, a
+ * column missing, a number that is not one). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "csvin.h"
+
+static char path[64];
+
+static void put(const char *text)
+{
+    strcpy(path, "/tmp/csvin-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+static int load(const char *text, struct cxs_table *t, char *err, size_t len)
+{
+    put(text);
+    int rc = cxs_table_load(path, t, err, len);
+    unlink(path);
+    return rc;
+}
+
+static void test_quoting_and_line_ends(void **state)
+{
+    (void)state;
+    struct cxs_table t;
+    char err[256];
+    assert_int_equal(load("a,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n4,,6\r\n", &t, err, sizeof err), 0);
+    assert_int_equal(t.ncols, 3);
+    assert_int_equal(t.nrows, 2);
+    assert_string_equal(cxs_table_get(&t, 0, 1), "x, \"y\"");
+    assert_string_equal(cxs_table_get(&t, 1, 1), "");
+    assert_int_equal(cxs_table_col(&t, "c"), 2);
+    assert_int_equal(cxs_table_col(&t, "d"), -1);
+    assert_string_equal(cxs_table_get(&t, 5, 0), ""); /* out of range: empty, not a crash */
+    double v;
+    assert_int_equal(cxs_table_num(&t, 1, 2, &v, err, sizeof err), 0);
+    assert_true(v == 6.0);
+    assert_int_equal(cxs_table_num(&t, 0, 1, &v, err, sizeof err), -1);
+    assert_non_null(strstr(err, "line 2: column b: 'x, \"y\"' is not a number"));
+    assert_int_equal(cxs_table_num(&t, 1, 1, &v, err, sizeof err), -1); /* empty */
+    const char *need[] = {"a", "c", NULL}, *need2[] = {"a", "z", NULL};
+    assert_int_equal(cxs_table_require(&t, need, 2, err, sizeof err), 0);
+    assert_int_equal(cxs_table_require(&t, need2, 0, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no column 'z'"));
+    assert_int_equal(cxs_table_require(&t, need, 3, err, sizeof err), -1);
+    cxs_table_free(&t);
+    /* a header only is a table without rows; no final newline is fine */
+    assert_int_equal(load("x,y", &t, err, sizeof err), 0);
+    assert_int_equal(t.nrows, 0);
+    cxs_table_free(&t);
+}
+
+static void test_rejections(void **state)
+{
+    (void)state;
+    struct cxs_table t;
+    char err[256];
+    assert_int_equal(load("", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "empty file"));
+    assert_int_equal(load("a,b\n1,2\n3\n", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "line 3 has 1 fields, the header 2"));
+    assert_int_equal(load("a,b,a\n1,2,3\n", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 'a' appears twice"));
+    assert_int_equal(load("a,b\n\"1,2\n", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not valid CSV"));
+    assert_int_equal(cxs_table_load("/nonexistent/x.csv", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/x.csv: No such file"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quoting_and_line_ends),
+        cmocka_unit_test(test_rejections),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
