@@ -58,15 +58,18 @@ if [ "$(J .complete $OUT/run.json)" = true ] &&
     ok "run.json: complete, every step done (or skipped with a reason)"
 else notok "run.json complete" "$(cat $OUT/run.json)"; fi
 missing=""
-for f in latency.csv bandwidth.csv saturation.csv loaded.csv meta.json; do
+for f in latency.csv bandwidth.csv saturation.csv loaded.csv meta.json xlshare.csv \
+    steps/calibrate/calibration.json; do
     [ -s $OUT/$f ] || missing="$missing $f"
 done
 for id in $(J '.steps[].id' $OUT/run.json); do
     [ -s $OUT/logs/$id.log ] || missing="$missing logs/$id.log"
-    [ "$(J --arg id $id '.steps[] | select(.id == $id) | .status' $OUT/run.json)" = skipped ] ||
-        [ "$(J --arg id $id '.tests[$id].complete' $OUT/meta.json)" = true ] || missing="$missing meta.json:$id"
+    # a step that measured (wrote a CSV) has its meta.json entry; calibrate
+    # writes calibration.json only, and a skipped step nothing
+    ls $OUT/steps/$id/*.csv >/dev/null 2>&1 || continue
+    [ "$(J --arg id $id '.tests[$id].complete' $OUT/meta.json)" = true ] || missing="$missing meta.json:$id"
 done
-if [ -z "$missing" ]; then ok "merged CSVs, meta.json with an entry per step done, a log per step"
+if [ -z "$missing" ]; then ok "merged CSVs, meta.json with an entry per step that measured, a log per step"
 else notok "merged CSVs, meta.json entries, logs" "missing:$missing"; fi
 if grep -Eq '\[1/[0-9]+\] .* running — elapsed .*, remaining' $TMP/quick.out &&
     [ "$(J '[.steps[] | select(.status == "done" and (.headline == null))] | length' $OUT/run.json)" = 0 ] &&
@@ -81,7 +84,9 @@ if [ -z "$(ls -A $TMP/cwd)" ] && [ "$before" = "$after" ]; then
     ok "nothing written outside the output directory (cwd empty, source tree unchanged)"
 else notok "nothing written outside the output directory" "$(ls -A $TMP/cwd)"; fi
 if [ -x $top/plot/report ]; then
-    if [ -s $OUT/report/index.html ]; then ok "the report is made: report/index.html"
+    if [ -s $OUT/report/index.html ] && grep -q '<h2>Cache model (XL-Share)</h2>' $OUT/report/index.html &&
+        [ -s $OUT/report/xlshare-latency.png ]; then
+        ok "the report is made: report/index.html, with the cache model's table and figure"
     else notok "the report is made" "$(cat $OUT/logs/report.log 2>/dev/null)"; fi
 else skip "the report is made" "plot/report not present"; fi
 [ -d $OUT ] && cp -r $OUT $TMP/quick-kept 2>/dev/null
