@@ -105,14 +105,13 @@ static const size_t access_block[NACCESS] = {0, 8, 512}; /* doubles; 0 = whole s
 #define MAX_THREADS 1024
 
 struct config {
-    int optimize, oversubscribe, per_thread, allow_fallback, have_assign;
+    int optimize, oversubscribe, per_thread, have_assign;
     struct cxs_assign assign;
     int kinds[CXS_NKINDS], nkinds;
     int accesses[NACCESS], naccesses;
     int isa;
     int counts[MAX_COUNTS], ncounts;
     uint64_t size;
-    enum cxs_page page;
     struct cxs_std_opts std;
 };
 
@@ -189,8 +188,6 @@ static void parse_args(int argc, char **argv, struct config *c)
         O_ISA,
         O_SIZE,
         O_PERTHREAD,
-        O_PAGE,
-        O_FALLBACK,
     };
     static const struct option opts[] = {
         {"assign", required_argument, 0, O_ASSIGN},
@@ -202,13 +199,11 @@ static void parse_args(int argc, char **argv, struct config *c)
         {"isa", required_argument, 0, O_ISA},
         {"size", required_argument, 0, O_SIZE},
         {"per-thread", no_argument, 0, O_PERTHREAD},
-        {"page-size", required_argument, 0, O_PAGE},
-        {"allow-fallback", no_argument, 0, O_FALLBACK},
         CXS_STD_LONGOPTS,
+        CXS_PLACE_LONGOPTS,
         {0, 0, 0, 0},
     };
     *c = (struct config){.isa = -1,
-                         .page = CXS_PAGE_4K,
                          .std = {.mem_spec = "all",
                                  .repeat = 21,
                                  .min_samples = 5,
@@ -251,12 +246,6 @@ static void parse_args(int argc, char **argv, struct config *c)
             break;
         case O_PERTHREAD:
             c->per_thread = 1;
-            break;
-        case O_PAGE:
-            c->page = cxs_page_arg(optarg);
-            break;
-        case O_FALLBACK:
-            c->allow_fallback = 1;
             break;
         default:
             cxs_std_default(o, optarg, &c->std, usage_text, argv);
@@ -320,8 +309,8 @@ static int setup_worker(int i, void *arg)
     struct cxs_alloc_req q = {.size = (size_t)cxs_stream_narrays(j->kind) * j->doubles * 8,
                               .policy = CXS_POL_BIND,
                               .nnodes = 1,
-                              .page = j->c->page,
-                              .allow_fallback = j->c->allow_fallback};
+                              .page = j->c->std.page,
+                              .allow_fallback = j->c->std.allow_fallback};
     q.nodes[0] = w->node;
     pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
     int rc = cxs_buf_alloc(&cxs_run.topo, &q, &w->buf, w->msg, sizeof w->msg);
@@ -594,7 +583,7 @@ static void emit(const struct config *c, const struct rowinfo *ri)
     snprintf(v[k], 64, "%d", ri->threads);
     vals[k] = v[k], k++;
     vals[k++] = ri->cpus;
-    vals[k++] = cxs_page_name(c->page);
+    vals[k++] = cxs_page_name(c->std.page);
     vals[k++] = ri->page_used;
     const double nums[] = {ri->s->median, ri->s->ci_lo, ri->s->ci_hi,
                            ri->s->mean,   ri->s->min,   ri->s->max};
@@ -942,7 +931,7 @@ int main(int argc, char **argv)
             struct cxs_alloc_req q = {.size = c->per_thread ? c->size * (uint64_t)maxc : c->size,
                                       .policy = CXS_POL_BIND,
                                       .nnodes = 1,
-                                      .page = c->page};
+                                      .page = c->std.page};
             q.nodes[0] = mem[i];
             int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
             if (rc == CXS_EXIT_USAGE)

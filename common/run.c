@@ -137,6 +137,12 @@ int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char
     case CXS_OPT_QUIET:
         o->quiet = 1;
         return 1;
+    case CXS_OPT_PAGE:
+        o->page = cxs_page_arg(arg);
+        return 1;
+    case CXS_OPT_FALLBACK:
+        o->allow_fallback = 1;
+        return 1;
     case CXS_OPT_HELP:
         fputs(usage, stdout);
         exit(0);

@@ -16,7 +16,9 @@
  * - The options every benchmark shares (nodes, statistics, output) are parsed
  *   once: put CXS_STD_LONGOPTS in the getopt_long table and hand every code
  *   the program does not know to cxs_std_option(), which returns 0 for a
- *   code that is not one of them; cxs_std_check() after parsing. --help
+ *   code that is not one of them; cxs_std_check() after parsing. Binaries
+ *   that allocate with one page size add CXS_PLACE_LONGOPTS (--page-size,
+ *   --allow-fallback: std.page, std.allow_fallback). --help
  *   prints the usage text and --version "PROG VERSION", both exiting 0.
  * - cxs_run_note() adds a free-text note to meta.json (at most 7; kept by
  *   pointer, so the text must outlive the run).
@@ -41,6 +43,8 @@ struct cxs_std_opts {
     const char *outdir;                 /* --output */
     enum cxs_format format;             /* --format */
     int quiet;                          /* --quiet */
+    enum cxs_page page;                 /* --page-size (CXS_PLACE_LONGOPTS) */
+    int allow_fallback;                 /* --allow-fallback (CXS_PLACE_LONGOPTS) */
 };
 
 enum {
@@ -55,7 +59,9 @@ enum {
     CXS_OPT_FORMAT,
     CXS_OPT_QUIET,
     CXS_OPT_HELP,
-    CXS_OPT_VERSION
+    CXS_OPT_VERSION,
+    CXS_OPT_PAGE,
+    CXS_OPT_FALLBACK
 };
 // clang-format off
 #define CXS_STD_LONGOPTS                                      \
@@ -71,6 +77,11 @@ enum {
     {"quiet", no_argument, 0, CXS_OPT_QUIET},                \
     {"help", no_argument, 0, CXS_OPT_HELP},                  \
     {"version", no_argument, 0, CXS_OPT_VERSION}
+/* The placement options of the binaries that allocate one page size:
+ * --page-size (4k, default, thp, 2m, 1g) and --allow-fallback. */
+#define CXS_PLACE_LONGOPTS                                    \
+    {"page-size", required_argument, 0, CXS_OPT_PAGE},       \
+    {"allow-fallback", no_argument, 0, CXS_OPT_FALLBACK}
 // clang-format on
 
 int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char *usage);

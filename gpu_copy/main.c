@@ -121,8 +121,6 @@ struct config {
     size_t nsizes;
     int mode;
     uint64_t lat_copies, lat_size;
-    enum cxs_page page;
-    int allow_fallback;
 };
 
 static int add_kind(const char *s, void *ctx)
@@ -161,7 +159,7 @@ static int add_dir(const char *s, void *ctx)
 
 static void parse_args(int argc, char **argv, struct config *c)
 {
-    enum { O_DEVICE = 256, O_KIND, O_DIR, O_SIZES, O_MODE, O_LCOPIES, O_LSIZE, O_PAGE, O_FALLBACK };
+    enum { O_DEVICE = 256, O_KIND, O_DIR, O_SIZES, O_MODE, O_LCOPIES, O_LSIZE };
     static const struct option opts[] = {
         {"device", required_argument, 0, O_DEVICE},
         {"kind", required_argument, 0, O_KIND},
@@ -170,16 +168,14 @@ static void parse_args(int argc, char **argv, struct config *c)
         {"mode", required_argument, 0, O_MODE},
         {"latency-copies", required_argument, 0, O_LCOPIES},
         {"latency-size", required_argument, 0, O_LSIZE},
-        {"page-size", required_argument, 0, O_PAGE},
-        {"allow-fallback", no_argument, 0, O_FALLBACK},
         CXS_STD_LONGOPTS,
+        CXS_PLACE_LONGOPTS,
         {0, 0, 0, 0},
     };
     *c = (struct config){.ndevices = 1,
                          .mode = MODE_SWEEP | MODE_LATENCY,
                          .lat_copies = 100000,
                          .lat_size = 64,
-                         .page = CXS_PAGE_4K,
                          .std = {.mem_spec = "all",
                                  .repeat = 31,
                                  .min_samples = 5,
@@ -226,12 +222,6 @@ static void parse_args(int argc, char **argv, struct config *c)
                 cxs_usage_die("--latency-size: %s", err);
             if (c->lat_size > (1u << 30))
                 cxs_usage_die("--latency-size: at most 1G");
-            break;
-        case O_PAGE:
-            c->page = cxs_page_arg(optarg);
-            break;
-        case O_FALLBACK:
-            c->allow_fallback = 1;
             break;
         default:
             cxs_std_default(o, optarg, &c->std, usage_text, argv);
@@ -313,8 +303,8 @@ static int host_setup(const struct config *c, const struct gc_hostbuf *hb, size_
     struct cxs_alloc_req q = {.size = len,
                               .policy = (enum cxs_policy)k->policy,
                               .nnodes = hb->nnodes,
-                              .page = c->page,
-                              .allow_fallback = c->allow_fallback};
+                              .page = c->std.page,
+                              .allow_fallback = c->std.allow_fallback};
     memcpy(q.nodes, hb->nodes, (size_t)hb->nnodes * sizeof q.nodes[0]);
     char what[160];
     gc_fmt_nodes(hb->nodes, (size_t)hb->nnodes, what, sizeof what);
@@ -333,12 +323,12 @@ static int host_setup(const struct config *c, const struct gc_hostbuf *hb, size_
         uint64_t after[CXS_MAX_NODES] = {0};
         uint64_t unknown = cxs_pages_where(t, h->p, h->buf.map_size, after);
         for (int i = 0; i < t->nnodes; i++)
-            if (after[i] != h->buf.pages_on[i] && !c->allow_fallback)
+            if (after[i] != h->buf.pages_on[i] && !c->std.allow_fallback)
                 cxs_run_fail(CXS_EXIT_FAIL,
                              "%s on node %s: node %d held %" PRIu64 " pages before "
                              "cudaHostRegister and %" PRIu64 " after",
                              k->name, what, t->nodes[i].id, h->buf.pages_on[i], after[i]);
-        if (unknown > h->buf.pages_unknown && !c->allow_fallback)
+        if (unknown > h->buf.pages_unknown && !c->std.allow_fallback)
             cxs_run_fail(CXS_EXIT_FAIL,
                          "%s on node %s: %" PRIu64 " pages of unknown node after "
                          "cudaHostRegister",
@@ -676,7 +666,7 @@ static void plan_device(const struct config *c, int dev, struct device_plan *dp)
         struct cxs_alloc_req q = {.size = host,
                                   .policy = (enum cxs_policy)k->policy,
                                   .nnodes = dp->bufs[b].nnodes,
-                                  .page = c->page};
+                                  .page = c->std.page};
         memcpy(q.nodes, dp->bufs[b].nodes, (size_t)q.nnodes * sizeof q.nodes[0]);
         int rc = cxs_buf_precheck(t, &q, err, sizeof err);
         if (rc && rc != CXS_EXIT_SKIP)

@@ -137,8 +137,6 @@ struct config {
     struct cxs_oli_opts oli;
     uint64_t size, ldram_limit;
     int threads;
-    enum cxs_page page;
-    int allow_fallback;
 };
 
 enum {
@@ -151,9 +149,7 @@ enum {
     O_OLI_FP,
     O_OLI_HOT,
     O_LIMIT,
-    O_THREADS,
-    O_PAGE,
-    O_FALLBACK
+    O_THREADS
 };
 
 static int add_workload(const char *s, void *ctx)
@@ -214,9 +210,8 @@ static void parse_args(int argc, char **argv, struct config *c)
                                          {"oli-hot", required_argument, 0, O_OLI_HOT},
                                          {"ldram-limit", required_argument, 0, O_LIMIT},
                                          {"threads", required_argument, 0, O_THREADS},
-                                         {"page-size", required_argument, 0, O_PAGE},
-                                         {"allow-fallback", no_argument, 0, O_FALLBACK},
                                          CXS_STD_LONGOPTS,
+                                         CXS_PLACE_LONGOPTS,
                                          {0, 0, 0, 0}};
     int o;
     char err[256];
@@ -254,12 +249,6 @@ static void parse_args(int argc, char **argv, struct config *c)
             break;
         case O_THREADS:
             c->threads = (int)cxs_u64_arg("--threads", optarg, 1, CXS_WL_MAXTHREADS);
-            break;
-        case O_PAGE:
-            c->page = cxs_page_arg(optarg);
-            break;
-        case O_FALLBACK:
-            c->allow_fallback = 1;
             break;
         default:
             cxs_std_default(o, optarg, &c->std, usage_text, argv);
@@ -450,10 +439,10 @@ static void place_objects(const struct config *c, const struct nodes *nd, struct
         .node = c->ldram_limit ? nd->ldram : -1, .left = c->ldram_limit, .spill = nd->spill};
     for (size_t i = 0; i < r->ctx.nobj; i++) {
         int n;
-        int rc = cxs_place_segments(&per_obj[i], r->ctx.obj[i].bytes, cxs_page_bytes(c->page),
+        int rc = cxs_place_segments(&per_obj[i], r->ctx.obj[i].bytes, cxs_page_bytes(c->std.page),
                                     emulate, 1024, &lim, segs, &n, err, sizeof err);
         if (!rc)
-            rc = cxs_buf_alloc_segs(&cxs_run.topo, segs, n, c->page, c->allow_fallback, 0,
+            rc = cxs_buf_alloc_segs(&cxs_run.topo, segs, n, c->std.page, c->std.allow_fallback, 0,
                                     &r->buf[i], err, sizeof err);
         if (rc) {
             free_objects(r);
@@ -623,7 +612,7 @@ int main(int argc, char **argv)
         }
         for (int k = 0; k < ncf; k++) { /* capacity of the simple placements */
             struct cxs_alloc_req q = {.size = c.size,
-                                      .page = c.page,
+                                      .page = c.std.page,
                                       .policy = cf[k].place.policy,
                                       .nnodes = cf[k].place.nnodes};
             if (cf[k].kind != C_POLICY || c.ldram_limit || q.policy == CXS_POL_WEIGHTED)
@@ -880,7 +869,7 @@ int main(int argc, char **argv)
                                       v[2],
                                       v[3],
                                       v[4],
-                                      cxs_page_name(c.page),
+                                      cxs_page_name(c.std.page),
                                       mixed ? "mixed" : r.buf[0].page_used,
                                       v[5],
                                       v[6],

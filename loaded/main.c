@@ -120,8 +120,6 @@ struct config {
     size_t nload_cpus;
     int chase_cpu; /* -1: the default */
     const char *traffic_spec;
-    enum cxs_page page;
-    int allow_fallback;
     struct cxs_std_opts std;
 };
 
@@ -179,8 +177,6 @@ static void parse_args(int argc, char **argv, struct config *c)
         O_SIZE,
         O_TSIZE,
         O_LOADS,
-        O_PAGE,
-        O_FALLBACK,
     };
     static const struct option opts[] = {
         {"traffic-node", required_argument, 0, O_TRAFFIC},
@@ -195,16 +191,14 @@ static void parse_args(int argc, char **argv, struct config *c)
         {"size", required_argument, 0, O_SIZE},
         {"traffic-size", required_argument, 0, O_TSIZE},
         {"loads", required_argument, 0, O_LOADS},
-        {"page-size", required_argument, 0, O_PAGE},
-        {"allow-fallback", no_argument, 0, O_FALLBACK},
         CXS_STD_LONGOPTS,
+        CXS_PLACE_LONGOPTS,
         {0, 0, 0, 0},
     };
     *c = (struct config){.isa = -1,
                          .burst = 4096,
                          .loads = 1000000,
                          .chase_cpu = -1,
-                         .page = CXS_PAGE_4K,
                          .std = {.mem_spec = "all",
                                  .repeat = 51,
                                  .min_samples = 7,
@@ -268,12 +262,6 @@ static void parse_args(int argc, char **argv, struct config *c)
         case O_LOADS:
             c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
             break;
-        case O_PAGE:
-            c->page = cxs_page_arg(optarg);
-            break;
-        case O_FALLBACK:
-            c->allow_fallback = 1;
-            break;
         default:
             cxs_std_default(o, optarg, &c->std, usage_text, argv);
         }
@@ -336,8 +324,8 @@ static int alloc_on(const struct config *c, int node, uint64_t size, struct cxs_
     struct cxs_alloc_req q = {.size = size,
                               .policy = CXS_POL_BIND,
                               .nnodes = 1,
-                              .page = c->page,
-                              .allow_fallback = c->allow_fallback};
+                              .page = c->std.page,
+                              .allow_fallback = c->std.allow_fallback};
     q.nodes[0] = node;
     pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
     int rc = cxs_buf_alloc(&cxs_run.topo, &q, b, err, errlen);
@@ -708,7 +696,8 @@ static size_t pick_cpus(const struct config *c, const struct cxs_node *cn, int *
 
 static void precheck(const struct config *c, int node, uint64_t size)
 {
-    struct cxs_alloc_req q = {.size = size, .policy = CXS_POL_BIND, .nnodes = 1, .page = c->page};
+    struct cxs_alloc_req q = {
+        .size = size, .policy = CXS_POL_BIND, .nnodes = 1, .page = c->std.page};
     q.nodes[0] = node;
     char err[512];
     int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
