@@ -147,7 +147,7 @@ if "$R" "$FX/multi-node" --out "$O2" >"$TMP/out" 2>"$TMP/err"; then ok "multi-no
 else notok "multi-node: exit 0" "$(cat "$TMP/err")"; fi
 check_report multi-node "$O2" "$ALL" ""
 check_headline multi-node "$O2" "$(expected_headline "$FX/multi-node")"
-if grep -q 'skipped step gpu-copy (gpu_copy): gpu_copy: no CUDA device' "$O2/index.html" &&
+if grep -q 'skipped step loaded-avx512 (loaded): skipped: --isa avx512: this CPU does not have it' "$O2/index.html" &&
     grep -q 'failed step loaded-cxl-write' "$O2/index.html" && grep -q 'profile: quick' "$O2/index.html" &&
     ! grep -q 'run incomplete' "$O2/index.html"; then
     ok "multi-node: skipped and failed steps with their reasons, the profile"
@@ -233,7 +233,7 @@ if grep -q 'one-node: node 0 (LDRAM), 4k pages' "$O3/latency-vs-size.svg" &&
     grep -q 'multi-node: node 4 (CXL), 4k pages' "$O3/latency-vs-size.svg" &&
     grep -q 'one-node: seq' "$O3/latency-per-node.svg" && grep -q 'one-node: cpu node 0' "$O3/latency-matrix.svg" &&
     grep -q '<th>run</th><th>one-node</th><th>multi-node</th>' "$O3/index.html" &&
-    grep -q 'multi-node: skipped step gpu-copy' "$O3/index.html"; then
+    grep -q 'multi-node: skipped step loaded-avx512' "$O3/index.html"; then
     ok "two runs: one series per run, titled with the run; summary and notes per run"
 else notok "two runs: one series per run, titled with the run; summary and notes per run"; fi
 # two runs with GPU data: one series per run in the GPU figures too
