@@ -107,8 +107,10 @@ static const size_t access_block[NACCESS] = {0, 8, 512}; /* doubles; 0 = whole s
 struct config {
     int optimize, oversubscribe, per_thread, have_assign;
     struct cxs_assign assign;
-    int kinds[CXS_NKINDS], nkinds;
-    int accesses[NACCESS], naccesses;
+    int kinds[CXS_NKINDS];
+    size_t nkinds;
+    int accesses[NACCESS];
+    size_t naccesses;
     int isa;
     int counts[MAX_COUNTS], ncounts;
     uint64_t size;
@@ -117,33 +119,17 @@ struct config {
 
 /* ---- options ------------------------------------------------------------ */
 
-static int add_kind(const char *s, void *ctx)
+static int access_parse(const char *s)
 {
-    struct config *c = ctx;
-    int k = cxs_stream_kind_parse(s);
-    if (k < 0) {
-        fprintf(stderr,
-                "%s: error: unknown kind '%s' (kinds: read, write, write-nt, copy, triad, 3:1, "
-                "2:1, 1:1)\n",
-                cxs_prog, s);
-        return -1;
-    }
-    c->kinds[c->nkinds++] = k;
-    return 0;
+    for (int a = 0; a < NACCESS; a++)
+        if (strcmp(s, access_names[a]) == 0)
+            return a;
+    return -1;
 }
 
-static int add_access(const char *s, void *ctx)
+static const char *access_name(int a)
 {
-    struct config *c = ctx;
-    for (int a = 0; a < NACCESS; a++)
-        if (strcmp(s, access_names[a]) == 0) {
-            if (c->naccesses < NACCESS)
-                c->accesses[c->naccesses++] = a;
-            return 0;
-        }
-    fprintf(stderr, "%s: error: unknown access '%s' (seq, random-line, random-block)\n", cxs_prog,
-            s);
-    return -1;
+    return a >= 0 && a < NACCESS ? access_names[a] : NULL;
 }
 
 static int add_count(const char *s, void *ctx)
@@ -230,10 +216,11 @@ static void parse_args(int argc, char **argv, struct config *c)
             c->oversubscribe = 1;
             break;
         case O_KIND:
-            cxs_each_item(optarg, "kind", add_kind, c);
+            cxs_names_arg(optarg, "kind", cxs_stream_kind_parse, cxs_stream_kind_name, c->kinds,
+                          &c->nkinds);
             break;
         case O_ACCESS:
-            cxs_each_item(optarg, "access", add_access, c);
+            cxs_names_arg(optarg, "access", access_parse, access_name, c->accesses, &c->naccesses);
             break;
         case O_ISA:
             c->isa = cxs_isa_parse(optarg);
@@ -894,7 +881,7 @@ int main(int argc, char **argv)
             maxc = cxs_assign_total(&c->assign);
         if (c->optimize && !c->ncounts)
             maxc = (int)p->npool;
-        for (int k = 0; k < c->nkinds; k++) {
+        for (size_t k = 0; k < c->nkinds; k++) {
             uint64_t per = (c->per_thread ? c->size : c->size / (uint64_t)maxc) /
                            (uint64_t)cxs_stream_narrays((enum cxs_kind)c->kinds[k]);
             if (per < 4096)
@@ -955,8 +942,8 @@ int main(int argc, char **argv)
             cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
     }
 
-    for (int ki = 0; ki < c->nkinds && !cxs_stop_requested(); ki++)
-        for (int ai = 0; ai < c->naccesses && !cxs_stop_requested(); ai++) {
+    for (size_t ki = 0; ki < c->nkinds && !cxs_stop_requested(); ki++)
+        for (size_t ai = 0; ai < c->naccesses && !cxs_stop_requested(); ai++) {
             enum cxs_kind kind = (enum cxs_kind)c->kinds[ki];
             enum access acc = (enum access)c->accesses[ai];
             struct assign_ctx x = {.p = p, .kind = kind, .acc = acc, .isa = isa};

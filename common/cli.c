@@ -250,6 +250,42 @@ void cxs_each_item(const char *arg, const char *what, int (*one)(const char *ite
             exit(CXS_EXIT_USAGE);
 }
 
+struct names_ctx {
+    const char *what;
+    int (*parse)(const char *s);
+    const char *(*name)(int i);
+    int *out;
+    size_t *n;
+};
+
+static int add_name(const char *item, void *ctx)
+{
+    struct names_ctx *x = ctx;
+    int v = x->parse(item);
+    if (v < 0) {
+        char known[512] = "";
+        size_t len = 0;
+        for (int i = 0; x->name(i) && len < sizeof known; i++)
+            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s", i ? ", " : "",
+                                    x->name(i));
+        size_t w = strlen(x->what);
+        cxs_usage_die("unknown %s '%s' (%s%s: %s)", x->what, item, x->what,
+                      w && x->what[w - 1] == 's' ? "es" : "s", known);
+    }
+    for (size_t i = 0; i < *x->n; i++)
+        if (x->out[i] == v)
+            return 0;
+    x->out[(*x->n)++] = v;
+    return 0;
+}
+
+void cxs_names_arg(const char *arg, const char *what, int (*parse)(const char *s),
+                   const char *(*name)(int i), int *out, size_t *n)
+{
+    struct names_ctx x = {what, parse, name, out, n};
+    cxs_each_item(arg, what, add_name, &x);
+}
+
 uint64_t cxs_u64_arg(const char *opt, const char *s, uint64_t min, uint64_t max)
 {
     uint64_t v;

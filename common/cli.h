@@ -63,6 +63,15 @@ void cxs_each_item(const char *arg, const char *what, int (*one)(const char *ite
                    void *ctx);
 uint64_t cxs_u64_arg(const char *opt, const char *s, uint64_t min, uint64_t max);
 
+/* A comma list of table entries for an option such as --kind: parse() maps
+ * an item to its index in the option's table (-1 if unknown), name(i) gives
+ * entry i's name (NULL past the end). Each index is appended to out[*n]
+ * unless out already holds it, so *n never exceeds the table's size, which
+ * out must hold. An unknown item: "unknown WHAT 'x' (WHATs: a, b, ...)",
+ * exit 2. */
+void cxs_names_arg(const char *arg, const char *what, int (*parse)(const char *s),
+                   const char *(*name)(int i), int *out, size_t *n);
+
 /* Format a one-line reason into err (if err and errlen) and return -1: the
  * error convention of every parser and loader in common/. */
 int cxs_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

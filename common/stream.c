@@ -79,6 +79,11 @@ int cxs_stream_kind_parse(const char *s)
     return -1;
 }
 
+const char *cxs_stream_kind_name(int k)
+{
+    return k >= 0 && k < CXS_NKINDS ? cxs_stream_kinds[k].name : NULL;
+}
+
 const char *cxs_isa_name(enum cxs_isa i)
 {
     return (unsigned)i < CXS_NISAS ? isa_names[i] : "?";

@@ -60,6 +60,7 @@ struct cxs_stream_args {
 typedef double (*cxs_stream_kernel)(const struct cxs_stream_args *x);
 
 int cxs_stream_kind_parse(const char *s); /* -1 if unknown */
+const char *cxs_stream_kind_name(int k);  /* NULL past the last kind */
 const char *cxs_isa_name(enum cxs_isa i); /* "sse2", "avx2", "avx512" */
 int cxs_isa_parse(const char *s);         /* -1 if unknown */
 int cxs_isa_supported(enum cxs_isa i);

@@ -123,40 +123,6 @@ struct config {
     uint64_t lat_copies, lat_size;
 };
 
-static int add_kind(const char *s, void *ctx)
-{
-    struct config *c = ctx;
-    int k = gc_kind_parse(s);
-    if (k < 0) {
-        fprintf(stderr,
-                "%s: unknown kind '%s' (kinds: pageable, pinned, mallochost, interleave, "
-                "weighted)\n",
-                cxs_prog, s);
-        return -1;
-    }
-    for (size_t i = 0; i < c->nkinds; i++)
-        if (c->kinds[i] == k)
-            return 0;
-    c->kinds[c->nkinds++] = k;
-    return 0;
-}
-
-static int add_dir(const char *s, void *ctx)
-{
-    struct config *c = ctx;
-    int d = gc_dir_parse(s);
-    if (d < 0) {
-        fprintf(stderr, "%s: unknown direction '%s' (directions: h2d, d2h, bidir, d2d)\n", cxs_prog,
-                s);
-        return -1;
-    }
-    for (size_t i = 0; i < c->ndirs; i++)
-        if (c->dirs[i] == d)
-            return 0;
-    c->dirs[c->ndirs++] = d;
-    return 0;
-}
-
 static void parse_args(int argc, char **argv, struct config *c)
 {
     enum { O_DEVICE = 256, O_KIND, O_DIR, O_SIZES, O_MODE, O_LCOPIES, O_LSIZE };
@@ -195,11 +161,11 @@ static void parse_args(int argc, char **argv, struct config *c)
             break;
         case O_KIND:
             c->nkinds = 0;
-            cxs_each_item(optarg, "kind", add_kind, c);
+            cxs_names_arg(optarg, "kind", gc_kind_parse, gc_kind_name, c->kinds, &c->nkinds);
             break;
         case O_DIR:
             c->ndirs = 0;
-            cxs_each_item(optarg, "direction", add_dir, c);
+            cxs_names_arg(optarg, "direction", gc_dir_parse, gc_dir_name, c->dirs, &c->ndirs);
             break;
         case O_SIZES:
             sizes = optarg;

@@ -54,6 +54,16 @@ int gc_dir_parse(const char *s)
     return -1;
 }
 
+const char *gc_kind_name(int k)
+{
+    return k >= 0 && k < GC_NKINDS ? gc_kinds[k].name : NULL;
+}
+
+const char *gc_dir_name(int d)
+{
+    return d >= 0 && d < GC_NDIRS ? gc_dirs[d].name : NULL;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

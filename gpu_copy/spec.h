@@ -44,6 +44,7 @@ struct gc_kind {
 enum { GC_K_PAGEABLE, GC_K_PINNED, GC_K_MALLOCHOST, GC_K_INTERLEAVE, GC_K_WEIGHTED, GC_NKINDS };
 extern const struct gc_kind gc_kinds[GC_NKINDS];
 int gc_kind_parse(const char *s); /* -1 if unknown */
+const char *gc_kind_name(int k);  /* NULL past the last kind */
 
 enum gc_dir { GC_H2D, GC_D2H, GC_BIDIR, GC_D2D, GC_NDIRS };
 struct gc_dir_desc {
@@ -55,6 +56,7 @@ struct gc_dir_desc {
 };
 extern const struct gc_dir_desc gc_dirs[GC_NDIRS];
 int gc_dir_parse(const char *s); /* -1 if unknown */
+const char *gc_dir_name(int d);  /* NULL past the last direction */
 
 #define GC_MAX_SIZES 64
 #define GC_MAX_SIZE (64ULL << 30)

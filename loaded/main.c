@@ -109,7 +109,8 @@ static const uint64_t mlc_delays_ns[] = {0,    50,   100,  200,   400,   700,   
                                          2000, 3000, 5000, 10000, 20000, 40000, 80000};
 
 struct config {
-    int kinds[CXS_NKINDS], nkinds;
+    int kinds[CXS_NKINDS];
+    size_t nkinds;
     int isa;
     uint64_t delays[MAX_DELAYS];
     size_t ndelays;
@@ -124,21 +125,6 @@ struct config {
 };
 
 /* ---- options ------------------------------------------------------------ */
-
-static int add_kind(const char *s, void *ctx)
-{
-    struct config *c = ctx;
-    int k = cxs_stream_kind_parse(s);
-    if (k < 0) {
-        fprintf(stderr,
-                "%s: error: unknown kind '%s' (kinds: read, write, write-nt, copy, triad, 3:1, "
-                "2:1, 1:1)\n",
-                cxs_prog, s);
-        return -1;
-    }
-    c->kinds[c->nkinds++] = k;
-    return 0;
-}
 
 static int add_delay(const char *s, void *ctx)
 {
@@ -227,7 +213,8 @@ static void parse_args(int argc, char **argv, struct config *c)
                 cxs_usage_die("--load-cpus: an empty list");
             break;
         case O_KIND:
-            cxs_each_item(optarg, "kind", add_kind, c);
+            cxs_names_arg(optarg, "kind", cxs_stream_kind_parse, cxs_stream_kind_name, c->kinds,
+                          &c->nkinds);
             break;
         case O_ISA:
             c->isa = cxs_isa_parse(optarg);
@@ -746,7 +733,7 @@ int main(int argc, char **argv)
             precheck(&c, mem[m], c.size);
         for (size_t m = 0; c.traffic_spec && m < ntraffic; m++)
             precheck(&c, traffic[m], c.traffic_size);
-        for (int k = 0; k < c.nkinds; k++) {
+        for (size_t k = 0; k < c.nkinds; k++) {
             uint64_t per = c.traffic_size / nl / (uint64_t)cxs_stream_narrays(c.kinds[k]);
             if (per < c.burst)
                 cxs_usage_die("--traffic-size %" PRIu64 " B is too small for %zu load threads x "
@@ -781,7 +768,7 @@ int main(int argc, char **argv)
         int cpus[MAX_LOADERS + 1];
         cpus[0] = chase;
         memcpy(cpus + 1, load_cpus, nl * sizeof *cpus);
-        for (int k = 0; k < c.nkinds && !cxs_stop_requested(); k++)
+        for (size_t k = 0; k < c.nkinds && !cxs_stop_requested(); k++)
             for (size_t m = 0; m < nmem && !cxs_stop_requested(); m++)
                 for (size_t tn = 0; tn < (c.traffic_spec ? ntraffic : 1) && !cxs_stop_requested();
                      tn++) {

@@ -22,6 +22,13 @@ if $B --version | grep -qE '^cxlscope-bandwidth [0-9]+\.[0-9]+'; then ok "--vers
 expect_exit "unknown kind" 2 "unknown kind 'scale'" $B --kind scale
 expect_exit "unknown access" 2 "unknown access 'zigzag'" $B --access zigzag
 expect_exit "unknown ISA" 2 "unknown ISA 'avx'" $B --isa avx
+# a kind or access named more than its table holds: each measured once
+if $B --mem-node $node0 --threads 1 --size 8M --repeat 3 --min-samples 3 --time-budget 0.1 \
+    --kind read,read,read,read,read,read,read,read,read,copy,read --access seq,seq,seq \
+    --output $TMP/rep --quiet 2>$TMP/err &&
+    [ "$(csv_col $TMP/rep/bandwidth.csv kind | tr '\n' ' ')" = "read copy " ]; then
+    ok "repeated --kind/--access items measured once, in the order given"
+else notok "repeated --kind/--access items measured once" "$(cat $TMP/err)" "$(cat $TMP/rep/bandwidth.csv 2>/dev/null)"; fi
 expect_exit "--threads 0" 2 "--threads '0'" $B --threads 0
 expect_exit "--threads 3:1" 2 "LO:HI" $B --threads 3:1
 expect_exit "more threads than CPUs" 2 "has $ncpu0 CPUs.*--oversubscribe" $B --mem-node $node0 --threads $((ncpu0 + 1))

@@ -128,6 +128,36 @@ static void test_format_and_split(void **state)
     assert_string_equal(items[3], "stride:64");
 }
 
+/* cxs_names_arg: a three-entry table; items in the order given, repeats
+ * dropped (within one list and across calls), so out never overflows. */
+static const char *const colours[] = {"red", "green", "blue"};
+static int colour_parse(const char *s)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, colours[i]) == 0)
+            return i;
+    return -1;
+}
+static const char *colour_name(int i)
+{
+    return i >= 0 && i < 3 ? colours[i] : NULL;
+}
+
+static void test_names_arg(void **state)
+{
+    (void)state;
+    int out[3] = {-1, -1, -1};
+    size_t n = 0;
+    cxs_names_arg("blue,red,blue,blue", "colour", colour_parse, colour_name, out, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(out[1], 0);
+    cxs_names_arg("red,green,green,blue,red,green,blue", "colour", colour_parse, colour_name, out,
+                  &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(out[2], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_idlist),
         cmocka_unit_test(test_format_and_split),
+        cmocka_unit_test(test_names_arg),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
