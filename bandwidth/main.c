@@ -934,13 +934,9 @@ int main(int argc, char **argv)
     static const char *const sat_cols[] = {
         "cpu_node",     "mem_node",  "mem_class",          "kind",           "access",
         "peak_threads", "peak_gbps", "saturation_threads", "saturation_gbps"};
-    if (c->std.outdir) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/saturation.csv", c->std.outdir);
-        p->sat = cxs_out_open(path, NULL, CXS_FMT_CSV, sat_cols, 9, err, sizeof err);
-        if (!p->sat)
-            cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
-    }
+    p->sat = cxs_run_out_open("saturation.csv", sat_cols, 9);
+    if (c->have_assign)
+        cxs_run_check("optimize.csv");
 
     for (size_t ki = 0; ki < c->nkinds && !cxs_stop_requested(); ki++)
         for (size_t ai = 0; ai < c->naccesses && !cxs_stop_requested(); ai++) {
@@ -991,12 +987,7 @@ int main(int argc, char **argv)
                     cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
                 static const char *const ocols[] = {"rank", "kind", "access", "assignment",
                                                     "total_gbps"};
-                char path[4200];
-                struct cxs_out *oo = NULL;
-                if (c->std.outdir) {
-                    snprintf(path, sizeof path, "%s/optimize.csv", c->std.outdir);
-                    oo = cxs_out_open(path, NULL, CXS_FMT_CSV, ocols, 5, err, sizeof err);
-                }
+                struct cxs_out *oo = cxs_run_out_open("optimize.csv", ocols, 5);
                 for (size_t i = 0; i < nfound; i++) {
                     char v[5][64];
                     const char *vals[5] = {v[0], v[1], v[2], v[3], v[4]};

@@ -185,8 +185,10 @@ void cxs_format_size(uint64_t bytes, char *buf, size_t len)
 size_t cxs_split_commas(char *s, char **items, size_t max)
 {
     size_t n = 0;
-    while (n < max) {
-        items[n++] = s;
+    for (;;) {
+        if (n < max)
+            items[n] = s;
+        n++;
         char *c = strchr(s, ',');
         if (!c)
             break;
@@ -228,6 +230,14 @@ void cxs_skip(const char *fmt, ...)
     DIE_WITH(CXS_EXIT_SKIP, "skipped: ");
 }
 
+void cxs_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("error: ", fmt, ap);
+    va_end(ap);
+}
+
 void cxs_note(const char *fmt, ...)
 {
     va_list ap;
@@ -239,15 +249,20 @@ void cxs_note(const char *fmt, ...)
 void cxs_each_item(const char *arg, const char *what, int (*one)(const char *item, void *ctx),
                    void *ctx)
 {
-    char buf[256];
-    if (strlen(arg) >= sizeof buf)
-        cxs_usage_die("%s list too long", what);
-    strcpy(buf, arg);
-    char *items[32];
-    size_t n = cxs_split_commas(buf, items, 32);
-    for (size_t i = 0; i < n; i++)
-        if (one(items[i], ctx))
-            exit(CXS_EXIT_USAGE);
+    char *buf = strdup(arg);
+    size_t n = buf ? cxs_split_commas(buf, NULL, 0) : 0;
+    char **items = n ? malloc(n * sizeof *items) : NULL;
+    if (!items)
+        cxs_die("%s list: out of memory", what);
+    strcpy(buf, arg); /* split again, now keeping every item */
+    cxs_split_commas(buf, items, n);
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++)
+        bad = one(items[i], ctx) != 0;
+    free(items);
+    free(buf);
+    if (bad)
+        exit(CXS_EXIT_USAGE);
 }
 
 struct names_ctx {

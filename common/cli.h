@@ -51,14 +51,16 @@ int cxs_parse_idlist(const char *s, int *out, size_t max, size_t *n, char *err, 
 /* Format bytes as the shortest exact IEC form: 4096 -> "4K", 3000 -> "3000". */
 void cxs_format_size(uint64_t bytes, char *buf, size_t len);
 
-/* Split a comma-separated list in place: returns the number of items put in
- * items (at most max); empty items are kept as "". */
+/* Split a comma-separated list in place: returns the number of items in s,
+ * of which the first max are put in items (a result above max means the
+ * list was longer than the caller can take); empty items are kept as "". */
 size_t cxs_split_commas(char *s, char **items, size_t max);
 
 /* Option helpers for main(): each prints one line and exits 2 on bad input.
- * cxs_each_item() splits a comma list (at most 32 items, 255 characters)
- * and calls one() on each; one() prints its own message and returns -1 to
- * stop. cxs_u64_arg() parses an integer option in [min, max]. */
+ * cxs_each_item() splits a comma list (any length) and calls one() on each
+ * item in order; one() prints its own message and returns -1 to stop (so a
+ * caller whose table is full says so, naming its limit: no list is cut off
+ * silently). cxs_u64_arg() parses an integer option in [min, max]. */
 void cxs_each_item(const char *arg, const char *what, int (*one)(const char *item, void *ctx),
                    void *ctx);
 uint64_t cxs_u64_arg(const char *opt, const char *s, uint64_t min, uint64_t max);
@@ -80,5 +82,7 @@ _Noreturn void cxs_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)
 _Noreturn void cxs_usage_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void cxs_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cxs_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: error: message" on stderr, without exiting. */
+void cxs_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "caches.h"
 #include "cli.h"
+#include "outfile.h"
 #include "sysfs.h"
 #include "timer.h"
 
@@ -403,37 +404,6 @@ static void fill_machine(struct jb *b, json_t *root, const struct cxs_topo *t)
     put(b, root, "nodes", nodes(b, t));
 }
 
-/* Write root to path.tmp, then rename it over path. */
-static int dump_atomic(json_t *root, const char *path, char *err, size_t errlen)
-{
-    char tmp[4096];
-    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-        snprintf(err, errlen, "path too long: %s", path);
-        return -1;
-    }
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-        return -1;
-    }
-    int bad = json_dumpf(root, f, JSON_INDENT(2)) != 0;
-    bad |= fputc('\n', f) == EOF;
-    bad |= fflush(f) != 0 || ferror(f);
-    int saved = errno;
-    bad |= fclose(f) != 0;
-    if (bad) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(saved ? saved : errno));
-        unlink(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 int cxs_meta_write(const char *dir, const struct cxs_topo *t, const struct cxs_meta_test *test,
                    char *err, size_t errlen)
 {
@@ -453,8 +423,11 @@ int cxs_meta_write(const char *dir, const struct cxs_topo *t, const struct cxs_m
     while (flock(dfd, LOCK_EX) != 0 && errno == EINTR)
         ;
 
-    int rc = -1;
     json_t *root = NULL;
+    int rc = cxs_outfile_check(path, err, errlen); /* before reading it, too */
+    if (rc)
+        goto out;
+    rc = -1;
     struct stat st;
     if (stat(path, &st) == 0) {
         json_error_t je;
@@ -497,7 +470,7 @@ int cxs_meta_write(const char *dir, const struct cxs_topo *t, const struct cxs_m
         snprintf(err, errlen, "out of memory building %s", path);
         goto out;
     }
-    rc = dump_atomic(root, path, err, errlen);
+    rc = cxs_outfile_json(path, root, JSON_INDENT(2), err, errlen);
 out:
     json_decref(root);
     flock(dfd, LOCK_UN);

@@ -8,11 +8,15 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "outfile.h"
+
 /* Narrowest table column: short names still leave room for a number. */
 #define CXS_TABLE_MIN_WIDTH 10
 
 struct cxs_out {
-    FILE *f;       /* PATH.partial, NULL when no file */
+    int fd;        /* PATH.partial, -1 when no file */
+    off_t good;    /* bytes of whole rows in it */
     char *path;    /* final name */
     char *partial; /* PATH.partial */
     FILE *echo;
@@ -21,7 +25,8 @@ struct cxs_out {
     int *widths; /* table column widths, fixed at open */
     size_t ncols;
     size_t rows;
-    int failed; /* a write to the file failed */
+    int failed;     /* a write to the file failed */
+    char err[1024]; /* why */
 };
 
 int cxs_format_parse(const char *s)
@@ -84,6 +89,31 @@ static void echo_line(struct cxs_out *o, const char *const *vals)
     fflush(o->echo);
 }
 
+/* One whole CSV line appended to the file, or nothing: a failed write is
+ * cut back to the last whole row, so the file never ends in half a row. */
+static int file_line(struct cxs_out *o, const char *const *vals)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m) {
+        snprintf(o->err, sizeof o->err, "out of memory");
+        return -1;
+    }
+    csv_line(m, vals, o->ncols);
+    int rc = fclose(m) != 0
+                 ? cxs_errf(o->err, sizeof o->err, "out of memory")
+                 : cxs_outfile_write_all(o->fd, o->partial, buf, len, o->err, sizeof o->err);
+    free(buf);
+    if (rc) {
+        if (ftruncate(o->fd, o->good) == 0)
+            lseek(o->fd, o->good, SEEK_SET);
+        return -1;
+    }
+    o->good += (off_t)len;
+    return 0;
+}
+
 static void out_free(struct cxs_out *o)
 {
     if (!o)
@@ -122,24 +152,26 @@ struct cxs_out *cxs_out_open(const char *path, FILE *echo, enum cxs_format echo_
         size_t w = strlen(o->cols[i]);
         o->widths[i] = w > CXS_TABLE_MIN_WIDTH ? (int)w : CXS_TABLE_MIN_WIDTH;
     }
+    o->fd = -1;
     if (path) {
         o->path = strdup(path);
         if (!o->path || asprintf(&o->partial, "%s.partial", path) < 0) {
             o->partial = NULL;
             goto nomem;
         }
-        o->f = fopen(o->partial, "w");
-        if (!o->f) {
-            snprintf(err, errlen, "cannot create %s: %s", o->partial, strerror(errno));
+        int rc = cxs_outfile_check(path, err, errlen);
+        o->fd = rc ? rc : cxs_outfile_create(o->partial, err, errlen);
+        if (o->fd < 0) {
+            errno = o->fd == CXS_OUTFILE_REFUSED ? EEXIST : EIO;
             out_free(o);
             return NULL;
         }
-        csv_line(o->f, (const char *const *)o->cols, ncols);
-        if (fflush(o->f) != 0 || ferror(o->f)) {
-            snprintf(err, errlen, "cannot write %s: %s", o->partial, strerror(errno));
-            fclose(o->f);
+        if (file_line(o, (const char *const *)o->cols)) {
+            snprintf(err, errlen, "%s", o->err);
+            close(o->fd);
             unlink(o->partial);
             out_free(o);
+            errno = EIO;
             return NULL;
         }
     }
@@ -156,17 +188,15 @@ int cxs_out_row(struct cxs_out *o, const char *const *vals)
 {
     if (!o || !vals)
         return -1;
-    int rc = 0;
-    if (o->f) {
-        csv_line(o->f, vals, o->ncols);
-        if (fflush(o->f) != 0 || ferror(o->f)) {
-            o->failed = 1;
-            rc = -1;
-        }
+    if (o->failed)
+        return -1;
+    if (o->fd >= 0 && file_line(o, vals)) {
+        o->failed = 1;
+        return -1;
     }
     echo_line(o, vals);
     o->rows++;
-    return rc;
+    return 0;
 }
 
 size_t cxs_out_rows(const struct cxs_out *o)
@@ -174,21 +204,33 @@ size_t cxs_out_rows(const struct cxs_out *o)
     return o ? o->rows : 0;
 }
 
+const char *cxs_out_error(const struct cxs_out *o)
+{
+    return o && o->failed ? o->err : NULL;
+}
+
 int cxs_out_close(struct cxs_out *o)
 {
     if (!o)
         return 0;
-    int rc = o->failed ? -1 : 0;
-    if (o->echo && fflush(o->echo) != 0)
+    int rc = 0;
+    if (o->echo && fflush(o->echo) != 0) {
+        cxs_error("cannot write the rows to standard output: %s", strerror(errno));
         rc = -1;
-    if (o->f) {
-        if (fflush(o->f) != 0 || ferror(o->f))
+    }
+    if (o->fd >= 0) {
+        if (o->failed) {
+            /* The whole rows stay in PATH.partial; PATH is not touched. */
+            cxs_error("%s; %zu whole row%s kept in %s", o->err, o->rows, o->rows == 1 ? "" : "s",
+                      o->partial);
+            close(o->fd);
             rc = -1;
-        if (fclose(o->f) != 0)
+        } else if (cxs_outfile_commit(o->fd, o->partial, o->path, 1, o->err, sizeof o->err)) {
+            cxs_error("%s; %zu row%s kept in %s", o->err, o->rows, o->rows == 1 ? "" : "s",
+                      o->partial);
+            o->failed = 1;
             rc = -1;
-        /* Rename even after a write error: the rows that made it are kept. */
-        if (rename(o->partial, o->path) != 0)
-            rc = -1;
+        }
     }
     out_free(o);
     return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outfile.h"
 
 void cxs_place_str(const struct cxs_place *pl, char *buf, size_t len)
 {
@@ -41,12 +42,11 @@ int cxs_plan_save(const struct cxs_plan *p, const char *path, char *err, size_t 
         json_array_append_new(objs, o);
     }
     json_t *root = json_pack("{s:s, s:o}", "workload", p->workload, "objects", objs);
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.partial", path);
-    int rc = json_dump_file(root, tmp, JSON_INDENT(2)) == 0 && rename(tmp, path) == 0 ? 0 : -1;
+    int rc = root ? cxs_outfile_json(path, root, JSON_INDENT(2), err, errlen)
+                  : cxs_errf(err, errlen, "out of memory");
     json_decref(root);
-    if (rc)
-        cxs_errf(err, errlen, "cannot write %s", path);
+    if (rc == CXS_OUTFILE_REFUSED)
+        return CXS_EXIT_USAGE;
     return rc ? CXS_EXIT_FAIL : 0;
 }
 

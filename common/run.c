@@ -2,15 +2,18 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "interrupt.h"
+#include "outfile.h"
 
 struct cxs_run cxs_run;
 
@@ -21,20 +24,91 @@ void cxs_run_load(void)
         cxs_die("%s", err);
 }
 
+/* The output directory's lock (outfile.h), with room kept in it for the
+ * last meta.json: a disk that fills up during the run still gets a meta.json
+ * that says what the CSV holds. Released, and the lock file removed, at
+ * every exit (an exit hook). */
+#define CXS_META_RESERVE (64 * 1024)
+static struct {
+    int fd;
+    char path[4096];
+} lock = {-1, ""};
+
+static void unlock_hook(void *arg)
+{
+    (void)arg;
+    if (lock.fd >= 0) {
+        unlink(lock.path); /* async-signal-safe, as exit hooks must be */
+        close(lock.fd);
+        lock.fd = -1;
+    }
+}
+
+static void release_reserve(void)
+{
+    if (lock.fd >= 0 && ftruncate(lock.fd, 64) != 0)
+        return; /* nothing to give back */
+}
+
+static void take_dir(const char *outdir)
+{
+    char err[512];
+    if (mkdir(outdir, 0777) && errno != EEXIST)
+        cxs_die("cannot create %s: %s", outdir, strerror(errno));
+    int fd = cxs_outdir_lock(outdir, err, sizeof err);
+    if (fd == CXS_OUTFILE_REFUSED)
+        cxs_usage_die("%s", err);
+    if (fd < 0)
+        cxs_die("%s", err);
+    lock.fd = fd;
+    snprintf(lock.path, sizeof lock.path, "%s/%s", outdir, CXS_LOCK_NAME);
+    cxs_exit_hook_add(unlock_hook, NULL);
+    int e = posix_fallocate(fd, 0, CXS_META_RESERVE);
+    if (e && e != EOPNOTSUPP && e != EINVAL)
+        cxs_die("cannot keep %d KiB for meta.json in %s: %s", CXS_META_RESERVE / 1024, outdir,
+                strerror(e));
+}
+
+void cxs_run_check(const char *name)
+{
+    char path[4096], err[4200];
+    if (!cxs_run.outdir)
+        return;
+    snprintf(path, sizeof path, "%s/%s", cxs_run.outdir, name);
+    int rc = cxs_outfile_check(path, err, sizeof err);
+    if (rc == CXS_OUTFILE_REFUSED)
+        cxs_usage_die("%s", err);
+    if (rc)
+        cxs_die("%s", err);
+}
+
+struct cxs_out *cxs_run_out_open(const char *name, const char *const *cols, size_t ncols)
+{
+    char path[4096], err[4200];
+    if (!cxs_run.outdir)
+        return NULL;
+    snprintf(path, sizeof path, "%s/%s", cxs_run.outdir, name);
+    struct cxs_out *o = cxs_out_open(path, NULL, CXS_FMT_CSV, cols, ncols, err, sizeof err);
+    if (!o && errno == EEXIST)
+        cxs_usage_die("%s", err);
+    if (!o)
+        cxs_die("%s", err);
+    return o;
+}
+
 void cxs_run_open(const char *outdir, const char *name, const char *csv, const char *const *cols,
                   size_t ncols, int quiet, enum cxs_format fmt, int argc, char **argv)
 {
-    char err[512];
+    char err[4200];
     if (outdir) {
-        if (mkdir(outdir, 0777) && errno != EEXIST)
-            cxs_die("cannot create %s: %s", outdir, strerror(errno));
-        snprintf(cxs_run.csvpath, sizeof cxs_run.csvpath, "%s/%s", outdir, csv);
+        take_dir(outdir);
+        if ((size_t)snprintf(cxs_run.csvpath, sizeof cxs_run.csvpath, "%s/%s", outdir, csv) >=
+            sizeof cxs_run.csvpath)
+            cxs_usage_die("--output %s: path too long", outdir);
         cxs_run.outdir = outdir;
+        cxs_run_check("meta.json");
+        cxs_run_check(csv);
     }
-    cxs_run.out = cxs_out_open(outdir ? cxs_run.csvpath : NULL, quiet ? NULL : stdout, fmt, cols,
-                               ncols, err, sizeof err);
-    if (!cxs_run.out)
-        cxs_die("%s", err);
     const char *notes[sizeof cxs_run.meta.notes / sizeof cxs_run.meta.notes[0]];
     memcpy(notes, cxs_run.meta.notes, sizeof notes); /* added before the run opened */
     cxs_run.meta = (struct cxs_meta_test){
@@ -42,6 +116,12 @@ void cxs_run_open(const char *outdir, const char *name, const char *csv, const c
     for (size_t i = 0; i < cxs_run.nnotes; i++)
         cxs_run.meta.notes[i] = notes[i];
     if (outdir && cxs_meta_write(outdir, &cxs_run.topo, &cxs_run.meta, err, sizeof err))
+        cxs_die("%s", err);
+    cxs_run.out = cxs_out_open(outdir ? cxs_run.csvpath : NULL, quiet ? NULL : stdout, fmt, cols,
+                               ncols, err, sizeof err);
+    if (!cxs_run.out && errno == EEXIST)
+        cxs_usage_die("%s", err);
+    if (!cxs_run.out)
         cxs_die("%s", err);
 }
 
@@ -55,18 +135,26 @@ void cxs_run_note(const char *note)
 void cxs_run_row(const char *const *vals)
 {
     if (cxs_out_row(cxs_run.out, vals))
-        cxs_run_fail(CXS_EXIT_FAIL, "writing a result row failed");
+        cxs_run_finish(CXS_EXIT_FAIL); /* the close says why, in one line */
 }
 
 _Noreturn void cxs_run_finish(int code)
 {
+    static char partial[4096];
     cxs_run.meta.end = time(NULL);
-    cxs_run.meta.complete = code == 0;
+    /* The rows first: meta.json says complete only once they are in place,
+     * and counts the rows that are in the file. */
     cxs_run.meta.rows = cxs_run.out ? cxs_out_rows(cxs_run.out) : 0;
-    if (cxs_run.out && cxs_out_close(cxs_run.out) && code == 0)
-        code = CXS_EXIT_FAIL;
+    if (cxs_run.out && cxs_out_close(cxs_run.out)) {
+        if (code == 0 || code == CXS_EXIT_INTERRUPTED)
+            code = CXS_EXIT_FAIL;
+        snprintf(partial, sizeof partial, "%s.partial", cxs_run.meta.csv);
+        cxs_run.meta.csv = partial;
+    }
     cxs_run.out = NULL;
-    char err[512];
+    cxs_run.meta.complete = code == 0;
+    release_reserve(); /* room for this last meta.json, even on a full disk */
+    char err[4200];
     if (cxs_run.outdir &&
         cxs_meta_write(cxs_run.outdir, &cxs_run.topo, &cxs_run.meta, err, sizeof err)) {
         fprintf(stderr, "%s: error: %s\n", cxs_prog, err);

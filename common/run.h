@@ -4,14 +4,28 @@
  * Promises:
  * - cxs_run_load() loads the topology into cxs_run.topo or dies (exit 1)
  *   with the reason.
- * - cxs_run_open() creates DIR if needed, opens DIR/<csv> (written as
- *   .partial until the end, see output.h) and echoes rows to stdout unless
- *   quiet, and writes meta.json at once marked incomplete; dies on error.
- *   Without DIR only stdout gets rows and no meta.json is written.
- * - cxs_run_row() writes one row or ends the run (exit 1) if it cannot.
- * - cxs_run_finish(code) closes the CSV, writes meta.json (complete only
- *   when code is 0, with the row count and the notes) and exits with code;
- *   cxs_run_fail() says why first. cxs_run_end() is the normal end: exit
+ * - cxs_run_open() creates DIR if needed and takes its lock (outfile.h: a
+ *   second run on DIR is refused, exit 2, naming the holder's pid), keeping
+ *   64 KiB in the lock file for the last meta.json (given back just before
+ *   it is written, so a disk that fills up during the run still gets a
+ *   meta.json that matches the CSV; no room for it: exit 1 before measuring);
+ *   checks meta.json and DIR/<csv> by the output-file rule (exit 2 for a
+ *   name that is not a regular file), writes meta.json at once marked
+ *   incomplete, opens DIR/<csv> (written as .partial until the end, see
+ *   output.h) and echoes rows to stdout unless quiet; dies on error.
+ *   Without DIR only stdout gets rows and no meta.json is written. The lock
+ *   file is removed at every exit (an exit hook).
+ * - cxs_run_check(NAME) applies the rule to another file the run will write
+ *   into DIR later (call it before measuring); cxs_run_out_open(NAME, ...)
+ *   opens such a CSV (NULL without DIR), exit 2 / 1 as above.
+ * - cxs_run_row() writes one row or ends the run (exit 1, the reason in one
+ *   line) if it cannot.
+ * - cxs_run_finish(code) closes the CSV first (fsync, rename), then writes
+ *   meta.json: complete only when code is 0 and the rows are in place, with
+ *   the number of whole rows in the file; when the CSV could not be written
+ *   or renamed the run fails (exit 1), its rows stay in <csv>.partial and
+ *   meta.json names that file. It exits with code; cxs_run_fail() says why
+ *   first. cxs_run_end() is the normal end: exit
  *   130 with the rows kept when a stop was requested (interrupt.h), else 0.
  * - The options every benchmark shares (nodes, statistics, output) are parsed
  *   once: put CXS_STD_LONGOPTS in the getopt_long table and hand every code
@@ -108,6 +122,8 @@ extern struct cxs_run cxs_run;
 void cxs_run_load(void);
 void cxs_run_open(const char *outdir, const char *name, const char *csv, const char *const *cols,
                   size_t ncols, int quiet, enum cxs_format fmt, int argc, char **argv);
+void cxs_run_check(const char *name);
+struct cxs_out *cxs_run_out_open(const char *name, const char *const *cols, size_t ncols);
 void cxs_run_row(const char *const *vals);
 void cxs_run_note(const char *note);
 _Noreturn void cxs_run_finish(int code);

@@ -764,12 +764,7 @@ int main(int argc, char **argv)
                  c.std.quiet, c.std.format, argc, argv);
     if (c.mode == (MODE_SWEEP | MODE_LATENCY)) {
         if (c.std.outdir) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/gpu_copy_latency.csv", c.std.outdir);
-            lat_out =
-                cxs_out_open(path, NULL, CXS_FMT_CSV, gc_lat_cols, gc_lat_ncols, err, sizeof err);
-            if (!lat_out)
-                cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
+            lat_out = cxs_run_out_open("gpu_copy_latency.csv", gc_lat_cols, gc_lat_ncols);
             cxs_exit_hook_add(close_lat, NULL);
         } else if (!c.std.quiet) {
             cxs_note("latency rows are written with --output DIR (or shown with --mode latency)");

@@ -476,14 +476,7 @@ static struct cxs_out *obj_out, *plan_out;
 
 static struct cxs_out *open_extra(const char *dir, const char *name, const char *const *c, size_t n)
 {
-    if (!dir)
-        return NULL;
-    char path[4096], err[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    struct cxs_out *o = cxs_out_open(path, NULL, CXS_FMT_CSV, c, n, err, sizeof err);
-    if (!o)
-        cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
-    return o;
+    return dir ? cxs_run_out_open(name, c, n) : NULL;
 }
 
 static void close_extras(void *arg)
@@ -538,9 +531,12 @@ int main(int argc, char **argv)
     if (c.std.mem_spec) {
         /* in the order given: each item selected on its own */
         char spec[256];
-        snprintf(spec, sizeof spec, "%s", c.std.mem_spec);
+        if ((size_t)snprintf(spec, sizeof spec, "%s", c.std.mem_spec) >= sizeof spec)
+            cxs_usage_die("--mem-node: list too long (at most %zu characters)", sizeof spec - 1);
         char *items[CXS_MAX_NODES];
         size_t k = cxs_split_commas(spec, items, CXS_MAX_NODES);
+        if (k > CXS_MAX_NODES)
+            cxs_usage_die("--mem-node: at most %d items", CXS_MAX_NODES);
         for (size_t i = 0; i < k; i++) {
             int ids[CXS_MAX_NODES];
             size_t n;
@@ -606,6 +602,9 @@ int main(int argc, char **argv)
             size_t n = c.wl[i]->layout(c.size, o, err, sizeof err);
             for (size_t k = 0; k < n; k++)
                 names[k] = o[k].name;
+            if (plan.workload[0] && strcmp(plan.workload, c.wl[i]->name))
+                cxs_usage_die("--plan %s: the plan is for workload '%s', not '%s'", c.plan_file,
+                              plan.workload, c.wl[i]->name);
             snprintf(plan.workload, sizeof plan.workload, "%s", c.wl[i]->name);
             if (cxs_plan_check(&plan, names, n, err, sizeof err))
                 cxs_usage_die("--plan %s: %s", c.plan_file, err);
@@ -672,6 +671,11 @@ int main(int argc, char **argv)
     plan_out =
         open_extra(c.std.outdir, "oli_plan.csv", plan_cols, sizeof plan_cols / sizeof plan_cols[0]);
     cxs_exit_hook_add(close_extras, NULL);
+    for (int i = 0; i < c.nwl; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "oli-plan-%s.json", c.wl[i]->name);
+        cxs_run_check(name);
+    }
 
     size_t maxs = c.std.repeat;
     double *samples = calloc(maxs, sizeof *samples);

@@ -137,8 +137,10 @@ static int add_page(const char *s, void *ctx)
 {
     struct config *c = ctx;
     enum cxs_page p = cxs_page_arg(s);
-    if (c->npages < CXS_NPAGES)
-        c->pages[c->npages++] = p;
+    for (size_t i = 0; i < c->npages; i++)
+        if (c->pages[i] == p)
+            return 0;          /* measured once, as --kind repeats are */
+    c->pages[c->npages++] = p; /* distinct: at most CXS_NPAGES */
     return 0;
 }
 

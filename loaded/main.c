@@ -59,7 +59,8 @@ static const char usage_text[] =
     "  --delays LIST        injection delays after each burst, increasing, in\n"
     "                       --delay-unit; 'mlc' (default) is 0,50,100,200,400,700,1000,\n"
     "                       1500,2000,3000,5000,10000,20000,40000,80000 ns (0 to 80 us,\n"
-    "                       MLC-style); an idle point always follows.\n"
+    "                       MLC-style); an idle point always follows. At most 64\n"
+    "                       delays, each at most 100 ms (100000000 ns).\n"
     "  --delay-unit U       ns (default) or cycles (TSC cycles, its rate measured at\n"
     "                       start; needs an invariant TSC).\n"
     "  --burst SIZE         bytes each load thread streams per array between two\n"
@@ -102,6 +103,10 @@ static const char usage_text[] =
     "CPU lacks, no node of a class); 130 interrupted (finished rows kept).\n";
 
 #define MAX_DELAYS 64
+/* The longest delay: 100 ms between bursts is already no load at all, and
+ * the bound keeps every wait short enough for Ctrl-C (a point waits about
+ * twice the delay before it samples). In cycles: the same at the TSC's rate. */
+#define MAX_DELAY_NS 100000000.0
 #define MAX_LOADERS 1024
 #define SETTLE_S 0.02 /* after a delay change, before the chase samples */
 
@@ -126,12 +131,25 @@ struct config {
 
 /* ---- options ------------------------------------------------------------ */
 
+/* Every delay within MAX_DELAY_NS (cycles converted at the TSC's rate). */
+static void check_delays(const struct config *c)
+{
+    for (size_t i = 0; i < c->ndelays; i++) {
+        double ns = c->cycles ? (double)c->delays[i] / cxs_timer_info()->ticks_per_ns
+                              : (double)c->delays[i];
+        if (ns > MAX_DELAY_NS)
+            cxs_usage_die("--delays: %" PRIu64
+                          " %s is more than the longest delay, %.0f ns (100 ms)",
+                          c->delays[i], c->cycles ? "cycles" : "ns", MAX_DELAY_NS);
+    }
+}
+
 static int add_delay(const char *s, void *ctx)
 {
     struct config *c = ctx;
     uint64_t d;
     char err[160];
-    if (cxs_parse_u64(s, 0, UINT64_C(1000000000000), &d, err, sizeof err)) {
+    if (cxs_parse_u64(s, 0, UINT64_C(100000000000), &d, err, sizeof err)) {
         fprintf(stderr, "%s: error: --delays '%s': %s\n", cxs_prog, s, err);
         return -1;
     }
@@ -328,6 +346,18 @@ static void set_phase(struct sweep *s, enum phase p)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Sleep s seconds in short slices, returning early on Ctrl-C (the signal
+ * may reach another thread, so a plain nanosleep would not wake). */
+static void nap(double s)
+{
+    while (s > 0 && !cxs_stop_requested()) {
+        double d = s < 0.01 ? s : 0.01;
+        struct timespec ts = {0, (long)(d * 1e9)};
+        nanosleep(&ts, NULL);
+        s -= d;
+    }
+}
+
 /* Sleep-poll until *v reaches want (the loaders count themselves in). */
 static void wait_count(_Atomic int *v, int want)
 {
@@ -433,9 +463,7 @@ static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, d
     if (!pt->idle) {
         for (size_t i = 0; i < s->nload; i++)
             atomic_store(&s->ld[i].spin, cxs_spin_iters(pt->delay_ns, s->ld[i].rate));
-        double settle = SETTLE_S + 2e-9 * pt->delay_ns;
-        struct timespec ts = {(time_t)settle, (long)((settle - (double)(time_t)settle) * 1e9)};
-        nanosleep(&ts, NULL);
+        nap(SETTLE_S + 2e-9 * pt->delay_ns);
         for (size_t i = 0; i < s->nload; i++)
             before[i] = atomic_load_explicit(&s->ld[i].bursts, memory_order_relaxed);
     }
@@ -746,6 +774,7 @@ int main(int argc, char **argv)
     cxs_timer_init();
     if (c.cycles && strcmp(cxs_timer_info()->source, "tsc") != 0)
         cxs_usage_die("--delay-unit cycles: no invariant TSC here; give the delays in ns");
+    check_delays(&c);
     static char size_note[200];
     if (c.size < llc4) {
         snprintf(size_note, sizeof size_note,

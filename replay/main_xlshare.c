@@ -225,6 +225,8 @@ static void mark(const struct xs_model *m, const char *list, const char *opt, in
         cxs_usage_die("%s: list too long", opt);
     strcpy(buf, list);
     size_t n = cxs_split_commas(buf, items, 256);
+    if (n > 256)
+        cxs_usage_die("%s: at most 256 layers", opt);
     for (size_t i = 0; i < n; i++) {
         int k = xs_model_find(m, items[i]);
         if (k < 0)

@@ -181,6 +181,8 @@ int xs_params_assume(struct xs_params *p, const char *list, char *err, size_t er
         return cxs_errf(err, errlen, "--assume: list too long");
     strcpy(buf, list);
     size_t n = cxs_split_commas(buf, items, 32);
+    if (n > 32)
+        return cxs_errf(err, errlen, "--assume: at most 32 KEY=VALUE items");
     for (size_t i = 0; i < n; i++) {
         char *eq = strchr(items[i], '=');
         if (!eq)
