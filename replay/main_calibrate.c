@@ -10,6 +10,7 @@
 
 #include "calib.h"
 #include "cli.h"
+#include "outfile.h"
 
 static const char usage_text[] =
     "Usage: cxlscope-calibrate RESULTS_DIR [OPTIONS]\n"
@@ -116,32 +117,38 @@ int main(int argc, char **argv)
         cxs_usage_die("unexpected argument '%s' (one results directory)", argv[optind + 1]);
     const char *dir = argv[optind];
 
-    char err[1024];
-    json_t *cal;
-    int rc = rp_calibrate(dir, &o, &cal, err, sizeof err);
-    if (rc == CXS_EXIT_USAGE)
-        cxs_usage_die("%s", err);
-    if (rc)
-        cxs_die("%s", err);
-    json_t *doc = xlshare ? rp_xlshare_format(cal) : json_incref(cal);
-
-    char path[4096], tmp[4200];
+    /* The output's name first: a name the output-file rule refuses stops
+     * the run before anything is read. */
+    char path[4096], err[4200];
     struct stat st;
     if (!out || (strcmp(out, "-") != 0 && stat(out, &st) == 0 && S_ISDIR(st.st_mode))) {
         snprintf(path, sizeof path, "%s/%s", out ? out : dir,
                  xlshare ? "calibration-xlshare.json" : "calibration.json");
         out = path;
     }
+    int rc = strcmp(out, "-") ? cxs_outfile_check(out, err, sizeof err) : 0;
+    if (rc == CXS_OUTFILE_REFUSED)
+        cxs_usage_die("%s", err);
+    if (rc)
+        cxs_die("%s", err);
+
+    json_t *cal;
+    rc = rp_calibrate(dir, &o, &cal, err, sizeof err);
+    if (rc == CXS_EXIT_USAGE)
+        cxs_usage_die("%s", err);
+    if (rc)
+        cxs_die("%s", err);
+    json_t *doc = xlshare ? rp_xlshare_format(cal) : json_incref(cal);
     int flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10);
     if (strcmp(out, "-") == 0) {
         json_dumpf(doc, stdout, flags);
         putchar('\n');
     } else {
-        snprintf(tmp, sizeof tmp, "%s.tmp", out);
-        if (json_dump_file(doc, tmp, flags) || rename(tmp, out)) {
-            remove(tmp);
-            cxs_die("cannot write %s", out);
-        }
+        rc = cxs_outfile_json(out, doc, flags, err, sizeof err);
+        if (rc == CXS_OUTFILE_REFUSED)
+            cxs_usage_die("%s", err);
+        if (rc)
+            cxs_die("%s", err);
     }
     size_t nabs = json_array_size(json_object_get(cal, "absent"));
     if (!quiet)

@@ -14,8 +14,11 @@
  *   CXS_FAKECUDA_MEM_BYTES=B    free and total device memory (default 15 GiB free, 16 GiB total)
  *   CXS_FAKECUDA_PCI=a,b,...    PCI address per device: a bus number in hex ("3b") or a full
  *                               address ("0000:3b:00.0"); default bus 0x10 + device index
- *   CXS_FAKECUDA_FAIL_COPY=N    the N-th copy call (cudaMemcpy/cudaMemcpyAsync, from 1) fails
- *                               with cudaErrorIllegalAddress, which then sticks to every call
+ *   CXS_FAKECUDA_FAIL_AT=CALL:DIR:BYTES[:N]  the N-th (default 1st) call CALL (cudaMemcpy or
+ *                               cudaMemcpyAsync) that copies BYTES bytes in direction DIR (h2d,
+ *                               d2h, d2d, h2h, default) fails with cudaErrorIllegalAddress, which
+ *                               then sticks to every call: a named call at a named sweep point,
+ *                               the same in every run whatever fits in a time budget
  *   CXS_FAKECUDA_FAIL_REGISTER=1  cudaHostRegister fails with cudaErrorNotSupported
  *   CXS_FAKECUDA_CORRUPT_D2H=1  every device-to-host copy flips its last byte
  * Under the sticky error every call but cudaGetErrorName/String and cudaGetLastError/
@@ -64,7 +67,13 @@ static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 static int ndev = 1, cur_dev;
 static size_t mem_free = 15 * GIB, mem_total = 16 * GIB;
 static unsigned int pci[MAX_DEVICES][3]; /* domain, bus, device */
-static long fail_copy, copies, corrupt_d2h;
+static struct {
+    char call[32];
+    int kind; /* enum cudaMemcpyKind; -1: no injected failure */
+    size_t bytes;
+    long nth, seen;
+} fail_at = {"", -1, 0, 0, 0};
+static long corrupt_d2h;
 static int fail_register;
 static cudaError_t last_error, sticky;
 static struct range pinned[MAX_RANGES], registered[MAX_RANGES];
@@ -81,6 +90,23 @@ static long env_long(const char *name, long dflt)
     return *end ? dflt : v;
 }
 
+static void load_fail_at(void)
+{
+    static const char *const dirs[] = {"h2h", "h2d", "d2h", "d2d", "default"};
+    const char *s = getenv("CXS_FAKECUDA_FAIL_AT");
+    char dir[16];
+    unsigned long long bytes;
+    long nth = 1;
+
+    if (!s || sscanf(s, "%31[^:]:%15[^:]:%llu:%ld", fail_at.call, dir, &bytes, &nth) < 3)
+        return;
+    for (int i = 0; i < 5; i++)
+        if (strcmp(dir, dirs[i]) == 0)
+            fail_at.kind = i; /* cudaMemcpyHostToHost = 0 ... cudaMemcpyDefault = 4 */
+    fail_at.bytes = (size_t)bytes;
+    fail_at.nth = nth;
+}
+
 static void load_env(void)
 {
     const char *s = getenv("CXS_FAKECUDA_PCI");
@@ -90,7 +116,7 @@ static void load_env(void)
     n = env_long("CXS_FAKECUDA_MEM_BYTES", 0);
     if (n > 0)
         mem_free = mem_total = (size_t)n;
-    fail_copy = env_long("CXS_FAKECUDA_FAIL_COPY", 0);
+    load_fail_at();
     corrupt_d2h = env_long("CXS_FAKECUDA_CORRUPT_D2H", 0);
     fail_register = env_long("CXS_FAKECUDA_FAIL_REGISTER", 0) == 1;
     for (int i = 0; i < MAX_DEVICES; i++) {
@@ -418,10 +444,12 @@ cudaError_t cudaHostUnregister(void *ptr)
     return ret(e != cudaSuccess ? e : r ? cudaSuccess : cudaErrorHostMemoryNotRegistered);
 }
 
-static cudaError_t copy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
+static cudaError_t copy(const char *call, void *dst, const void *src, size_t count,
+                        enum cudaMemcpyKind kind)
 {
     ENTER(1);
-    if (fail_copy > 0 && ++copies == fail_copy)
+    if ((int)kind == fail_at.kind && count == fail_at.bytes && strcmp(call, fail_at.call) == 0 &&
+        ++fail_at.seen == fail_at.nth)
         return ret(sticky = cudaErrorIllegalAddress);
     if (kind < cudaMemcpyHostToHost || kind > cudaMemcpyDefault)
         return ret(cudaErrorInvalidMemcpyDirection);
@@ -435,14 +463,14 @@ static cudaError_t copy(void *dst, const void *src, size_t count, enum cudaMemcp
 
 cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
 {
-    return copy(dst, src, count, kind);
+    return copy("cudaMemcpy", dst, src, count, kind);
 }
 
 cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind,
                             cudaStream_t stream)
 {
     (void)stream;
-    return copy(dst, src, count, kind);
+    return copy("cudaMemcpyAsync", dst, src, count, kind);
 }
 
 cudaError_t cudaMemset(void *devPtr, int value, size_t count)

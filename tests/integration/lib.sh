@@ -37,20 +37,24 @@ csv_col() {
 }
 
 # interrupt_after_rows CSV N TRIES CMD...: run CMD in the background (stderr
-# to $TMP/err2), wait until CSV.partial has N lines (at most TRIES x 0.1 s),
-# send SIGINT and wait. Sets rc (CMD's exit status) and rows (data rows in
-# the final CSV).
+# to $TMP/err2), wait until CSV.partial has N lines, send SIGINT and wait.
+# Sets rc (CMD's exit status) and rows (data rows in the final CSV). The wait
+# is for the rows, not for a time: it ends early only when CMD has exited
+# (then rc is its own status and the check fails on it) or after the safety
+# net of 600 s (TRIES is kept for the callers; it no longer bounds the wait,
+# which on a slow build would send the signal before the rows exist).
 interrupt_after_rows() {
-    csv=$1 want=$2 tries=$3
+    csv=$1 want=$2
     shift 3
     "$@" 2>"$TMP/err2" &
     pid=$!
     i=0
-    while [ $i -lt "$tries" ] && [ "$(cat "$csv.partial" 2>/dev/null | wc -l)" -lt "$want" ]; do
+    while [ $i -lt 6000 ] && kill -0 $pid 2>/dev/null &&
+        [ "$(cat "$csv.partial" 2>/dev/null | wc -l)" -lt "$want" ]; do
         sleep 0.1
         i=$((i + 1))
     done
-    kill -INT $pid
+    kill -INT $pid 2>/dev/null
     wait $pid
     rc=$?
     rows=$(($(wc -l <"$csv" 2>/dev/null || echo 1) - 1))

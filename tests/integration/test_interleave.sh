@@ -105,6 +105,11 @@ if $B --workload cg --plan $OUT/oli-plan-cg.json $QUICK --output $TMP/plan --qui
     [ "$(csv_col $TMP/plan/interleave.csv config | tr '\n' ' ')" = "ldram-preferred plan " ]; then
     ok "--plan: OLI's JSON plan fed back runs the workload under it"
 else notok "--plan runs" "$(cat $TMP/err)"; fi
+# a plan made for another workload is refused, even where the object names
+# would fit (the file says which workload it is for)
+sed 's/"workload": "cg"/"workload": "mg"/' $OUT/oli-plan-cg.json >$TMP/other-plan.json
+expect_exit "a plan made for another workload is refused" 2 \
+    "the plan is for workload 'mg', not 'cg'" $B --workload cg --plan $TMP/other-plan.json $QUICK
 if $B --workload xs --policy bind,preferred,preferred-many,interleave,weighted,oli --mem-node $node0 \
     $QUICK --output $TMP/pol --quiet 2>$TMP/err &&
     [ "$(csv_col $TMP/pol/interleave.csv policy | tr '\n' ' ')" = "preferred bind preferred preferred-many interleave weighted oli " ]; then

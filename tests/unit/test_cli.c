@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -126,6 +127,35 @@ static void test_format_and_split(void **state)
     assert_string_equal(items[0], "random");
     assert_string_equal(items[2], "");
     assert_string_equal(items[3], "stride:64");
+    /* a list longer than items: the count says so, nothing past max stored */
+    char t[] = "a,b,c,d,e";
+    char *two[3] = {NULL, NULL, NULL};
+    assert_int_equal(cxs_split_commas(t, two, 2), 5);
+    assert_string_equal(two[1], "b");
+    assert_null(two[2]);
+}
+
+/* cxs_each_item: every item of a long list, in order (no cut-off at 32). */
+static int count_item(const char *item, void *ctx)
+{
+    int *n = ctx;
+    char want[16];
+    snprintf(want, sizeof want, "%d", *n);
+    assert_string_equal(item, want);
+    (*n)++;
+    return 0;
+}
+
+static void test_each_item_long(void **state)
+{
+    (void)state;
+    char list[2000] = "";
+    size_t len = 0;
+    for (int i = 0; i < 300; i++)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%d", i ? "," : "", i);
+    int n = 0;
+    cxs_each_item(list, "test", count_item, &n);
+    assert_int_equal(n, 300);
 }
 
 /* cxs_names_arg: a three-entry table; items in the order given, repeats
@@ -167,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_idlist),
         cmocka_unit_test(test_format_and_split),
         cmocka_unit_test(test_names_arg),
+        cmocka_unit_test(test_each_item_long),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
