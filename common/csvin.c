@@ -131,6 +131,8 @@ int cxs_table_load(const char *path, struct cxs_table *t, char *err, size_t errl
         rc = cxs_errf(err, errlen, "%s: read error", path);
     else if (total == 0)
         rc = cxs_errf(err, errlen, "%s: empty file", path);
+    else if (!perr && b.records == 0) /* libcsv skips blank lines: no header */
+        rc = cxs_errf(err, errlen, "%s: empty file (blank lines only)", path);
     else if (perr)
         rc = cxs_errf(err, errlen, "%s: not valid CSV near record %zu: %s", path, b.records + 1,
                       csv_strerror(code));

@@ -3,7 +3,8 @@
  * Promises:
  * - cxs_table_load() reads the whole file: the first record is the header,
  *   every other record a row of exactly as many fields. It fails, with one
- *   line naming the file, for: a file that cannot be read, an empty file, a
+ *   line naming the file, for: a file that cannot be read, an empty file
+ *   (no bytes, or line ends only: "\r", "\r\n", blank lines), a
  *   header only when rows are required by the caller (cxs_table_require's
  *   min_rows), a parse error (libcsv's reason), a row with another field
  *   count ("line N has X fields, the header Y"), a duplicate column name.

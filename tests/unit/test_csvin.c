@@ -1,5 +1,5 @@
 /* test_csvin.c — result CSVs read back: quoting, line ends, and the
- * rejections (empty, wrong field count, duplicate column, open quote, a
+ * rejections (empty or blank-only, wrong field count, duplicate column, open quote, a
  * column missing, a number that is not one). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,11 +80,29 @@ static void test_rejections(void **state)
     assert_non_null(strstr(err, "/nonexistent/x.csv: No such file"));
 }
 
+/* A file of line ends only has no header: empty, not a table of 0 columns. */
+static void test_blank_files(void **state)
+{
+    (void)state;
+    static const char *const blank[] = {"\r", "\n", "\r\n", "\n\n\r\n", "\r\r\r"};
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        struct cxs_table t;
+        char err[256] = "";
+        if (load(blank[i], &t, err, sizeof err) != -1) {
+            size_t ncols = t.ncols;
+            cxs_table_free(&t);
+            fail_msg("blank file %zu loaded as a table of %zu columns", i, ncols);
+        }
+        assert_non_null(strstr(err, "empty file"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting_and_line_ends),
         cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_blank_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
