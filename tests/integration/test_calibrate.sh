@@ -109,5 +109,12 @@ bad "a class that does not match meta.json" "node 0 is LDRAM from CPU node 0 in 
 bad "two machines mixed" "steps/latency/meta.json: host 'other-host'.*two machines mixed" \
     "jq '.host = \"other-host\"' steps/latency/meta.json >x && mv x steps/latency/meta.json"
 bad "meta.json not JSON" "meta.json: not valid JSON" "echo '{' >meta.json"
+# A header of 400,000 columns: the repeat is found (by sorting, not pair by
+# pair). The bound is a hang guard, not a timing: this takes well under a
+# second; checking the pairs one by one took minutes (80 billion compares).
+rm -rf "$TMP/bad" && cp -r "$FIX" "$TMP/bad"
+awk 'BEGIN { printf "cpu_node"; for (i = 0; i < 400000; i++) printf ",x%d", i; print ",x399999" }' >"$TMP/bad/latency.csv"
+expect_exit "a 400,000-column header with a repeated column: named" 1 \
+    "latency.csv: column 'x399999' appears twice in the header" timeout -s KILL 60 $B "$TMP/bad"
 rm -rf "$TMP/bad" && mkdir "$TMP/bad" && cp "$FIX/meta.json" "$TMP/bad/"
 expect_exit "a results directory without any CSV" 2 "none of the result CSVs" $B "$TMP/bad"

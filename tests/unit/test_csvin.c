@@ -97,12 +97,43 @@ static void test_blank_files(void **state)
     }
 }
 
+/* Repeated column names are found in any header size (by sorting, not pair
+ * by pair), and the one named is the first repeat in header order. */
+static void test_duplicate_columns(void **state)
+{
+    (void)state;
+    struct cxs_table t;
+    char err[256];
+    assert_int_equal(load("a,b,c,b,a\n", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 'b' appears twice"));
+    enum { N = 200000 };
+    size_t cap = (size_t)N * 8 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%sc%d", i ? "," : "", i);
+    snprintf(text + len, cap - len, "\n");
+    assert_int_equal(load(text, &t, err, sizeof err), 0);
+    assert_int_equal(t.ncols, N);
+    assert_int_equal(cxs_table_col(&t, "c199999"), N - 1);
+    cxs_table_free(&t);
+    /* c150000 repeats before c5 does, though it sorts first */
+    snprintf(text + len, cap - len, ",c150000,c5\n");
+    assert_int_equal(load(text, &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 'c150000' appears twice"));
+    snprintf(text + len, cap - len, ",c5,c150000\n");
+    assert_int_equal(load(text, &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 'c5' appears twice"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting_and_line_ends),
         cmocka_unit_test(test_rejections),
         cmocka_unit_test(test_blank_files),
+        cmocka_unit_test(test_duplicate_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
