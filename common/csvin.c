@@ -224,7 +224,8 @@ int cxs_table_num(const struct cxs_table *t, size_t row, int col, double *out, c
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (!*s || *end || errno == ERANGE || !isfinite(v))
+    /* strtod also takes leading blanks, hexadecimal, inf and nan */
+    if (!*s || s[strspn(s, "0123456789+-.eE")] || *end || errno == ERANGE || !isfinite(v))
         return cxs_errf(err, errlen, "%s: line %zu: column %s: '%s' is not a number", t->path,
                         row + 2, col >= 0 && (size_t)col < t->ncols ? t->cols[col] : "?", s);
     *out = v;

@@ -13,8 +13,9 @@
  * - cxs_table_require() checks that every named column is there (naming the
  *   first missing one: "not a cxlscope latency.csv?" is the caller's to add)
  *   and that there are at least min_rows rows.
- * - cxs_table_num() parses a cell as a finite double, or fails naming file,
- *   line, column and the text found.
+ * - cxs_table_num() parses a cell as a finite decimal number (digits, sign,
+ *   point, exponent: no blanks, hexadecimal, inf or nan), or fails naming
+ *   file, line, column and the text found.
  */
 #ifndef CXS_CSVIN_H
 #define CXS_CSVIN_H

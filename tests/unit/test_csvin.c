@@ -127,13 +127,37 @@ static void test_duplicate_columns(void **state)
     free(text);
 }
 
+/* A number is written in decimal: digits, a sign, a point, an exponent;
+ * no blanks, no hexadecimal, no inf or nan. */
+static void test_numbers_strict(void **state)
+{
+    (void)state;
+    struct cxs_table t;
+    char err[256];
+    assert_int_equal(load("v\n\" 5\"\n\"5 \"\n0x10\n0x1p3\ninf\nnan\n\"\t1\"\n"
+                          "-2.5\n+3\n1e3\n.5\n7.\n",
+                          &t, err, sizeof err),
+                     0);
+    double v;
+    for (size_t r = 0; r < 7; r++) {
+        if (cxs_table_num(&t, r, 0, &v, err, sizeof err) != -1)
+            fail_msg("'%s' read as the number %g", cxs_table_get(&t, r, 0), v);
+        assert_non_null(strstr(err, "is not a number"));
+    }
+    static const double want[] = {-2.5, 3, 1000, 0.5, 7};
+    for (size_t r = 7; r < t.nrows; r++) {
+        assert_int_equal(cxs_table_num(&t, r, 0, &v, err, sizeof err), 0);
+        assert_true(v == want[r - 7]);
+    }
+    cxs_table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quoting_and_line_ends),
-        cmocka_unit_test(test_rejections),
-        cmocka_unit_test(test_blank_files),
-        cmocka_unit_test(test_duplicate_columns),
+        cmocka_unit_test(test_quoting_and_line_ends), cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_blank_files),           cmocka_unit_test(test_duplicate_columns),
+        cmocka_unit_test(test_numbers_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
