@@ -34,6 +34,22 @@ expect_exit "a value neither measured nor assumed: named, with the calibration's
 expect_exit "hbm_gbps missing after the rest is assumed" 2 "hbm_gbps: no value" \
     $B --calibration "$C" --model xlshare-8m --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300
 
+# --- values no measurement can have, in either format: named by their path
+jq '.nodes["0"].bandwidth.read.peak_gbps = 1e308' "$C" >"$TMP/cal-big.json"
+expect_exit "a calibration bandwidth of 1e308: named, not used" 2 \
+    "--calibration: .*cal-big.json: nodes.0.bandwidth.read.peak_gbps: 1e\\+308 is not a bandwidth \\(must be > 0 and < 100000 GB/s\\)" \
+    $B --calibration "$TMP/cal-big.json" --model xlshare-8m --tflops 67 --assume $GPUV
+jq '.nodes["0"].loaded_latency.points[1].latency_ns = -5' "$C" >"$TMP/cal-neg.json"
+expect_exit "a negative latency on the loaded-latency curve: named" 2 \
+    "nodes.0.loaded_latency.points\\[1\\].latency_ns: -5 is not a latency \\(must be > 0 and < 1e9 ns\\)" \
+    $B --calibration "$TMP/cal-neg.json" --model xlshare-8m --tflops 67 --assume $GPUV
+jq '.cxllatency_profile.cxl_near_ns = -300' "$SEED" >"$TMP/seed-neg.json"
+expect_exit "the seed's format with a negative latency: named, not taken as missing" 2 \
+    "cxllatency_profile.cxl_near_ns: -300 is not a latency" \
+    $B --calibration "$TMP/seed-neg.json" --model xlshare-8m --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300
+expect_exit "--assume beyond the bandwidth ceiling" 2 "--assume hbm_gbps=1e6: 1e6 is not a bandwidth" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --assume hbm_gbps=1e6
+
 # --- the round trip: results -> calibration -> model
 $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --batch 1,4 --gpus 1,2 \
     --inferences 20 --output "$TMP/x" --quiet 2>"$TMP/err"
