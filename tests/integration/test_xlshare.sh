@@ -127,6 +127,33 @@ awk -v g="$got" -v w="$want" 'BEGIN { exit !(g >= w && g <= w + 0.01) }' &&
 printf 'name,bytes\na,100\na,200\n' >"$TMP/dup.csv"
 expect_exit "a CSV model naming a layer twice" 2 "layer 'a' named twice" \
     $B --calibration "$C" --model "$TMP/dup.csv" --tflops 1 --assume $GPUV
+# model CSV fields parsed strictly, sizes summed with overflow checks
+printf 'name,bytes\na," -5"\n' >"$TMP/neg.csv"
+expect_exit "a CSV model with bytes ' -5': not a positive integer (was read as 2^64 - 5)" 2 \
+    "line 2: bytes ' -5' is not a positive integer" \
+    $B --calibration "$C" --model "$TMP/neg.csv" --tflops 1 --assume $GPUV
+printf 'name,bytes\na,18446744073709551615\nb,18446744073709551615\n' >"$TMP/wrap.csv"
+expect_exit "a CSV model whose bytes overflow 64 bits: named" 2 \
+    "line 3: the model's bytes \\(the sum of its layers'\\) overflow 64 bits" \
+    $B --calibration "$C" --model "$TMP/wrap.csv" --tflops 1 --assume $GPUV
+for v in 2 yes; do
+    printf 'name,bytes,single_use\na,100,%s\n' $v >"$TMP/su.csv"
+    expect_exit "single_use '$v': not 0 or 1 (was read as 0)" 2 "line 2: single_use '$v' is not 0 or 1" \
+        $B --calibration "$C" --model "$TMP/su.csv" --tflops 1 --assume $GPUV
+done
+# 250,000 layers: repeated names are found by sorting, not pair by pair
+# (that took minutes). The bound is a hang guard, not a timing: this run
+# takes about a second.
+awk 'BEGIN { print "name,bytes"; for (i = 0; i < 250000; i++) print "l" i ",1000" }' >"$TMP/big.csv"
+timeout -s KILL 60 $B --calibration "$C" --model "$TMP/big.csv" --compute-ns 10 --assume $GPUV \
+    --inferences 1 --quiet --output "$TMP/big" 2>"$TMP/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(($(wc -l <"$TMP/big/xlshare.csv") - 1))" -eq 1 ] &&
+    "$TESTBIN/jsonq" "$TMP/big/meta.json" tests xlshare notes | grep -q "250000 layers, 250000000 bytes" &&
+    ok "a CSV model of 250,000 layers loads and runs" || notok "250,000 layers" "exit $rc" "$(head -3 "$TMP/err")"
+echo "l3,1" >>"$TMP/big.csv"
+expect_exit "250,000 layers and a repeated name: the repeat named" 2 "big.csv: line 250002: layer 'l3' named twice" \
+    timeout -s KILL 60 $B --calibration "$C" --model "$TMP/big.csv" --compute-ns 10 --assume $GPUV --inferences 1
 printf 'name,size\na,100\n' >"$TMP/bad.csv"
 expect_exit "a CSV model without a bytes column" 2 "no column 'bytes'" \
     $B --calibration "$C" --model "$TMP/bad.csv" --tflops 1 --assume $GPUV

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "models.h"
 #include "params.h"
 #include "ranges.h"
 
@@ -198,13 +199,122 @@ static void test_assume_ranges(void **state)
     assert_non_null(strstr(err, "d2h_gbps=-1 is not a positive number"));
 }
 
+/* xs_model_load() of a CSV model TEXT. */
+static int load_model(const char *text, struct xs_model *m, char *err, size_t len)
+{
+    put(text);
+    char csv[80];
+    snprintf(csv, sizeof csv, "%s.csv", path);
+    assert_int_equal(rename(path, csv), 0);
+    int rc = xs_model_load(csv, m, err, len);
+    unlink(csv);
+    return rc;
+}
+
+static void expect_model_error(const char *text, const char *why)
+{
+    struct xs_model m;
+    char err[1024] = "";
+    if (load_model(text, &m, err, sizeof err) != -1) {
+        xs_model_free(&m);
+        fail_msg("loaded: %s", text);
+    }
+    if (!strstr(err, why))
+        fail_msg("error \"%s\" does not say \"%s\"", err, why);
+}
+
+/* Every field parsed strictly: bytes digits only (no sign, blank, exponent,
+ * hexadecimal), within 64 bits; single_use 0 or 1; numbers in range. */
+static void test_model_fields(void **state)
+{
+    (void)state;
+    struct xs_model m;
+    char err[1024] = "";
+    static const char ok[] = "name,bytes,flops,bytes_per_param,single_use\n"
+                             "emb,1000,0,2,0\nmlp,4000,,1,1\nhead,18446744073709546615,,2,\n";
+    if (load_model(ok, &m, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(m.n, 3);
+    assert_int_equal(m.bytes, UINT64_MAX);
+    assert_int_equal(m.layers[2].bytes, 18446744073709546615ULL);
+    assert_true(m.layers[1].flops_per_token == 8000); /* 2 x 4000 / 1 */
+    assert_int_equal(m.layers[0].single_use, 0);
+    assert_int_equal(m.layers[1].single_use, 1);
+    assert_int_equal(m.layers[2].single_use, 0); /* empty: the default */
+    xs_model_free(&m);
+
+    static const char *const bad_bytes[] = {
+        "\" -5\"", "\" 5\"", "\"5 \"", "+5",  "-5",
+        "0",       "1e3",    "0x10",   "5.0", "18446744073709551616"};
+    for (size_t i = 0; i < sizeof bad_bytes / sizeof bad_bytes[0]; i++) {
+        char text[256], want[128];
+        snprintf(text, sizeof text, "name,bytes\na,%s\n", bad_bytes[i]);
+        const char *shown = bad_bytes[i][0] == '"' ? bad_bytes[i] + 1 : bad_bytes[i];
+        snprintf(want, sizeof want, "line 2: bytes '%.*s' is not a positive integer",
+                 (int)strcspn(shown, "\""), shown);
+        expect_model_error(text, want);
+    }
+    static const char *const bad_bool[] = {"2", "yes", "true", "\" 1\"", "-1", "01"};
+    for (size_t i = 0; i < sizeof bad_bool / sizeof bad_bool[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "name,bytes,single_use\na,100,0\nb,100,%s\n", bad_bool[i]);
+        expect_model_error(text, "line 3: single_use '");
+        expect_model_error(text, "' is not 0 or 1");
+    }
+    expect_model_error("name,bytes,flops\na,100,\" 5\"\n", "column flops: ' 5' is not a number");
+    expect_model_error("name,bytes,flops\na,100,-1\n", "line 2: flops -1 is not >= 0");
+    expect_model_error("name,bytes,bytes_per_param\na,100,0\n",
+                       "line 2: bytes_per_param 0 is not in [0.125, 64]");
+    expect_model_error("name,bytes,bytes_per_param\na,100,1e-300\n",
+                       "bytes_per_param 1e-300 is not in [0.125, 64]");
+    expect_model_error("name,bytes,bytes_per_param\na,100,65\n", "bytes_per_param 65 is not");
+}
+
+/* Sizes that do not fit 64 bits are an error naming what overflowed. */
+static void test_model_overflow(void **state)
+{
+    (void)state;
+    expect_model_error("name,bytes\na,18446744073709551615\nb,18446744073709551615\n",
+                       "line 3: the model's bytes (the sum of its layers') overflow 64 bits");
+    expect_model_error("name,bytes\na,9223372036854775808\nb,9223372036854775807\nc,1\n",
+                       "line 4: the model's bytes");
+}
+
+/* Repeated layer names are found by sorting in a model of any size; the
+ * first repeat in file order is named. */
+static void test_model_duplicates(void **state)
+{
+    (void)state;
+    enum { N = 250000 };
+    size_t cap = (size_t)N * 16 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "name,bytes\n");
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(text + len, cap - len, "l%d,100\n", i);
+    struct xs_model m;
+    char err[1024] = "";
+    if (load_model(text, &m, err, sizeof err))
+        fail_msg("%s", err);
+    assert_int_equal(m.n, N);
+    assert_int_equal(m.bytes, 100ULL * N);
+    assert_int_equal(xs_model_find(&m, "l249999"), N - 1);
+    xs_model_free(&m);
+    /* l200000 repeats (line N + 2) before l7 does, though it sorts first */
+    snprintf(text + len, cap - len, "l200000,1\nl7,1\n");
+    expect_model_error(text, "line 250002: layer 'l200000' named twice");
+    snprintf(text + len, cap - len, "l7,1\nl200000,1\n");
+    expect_model_error(text, "line 250002: layer 'l7' named twice");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ranges),
-        cmocka_unit_test(test_cxlscope_values),
-        cmocka_unit_test(test_xlshare_values),
-        cmocka_unit_test(test_assume_ranges),
+        cmocka_unit_test(test_ranges),           cmocka_unit_test(test_cxlscope_values),
+        cmocka_unit_test(test_xlshare_values),   cmocka_unit_test(test_assume_ranges),
+        cmocka_unit_test(test_model_fields),     cmocka_unit_test(test_model_overflow),
+        cmocka_unit_test(test_model_duplicates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
