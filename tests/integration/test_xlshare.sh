@@ -141,6 +141,18 @@ for v in 2 yes; do
     expect_exit "single_use '$v': not 0 or 1 (was read as 0)" 2 "line 2: single_use '$v' is not 0 or 1" \
         $B --calibration "$C" --model "$TMP/su.csv" --tflops 1 --assume $GPUV
 done
+# the memory columns are sums and products of sizes: checked, never wrapped
+expect_exit "--cache 16777215T --gpus 2: the total memory overflows, named" 2 \
+    "mem_total_bytes \\(model bytes \\+ 2 GPUs x cache 16777215T\\) overflows 64 bits" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --cache 16777215T --gpus 2
+printf 'name,bytes\na,9223372036854775808\n' >"$TMP/half.csv"
+expect_exit "a layer of 2^63 bytes: offloading's double buffer overflows, named" 2 \
+    "offload_mem_per_gpu_bytes \\(2 x the largest layer, 9223372036854775808\\) overflows 64 bits" \
+    $B --calibration "$C" --model "$TMP/half.csv" --tflops 1 --assume $GPUV
+printf 'name,bytes\na,4611686018427387904\n' >"$TMP/quarter.csv"
+expect_exit "a 2^62-byte model on 4 GPUs: replication's total overflows, named" 2 \
+    "replication_mem_total_bytes \\(4 GPUs x model bytes 4611686018427387904\\) overflows 64 bits" \
+    $B --calibration "$C" --model "$TMP/quarter.csv" --tflops 1 --assume $GPUV --gpus 1,4
 # 250,000 layers: repeated names are found by sorting, not pair by pair
 # (that took minutes). The bound is a hang guard, not a timing: this run
 # takes about a second.
