@@ -326,15 +326,30 @@ static int mem_of(uint64_t model, uint64_t maxlayer, uint64_t g, uint64_t cache,
     return 0;
 }
 
-/* Every configuration's memory columns, before anything runs. */
+/* Every configuration's memory columns, and the bytes its GPUs read,
+ * before anything runs. */
 static void check_sizes(const struct config *c, const struct xs_model *m, uint64_t maxlayer)
 {
     struct mem x;
     char err[400];
-    for (size_t gi = 0; gi < c->ngpus; gi++)
+    for (size_t gi = 0; gi < c->ngpus; gi++) {
+        uint64_t g = c->gpus[gi], read;
         for (size_t ci = 0; ci < c->ncache; ci++)
-            if (mem_of(m->bytes, maxlayer, c->gpus[gi], c->cache[ci], &x, err, sizeof err))
+            if (mem_of(m->bytes, maxlayer, g, c->cache[ci], &x, err, sizeof err))
                 cxs_usage_die("%s", err);
+        if (__builtin_mul_overflow(m->bytes, c->inferences, &read) ||
+            __builtin_mul_overflow(read, g, &read))
+            cxs_usage_die("the bytes the GPUs read (%" PRIu64 " GPU%s x %" PRIu64
+                          " inferences x model bytes %" PRIu64 ") overflow 64 bits",
+                          g, g == 1 ? "" : "s", c->inferences, m->bytes);
+    }
+}
+
+/* A simulation that failed: an overflow of the run's byte counts is the
+ * input's (exit 2), anything else the model's (exit 1). */
+static void sim_failed(int rc, const char *what, const char *err)
+{
+    cxs_run_fail(rc == XS_OVERFLOW ? CXS_EXIT_USAGE : CXS_EXIT_FAIL, "%s%s", what, err);
 }
 
 /* What every configuration of a run shares. */
@@ -458,8 +473,9 @@ static void run_configs(struct run *u)
                                    .inferences = c->inferences,
                                    .hbm_gbps = u->p->val[XK_HBM].v};
             struct xs_result orr;
-            if (xs_simulate(u->L, u->m->n, &u->off, &oc, &orr, NULL, err, sizeof err))
-                cxs_run_fail(CXS_EXIT_FAIL, "offload baseline: %s", err);
+            int rc = xs_simulate(u->L, u->m->n, &u->off, &oc, &orr, NULL, err, sizeof err);
+            if (rc)
+                sim_failed(rc, "offload baseline: ", err);
             for (size_t ci = 0; ci < c->ncache && !cxs_stop_requested(); ci++) {
                 struct xs_config xc = {.gpus = (unsigned)c->gpus[gi],
                                        .cache_bytes = c->cache[ci],
@@ -468,8 +484,9 @@ static void run_configs(struct run *u)
                                        .inferences = c->inferences,
                                        .hbm_gbps = u->p->val[XK_HBM].v};
                 struct xs_result r;
-                if (xs_simulate(u->L, u->m->n, &u->pool, &xc, &r, u->lat, err, sizeof err))
-                    cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
+                rc = xs_simulate(u->L, u->m->n, &u->pool, &xc, &r, u->lat, err, sizeof err);
+                if (rc)
+                    sim_failed(rc, "", err);
                 emit(u, bi, gi, ci, repl, &r, &orr);
             }
         }

@@ -864,7 +864,8 @@ int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_l
 
     int rc = 0;
     if (s.overflow)
-        rc = fail(err, errlen, "%s overflow 64 bits (a byte count of the run)", s.overflow);
+        rc = fail(err, errlen, "%s overflow 64 bits (a byte count of the run)", s.overflow),
+        rc = XS_OVERFLOW;
     else
         summarize(&s, sorted), *out = s.r;
     sim_free(&s);

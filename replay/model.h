@@ -120,10 +120,11 @@ struct xs_result {
  * pool_gbps or latency_ns < 0, a curve of more than XS_MAX_CURVE points or
  * not strictly ascending in gbps, a value not finite, the model's bytes or
  * GPUs x inferences x those over 64 bits), e.g. "layer 3 (blk2) has 0
- * bytes", or no memory; or when a byte count of the result would overflow 64
- * bits during the run ("fetched_bytes overflow 64 bits ..."; wasted
- * prefetches can make it exceed the bytes read). *out is written only on
- * success. */
+ * bytes", or no memory; XS_OVERFLOW (-2) with err when a byte count of the
+ * result would overflow 64 bits during the run ("fetched_bytes overflow 64
+ * bits ..."; wasted prefetches can make it exceed the bytes read). *out is
+ * written only on success. */
+#define XS_OVERFLOW (-2)
 int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_link *link,
                 const struct xs_config *cfg, struct xs_result *out, double *latencies, char *err,
                 size_t errlen);

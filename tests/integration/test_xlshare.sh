@@ -148,11 +148,20 @@ expect_exit "--cache 16777215T --gpus 2: the total memory overflows, named" 2 \
 printf 'name,bytes\na,9223372036854775808\n' >"$TMP/half.csv"
 expect_exit "a layer of 2^63 bytes: offloading's double buffer overflows, named" 2 \
     "offload_mem_per_gpu_bytes \\(2 x the largest layer, 9223372036854775808\\) overflows 64 bits" \
-    $B --calibration "$C" --model "$TMP/half.csv" --tflops 1 --assume $GPUV
+    $B --calibration "$C" --model "$TMP/half.csv" --tflops 1 --assume $GPUV --inferences 1
 printf 'name,bytes\na,4611686018427387904\n' >"$TMP/quarter.csv"
 expect_exit "a 2^62-byte model on 4 GPUs: replication's total overflows, named" 2 \
     "replication_mem_total_bytes \\(4 GPUs x model bytes 4611686018427387904\\) overflows 64 bits" \
-    $B --calibration "$C" --model "$TMP/quarter.csv" --tflops 1 --assume $GPUV --gpus 1,4
+    $B --calibration "$C" --model "$TMP/quarter.csv" --tflops 1 --assume $GPUV --gpus 1,4 --inferences 1
+expect_exit "405B x 10^6 inferences x 4096 GPUs: the bytes read overflow, named before the run" 2 \
+    "the bytes the GPUs read \\(4096 GPUs x 1000000 inferences x model bytes 811706777600\\) overflow 64 bits" \
+    $B --calibration "$C" --model llama-3.1-405b --tflops 67 --assume $GPUV --gpus 1,4096 --inferences 1000000
+# two layers of 2^61 B, no cache: every prefetch is dropped and fetched
+# again, so the bytes fetched (not the bytes read) overflow during the run
+printf 'name,bytes\na,2305843009213693952\nb,2305843009213693952\n' >"$TMP/eighth.csv"
+expect_exit "bytes fetched overflowing during the run: named, exit 2" 2 "fetched_bytes overflow 64 bits" \
+    $B --calibration "$C" --model "$TMP/eighth.csv" --compute-ns 10 --assume $GPUV --cache 0 --workers 1 \
+    --lookahead 1 --inferences 3 --quiet
 # 250,000 layers: repeated names are found by sorting, not pair by pair
 # (that took minutes). The bound is a hang guard, not a timing: this run
 # takes about a second.

@@ -544,7 +544,9 @@ static void test_overflow(void **state)
     assert_int_equal(r.bytes_accessed, 1ULL << 63);
     assert_int_equal(r.fetched_bytes, 7ULL << 61); /* 4 demand fetches, 3 prefetches dropped */
     c.inferences = 3;
-    expect_bad(l, 2, &k, &c, "fetched_bytes overflow 64 bits");
+    char err[256] = "";
+    assert_int_equal(xs_simulate(l, 2, &k, &c, &r, NULL, err, sizeof err), XS_OVERFLOW);
+    assert_non_null(strstr(err, "fetched_bytes overflow 64 bits"));
 }
 
 /* A mixed configuration: sizes that differ, a partial cache, single-use and
