@@ -69,7 +69,10 @@ static const char usage_tail[] =
     "approaches as rows (for plot/).\n"
     "\n"
     "Exit status: 0 done; 1 the model failed; 2 bad usage, an unreadable or\n"
-    "unknown calibration or model, or a value neither measured nor assumed.\n";
+    "unknown calibration or model, a value out of its range, sizes that overflow\n"
+    "64 bits, or a value neither measured nor assumed; 130 interrupted (Ctrl-C\n"
+    "stops the simulation in progress within milliseconds; the rows of the\n"
+    "configurations finished are kept).\n";
 
 #define MAXL 16
 struct config {
@@ -457,7 +460,9 @@ static double batch_layers(struct run *u, size_t bi)
     return repl;
 }
 
-/* Every configuration: batch x GPUs (the offload baseline) x cache. */
+/* Every configuration: batch x GPUs (the offload baseline) x cache. Ctrl-C
+ * stops the simulation in progress (polled inside it): the configurations
+ * finished are kept, and main ends as an interrupted run. */
 static void run_configs(struct run *u)
 {
     const struct config *c = u->c;
@@ -471,9 +476,12 @@ static void run_configs(struct run *u)
                                    .workers = 1,
                                    .lookahead = 1,
                                    .inferences = c->inferences,
-                                   .hbm_gbps = u->p->val[XK_HBM].v};
+                                   .hbm_gbps = u->p->val[XK_HBM].v,
+                                   .stop = cxs_stop_requested};
             struct xs_result orr;
             int rc = xs_simulate(u->L, u->m->n, &u->off, &oc, &orr, NULL, err, sizeof err);
+            if (rc == XS_STOPPED)
+                return;
             if (rc)
                 sim_failed(rc, "offload baseline: ", err);
             for (size_t ci = 0; ci < c->ncache && !cxs_stop_requested(); ci++) {
@@ -482,9 +490,12 @@ static void run_configs(struct run *u)
                                        .workers = c->workers,
                                        .lookahead = c->lookahead,
                                        .inferences = c->inferences,
-                                       .hbm_gbps = u->p->val[XK_HBM].v};
+                                       .hbm_gbps = u->p->val[XK_HBM].v,
+                                       .stop = cxs_stop_requested};
                 struct xs_result r;
                 rc = xs_simulate(u->L, u->m->n, &u->pool, &xc, &r, u->lat, err, sizeof err);
+                if (rc == XS_STOPPED)
+                    return;
                 if (rc)
                     sim_failed(rc, "", err);
                 emit(u, bi, gi, ci, repl, &r, &orr);

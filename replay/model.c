@@ -825,7 +825,13 @@ int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_l
      * ends, by two sums that round differently, still lands first. (Each
      * thing still happens at its own time: an instant may drift that
      * little.) */
+    uint64_t steps = 0;
+    int stopped = 0;
     while (!s.overflow) {
+        if (cfg->stop && ++steps % XS_STOP_EVERY == 0 && cfg->stop()) {
+            stopped = 1;
+            break;
+        }
         if (!s.nc_ok) {
             s.nc = INFINITY;
             s.ng = 0;
@@ -863,7 +869,9 @@ int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_l
     }
 
     int rc = 0;
-    if (s.overflow)
+    if (stopped)
+        rc = XS_STOPPED;
+    else if (s.overflow)
         rc = fail(err, errlen, "%s overflow 64 bits (a byte count of the run)", s.overflow),
         rc = XS_OVERFLOW;
     else

@@ -549,6 +549,48 @@ static void test_overflow(void **state)
     assert_non_null(strstr(err, "fetched_bytes overflow 64 bits"));
 }
 
+/* The stop hook is polled every XS_STOP_EVERY steps of the event loop (a
+ * layer run's end is one step at least); when it says stop, the run ends
+ * there with XS_STOPPED. Polling changes nothing else. */
+static int stop_calls, stop_after;
+static int stop_hook(void)
+{
+    return ++stop_calls >= stop_after;
+}
+
+static void test_stop(void **state)
+{
+    (void)state;
+    struct xs_layer l[5];
+    five(l);
+    struct xs_link k = mklink(500, 10, 0);
+    struct xs_config c = {.gpus = 3,
+                          .cache_bytes = 9000,
+                          .workers = 2,
+                          .lookahead = 2,
+                          .inferences = 2000,
+                          .hbm_gbps = 20};
+    struct xs_result plain, polled;
+    double lat1[6000], lat2[6000];
+    memset(&plain, 0, sizeof plain);
+    memset(&polled, 0, sizeof polled);
+    sim(l, 5, &k, &c, &plain, lat1);
+    c.stop = stop_hook;
+    stop_calls = 0, stop_after = 1 << 30;
+    sim(l, 5, &k, &c, &polled, lat2);
+    assert_memory_equal(&plain, &polled, sizeof plain);
+    assert_memory_equal(lat1, lat2, sizeof lat1);
+    assert_true(stop_calls >= (int)(plain.accesses / XS_STOP_EVERY)); /* 30,000 runs: >= 29 */
+    for (int after = 1; after <= 3; after++) {
+        char err[256] = "";
+        stop_calls = 0, stop_after = after;
+        memset(&polled, 0xa5, sizeof polled);
+        assert_int_equal(xs_simulate(l, 5, &k, &c, &polled, NULL, err, sizeof err), XS_STOPPED);
+        assert_int_equal(stop_calls, after);
+        assert_true(((const unsigned char *)&polled)[0] == 0xa5); /* *out not written */
+    }
+}
+
 /* A mixed configuration: sizes that differ, a partial cache, single-use and
  * pinned layers, three GPUs under a pool ceiling with a curve. */
 static void mixed(struct xs_layer *l, size_t *n, struct xs_link *k, struct xs_config *c,
@@ -689,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_pinned),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_stop),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_stats_consistent),
     };
