@@ -56,7 +56,9 @@ static const char usage_tail[] =
     "                      ldram_h2d_gbps, ldram_copy_latency_ns, ldram_gbps,\n"
     "                      loaded_curve=flat. Every output marks assumed values\n"
     "                      (column assumed, meta.json notes); a value neither measured\n"
-    "                      nor assumed is an error naming it.\n"
+    "                      nor assumed is an error naming it. Where each value came\n"
+    "                      from is noted on stderr after the results (on success,\n"
+    "                      unless --quiet).\n"
     "  --output DIR        write DIR/xlshare.csv, DIR/xlshare_compare.csv, meta.json\n"
     "  --format csv|table, --quiet, --help, --version\n"
     "\n"
@@ -555,9 +557,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nl && vl < sizeof vals; i++)
         vl += (size_t)snprintf(vals + vl, sizeof vals - vl, "%s%s", i ? "; " : "", lines[i]);
     cxs_run_note(vals);
-    if (!c.std.quiet)
-        for (size_t i = 0; i < nl; i++)
-            cxs_note("%s", lines[i]);
     cxs_interrupt_install();
     cxs_run_open(c.std.outdir, "xlshare", "xlshare.csv", cols, NCOLS, c.std.quiet, c.std.format,
                  argc, argv);
@@ -584,5 +583,12 @@ int main(int argc, char **argv)
     free(single);
     xs_model_free(&m);
     close_cmp(NULL);
+    /* where each value came from: on success only, after the results (an
+     * error is one line, alone) */
+    if (!c.std.quiet && !cxs_stop_requested()) {
+        fflush(stdout);
+        for (size_t i = 0; i < nl; i++)
+            cxs_note("%s", lines[i]);
+    }
     cxs_run_end();
 }

@@ -27,6 +27,17 @@ expect_exit "--assume value not positive" 2 "h2d_gbps=-1 is not a positive numbe
 expect_exit "a layer to pin that the model lacks" 2 "--pin: model xlshare-8m has no layer 'foo'" \
     $B --calibration "$C" --model xlshare-8m --tflops 1 --assume $GPUV --pin foo
 
+# --- notes only on success, after the results; an error is the one line
+expect_exit "an error after the inputs are read: the error alone, no notes before it" 1 "/dev/null/x" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --output /dev/null/x
+$B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --inferences 2 >"$TMP/both" 2>&1
+rc=$?
+first_note=$(grep -n 'cxlscope-xlshare: note:' "$TMP/both" | head -1 | cut -d: -f1)
+last_row=$(grep -n '^xlshare-8m,' "$TMP/both" | tail -1 | cut -d: -f1)
+[ $rc -eq 0 ] && [ "$(grep -c 'cxlscope-xlshare: note:' "$TMP/both")" -eq 9 ] && [ -n "$last_row" ] &&
+    [ "$first_note" -gt "$last_row" ] && ok "on success the 9 notes come after the results" ||
+    notok "notes after the results" "exit $rc" "$(head -12 "$TMP/both")"
+
 # --- nothing silently filled: the first missing value is named with why
 expect_exit "a value neither measured nor assumed: named, with the calibration's reason" 2 \
     "h2d_gbps: no value \\(nodes.0.gpu.h2d_pinned_gbps: no gpu_copy.csv in the results \\(run-all step gpucopy skipped: no usable GPU.*give --assume h2d_gbps=VALUE" \
