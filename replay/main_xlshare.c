@@ -36,7 +36,9 @@ static const char usage_text[] =
     "                      XL-Share emulator's format (e.g. replay/xlshare-default.json,\n"
     "                      the seed's assumptions: 300 ns, 64 GB/s, 80 ns HBM)\n"
     "  --model NAME|FILE   a preset or a CSV of layers (name,bytes[,flops]\n"
-    "                      [,bytes_per_param][,single_use]); presets:\n";
+    "                      [,bytes_per_param][,single_use]: bytes digits only,\n"
+    "                      flops >= 0, bytes_per_param 0.125..64, single_use 0 or 1;\n"
+    "                      an empty optional cell is its default); presets:\n";
 static const char usage_tail[] =
     "  --cache LIST        cache per GPU, sizes (K/M/G = 1024^n; 0 = none; default 512M)\n"
     "  --workers N         prefetch transfers per GPU (default 2)\n"
