@@ -161,6 +161,11 @@ $(BUILD)/tests/test_gpucopy.o: CFLAGS += -Igpu_copy
 $(BUILD)/tests/test_xlshare_model: $(BUILD)/tests/test_xlshare_model.o $(BUILD)/replay/model.o $(LIBCXS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 $(BUILD)/tests/test_xlshare_model.o: CFLAGS += -Ireplay
+# and its input: model CSVs, calibration files, value ranges.
+XS_INPUT_OBJ := $(patsubst %,$(BUILD)/replay/%.o,models params ranges)
+$(BUILD)/tests/test_xlshare_input: $(BUILD)/tests/test_xlshare_input.o $(XS_INPUT_OBJ) $(LIBCXS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(BUILD)/tests/test_xlshare_input.o: CFLAGS += -Ireplay
 # The CUDA runtime test double (tests only; never installed), built without
 # sanitizers: it is loaded into the sanitized binaries as a plain library.
 FAKECUDA := $(BUILD)/tests/fakecuda/libcudart.so.13

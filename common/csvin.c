@@ -54,6 +54,35 @@ static void drop_record(struct build *b)
     b->nrec = 0;
 }
 
+/* Column indexes ordered by name, then by position. */
+static int by_name(const void *a, const void *b, void *cols)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    char *const *c = cols;
+    int d = strcmp(c[i], c[j]);
+    return d ? d : (i > j) - (i < j);
+}
+
+/* The first column (in header order) whose name an earlier one has, or
+ * ncols if none; ncols + 1 when out of memory. Sorting makes this
+ * O(n log n): names checked pair by pair took minutes for a 400,000-column
+ * header. */
+static size_t first_repeat(char **cols, size_t ncols)
+{
+    size_t *ix = malloc((ncols ? ncols : 1) * sizeof *ix);
+    if (!ix)
+        return ncols + 1;
+    for (size_t i = 0; i < ncols; i++)
+        ix[i] = i;
+    qsort_r(ix, ncols, sizeof *ix, by_name, cols);
+    size_t first = ncols;
+    for (size_t i = 1; i < ncols; i++)
+        if (strcmp(cols[ix[i]], cols[ix[i - 1]]) == 0 && ix[i] < first)
+            first = ix[i];
+    free(ix);
+    return first;
+}
+
 static void on_record(int c, void *data)
 {
     (void)c;
@@ -67,12 +96,13 @@ static void on_record(int c, void *data)
     if (b->records == 1) {
         t->cols = b->rec, t->ncols = b->nrec;
         b->rec = NULL, b->nrec = b->caprec = 0;
-        for (size_t i = 0; i < t->ncols; i++)
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(t->cols[i], t->cols[j]) == 0 && !b->bad) {
-                    b->bad = 3;
-                    snprintf(b->bad_name, sizeof b->bad_name, "%s", t->cols[i]);
-                }
+        size_t dup = first_repeat(t->cols, t->ncols);
+        if (dup == t->ncols + 1) {
+            b->bad = 2;
+        } else if (dup < t->ncols) {
+            b->bad = 3;
+            snprintf(b->bad_name, sizeof b->bad_name, "%s", t->cols[dup]);
+        }
         return;
     }
     if (b->nrec != t->ncols) {
@@ -131,6 +161,8 @@ int cxs_table_load(const char *path, struct cxs_table *t, char *err, size_t errl
         rc = cxs_errf(err, errlen, "%s: read error", path);
     else if (total == 0)
         rc = cxs_errf(err, errlen, "%s: empty file", path);
+    else if (!perr && b.records == 0) /* libcsv skips blank lines: no header */
+        rc = cxs_errf(err, errlen, "%s: empty file (blank lines only)", path);
     else if (perr)
         rc = cxs_errf(err, errlen, "%s: not valid CSV near record %zu: %s", path, b.records + 1,
                       csv_strerror(code));
@@ -192,7 +224,8 @@ int cxs_table_num(const struct cxs_table *t, size_t row, int col, double *out, c
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (!*s || *end || errno == ERANGE || !isfinite(v))
+    /* strtod also takes leading blanks, hexadecimal, inf and nan */
+    if (!*s || s[strspn(s, "0123456789+-.eE")] || *end || errno == ERANGE || !isfinite(v))
         return cxs_errf(err, errlen, "%s: line %zu: column %s: '%s' is not a number", t->path,
                         row + 2, col >= 0 && (size_t)col < t->ncols ? t->cols[col] : "?", s);
     *out = v;

@@ -3,7 +3,8 @@
  * Promises:
  * - cxs_table_load() reads the whole file: the first record is the header,
  *   every other record a row of exactly as many fields. It fails, with one
- *   line naming the file, for: a file that cannot be read, an empty file, a
+ *   line naming the file, for: a file that cannot be read, an empty file
+ *   (no bytes, or line ends only: "\r", "\r\n", blank lines), a
  *   header only when rows are required by the caller (cxs_table_require's
  *   min_rows), a parse error (libcsv's reason), a row with another field
  *   count ("line N has X fields, the header Y"), a duplicate column name.
@@ -12,8 +13,9 @@
  * - cxs_table_require() checks that every named column is there (naming the
  *   first missing one: "not a cxlscope latency.csv?" is the caller's to add)
  *   and that there are at least min_rows rows.
- * - cxs_table_num() parses a cell as a finite double, or fails naming file,
- *   line, column and the text found.
+ * - cxs_table_num() parses a cell as a finite decimal number (digits, sign,
+ *   point, exponent: no blanks, hexadecimal, inf or nan), or fails naming
+ *   file, line, column and the text found.
  */
 #ifndef CXS_CSVIN_H
 #define CXS_CSVIN_H

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "csvin.h"
 #include "meta.h"
+#include "ranges.h"
 
 /* The result files, their required columns, and what each is called in
  * messages. A missing file is allowed; a present one must have these. */
@@ -45,24 +46,31 @@ static const struct {
                   {"gpu", "cpu_node", "host_mem", "mem_node", "mem_class", "direction", "bytes",
                    "median_ns", "mean_ns", NULL}},
 };
-/* Columns that hold a number (checked in every row). */
-static const char *const numeric[] = {"cpu_node",
-                                      "mem_node",
-                                      "size_bytes",
-                                      "median_ns",
-                                      "peak_gbps",
-                                      "peak_threads",
-                                      "saturation_threads",
-                                      "saturation_gbps",
-                                      "threads",
-                                      "median_gbps",
-                                      "total_gbps",
-                                      "latency_ns",
-                                      "gpu",
-                                      "bytes",
-                                      "mean_ns",
-                                      "traffic_node",
-                                      NULL};
+/* Columns that hold a number, and what kind (ranges.h): checked in every
+ * row of every file that has them. */
+static const struct {
+    const char *col;
+    enum rp_kind kind;
+} numeric[] = {
+    {"cpu_node", RP_NODE},
+    {"mem_node", RP_NODE},
+    {"traffic_node", RP_NODE},
+    {"gpu_node", RP_NODE_OR_NONE},
+    {"gpu", RP_DEVICE},
+    {"size_bytes", RP_COUNT},
+    {"bytes", RP_COUNT},
+    {"threads", RP_COUNT},
+    {"peak_threads", RP_COUNT},
+    {"saturation_threads", RP_COUNT},
+    {"median_ns", RP_LATENCY_NS},
+    {"mean_ns", RP_LATENCY_NS},
+    {"latency_ns", RP_LATENCY_NS},
+    {"median_gbps", RP_GBPS},
+    {"peak_gbps", RP_GBPS},
+    {"saturation_gbps", RP_GBPS},
+    {"total_gbps", RP_GBPS},
+};
+#define NNUMERIC (sizeof numeric / sizeof numeric[0])
 
 struct ctx {
     const char *dir;
@@ -147,6 +155,32 @@ static int check_steps(struct ctx *c)
 
 /* ---- the CSVs ---- */
 
+/* Numbers where numbers belong, each a value its kind can have. Node
+ * columns may be empty (a device's own copies) or hold node sets ("0+1"):
+ * rows the calibration does not use. */
+static int check_numbers(struct ctx *c, const struct cxs_table *t)
+{
+    char err[600];
+    int cols[NNUMERIC];
+    for (size_t k = 0; k < NNUMERIC; k++)
+        cols[k] = cxs_table_col(t, numeric[k].col);
+    for (size_t r = 0; r < t->nrows; r++)
+        for (size_t k = 0; k < NNUMERIC; k++) {
+            const char *v = cxs_table_get(t, r, cols[k]);
+            int node = numeric[k].kind == RP_NODE || numeric[k].kind == RP_NODE_OR_NONE;
+            double x;
+            if (cols[k] < 0 || (node && (!*v || strchr(v, '+'))))
+                continue;
+            if (cxs_table_num(t, r, cols[k], &x, err, sizeof err))
+                return cxs_errf(c->err, c->errlen, "%s", err), CXS_EXIT_FAIL;
+            if (rp_check(numeric[k].kind, x, v, err, sizeof err))
+                return cxs_errf(c->err, c->errlen, "%s line %zu, column %s: %s", t->path, r + 2,
+                                numeric[k].col, err),
+                       CXS_EXIT_USAGE;
+        }
+    return 0;
+}
+
 static int load_file(struct ctx *c, int f)
 {
     char path[4096], err[600];
@@ -165,19 +199,9 @@ static int load_file(struct ctx *c, int f)
         cxs_errf(c->err, c->errlen, "%s (not a cxlscope %s?)", err, files[f].name);
         return CXS_EXIT_FAIL;
     }
-    /* numbers where numbers belong; node sets ("0+1") are rows we do not use */
-    for (size_t r = 0; r < t->nrows; r++)
-        for (size_t k = 0; numeric[k]; k++) {
-            int col = cxs_table_col(t, numeric[k]);
-            const char *v = cxs_table_get(t, r, col);
-            double x;
-            if (col < 0 || !*v || strchr(v, '+') || strcmp(v, "idle") == 0)
-                continue;
-            if (cxs_table_num(t, r, col, &x, err, sizeof err)) {
-                cxs_errf(c->err, c->errlen, "%s", err);
-                return CXS_EXIT_FAIL;
-            }
-        }
+    int rc = check_numbers(c, t);
+    if (rc)
+        return rc;
     /* nodes and classes must be this machine's */
     int cc = cxs_table_col(t, "cpu_node"), mc = cxs_table_col(t, "mem_node"),
         kc = cxs_table_col(t, "mem_class");

@@ -21,9 +21,14 @@
  *   non-numeric figures, nodes or classes that do not match meta.json's
  *   machine, a steps/ STEP/meta.json from another host, kernel or CPU (results
  *   of two machines mixed).
+ * - Every number read is a value its kind can have (ranges.h: latencies,
+ *   bandwidths, counts, node and device numbers), or the calibration fails
+ *   with "FILE line N, column C: -5 is not a latency (must be > 0 and < 1e9
+ *   ns)".
  * - Return codes: 0; CXS_EXIT_USAGE (2) for a directory that is not a results
- *   directory or options that do not fit it (a --pool-node without memory, a
- *   --gpu with no rows); CXS_EXIT_FAIL (1) for a bad file.
+ *   directory, options that do not fit it (a --pool-node without memory, a
+ *   --gpu with no rows) or a value out of its range; CXS_EXIT_FAIL (1) for a
+ *   bad file.
  * - rp_xlshare_format() maps a calibration onto the XL-Share emulator's own
  *   file (objects "calibration" and "cxllatency_profile", its key names),
  *   GB = 1e9 and ns as measured; a key with no measurement behind it is null;

@@ -48,11 +48,14 @@ static const char usage_text[] =
     "columns (another tool's file), figures that are not numbers, nodes or classes\n"
     "that meta.json's machine does not have, step meta.json files of another\n"
     "host, kernel or CPU (two machines mixed) are rejected, naming the file and\n"
-    "the problem.\n"
+    "the problem. So are values no measurement can have, naming file, line and\n"
+    "column: a latency must be > 0 and < 1e9 ns (1 s), a bandwidth > 0 and\n"
+    "< 100000 GB/s, a count (threads, bytes) an integer >= 0, a node or GPU\n"
+    "number an integer 0..65535.\n"
     "\n"
     "Exit status: 0 written; 1 a file was rejected or the output cannot be\n"
     "written; 2 bad usage (not a results directory, a --pool-node without memory,\n"
-    "a --gpu with no rows).\n";
+    "a --gpu with no rows) or a value out of its range.\n";
 
 static int node_arg(const char *opt, const char *s)
 {

@@ -36,7 +36,9 @@ static const char usage_text[] =
     "                      XL-Share emulator's format (e.g. replay/xlshare-default.json,\n"
     "                      the seed's assumptions: 300 ns, 64 GB/s, 80 ns HBM)\n"
     "  --model NAME|FILE   a preset or a CSV of layers (name,bytes[,flops]\n"
-    "                      [,bytes_per_param][,single_use]); presets:\n";
+    "                      [,bytes_per_param][,single_use]: bytes digits only,\n"
+    "                      flops >= 0, bytes_per_param 0.125..64, single_use 0 or 1;\n"
+    "                      an empty optional cell is its default); presets:\n";
 static const char usage_tail[] =
     "  --cache LIST        cache per GPU, sizes (K/M/G = 1024^n; 0 = none; default 512M)\n"
     "  --workers N         prefetch transfers per GPU (default 2)\n"
@@ -56,7 +58,9 @@ static const char usage_tail[] =
     "                      ldram_h2d_gbps, ldram_copy_latency_ns, ldram_gbps,\n"
     "                      loaded_curve=flat. Every output marks assumed values\n"
     "                      (column assumed, meta.json notes); a value neither measured\n"
-    "                      nor assumed is an error naming it.\n"
+    "                      nor assumed is an error naming it. Where each value came\n"
+    "                      from is noted on stderr after the results (on success,\n"
+    "                      unless --quiet).\n"
     "  --output DIR        write DIR/xlshare.csv, DIR/xlshare_compare.csv, meta.json\n"
     "  --format csv|table, --quiet, --help, --version\n"
     "\n"
@@ -69,7 +73,10 @@ static const char usage_tail[] =
     "approaches as rows (for plot/).\n"
     "\n"
     "Exit status: 0 done; 1 the model failed; 2 bad usage, an unreadable or\n"
-    "unknown calibration or model, or a value neither measured nor assumed.\n";
+    "unknown calibration or model, a value out of its range, sizes that overflow\n"
+    "64 bits, or a value neither measured nor assumed; 130 interrupted (Ctrl-C\n"
+    "stops the simulation in progress within milliseconds; the rows of the\n"
+    "configurations finished are kept).\n";
 
 #define MAXL 16
 struct config {
@@ -286,6 +293,223 @@ static void fmt(char *b, int decimals, double v)
     snprintf(b, 32, "%.*f", decimals, v);
 }
 
+/* The memory columns of one configuration, per approach: per GPU, and in
+ * total = base + GPUs x per GPU (xlshare: the model in the pool and a
+ * cache per GPU; replication: the model in every GPU; offload: the model in
+ * LDRAM and two layers' buffers per GPU). Sums and products of sizes are
+ * checked: an overflow is an error naming the column. */
+enum { A_XLSHARE, A_REPL, A_OFFLOAD, NAPPR };
+struct mem {
+    uint64_t per_gpu[NAPPR], total[NAPPR];
+};
+
+static int mem_of(uint64_t model, uint64_t maxlayer, uint64_t g, uint64_t cache, struct mem *o,
+                  char *err, size_t errlen)
+{
+    if (__builtin_mul_overflow(maxlayer, 2, &o->per_gpu[A_OFFLOAD]))
+        return cxs_errf(err, errlen,
+                        "offload_mem_per_gpu_bytes (2 x the largest layer, %" PRIu64
+                        ") overflows 64 bits",
+                        maxlayer);
+    o->per_gpu[A_XLSHARE] = cache, o->per_gpu[A_REPL] = model;
+    const uint64_t base[NAPPR] = {model, 0, model};
+    static const char *const name[NAPPR] = {"mem_total_bytes", "replication_mem_total_bytes",
+                                            "offload_mem_total_bytes"};
+    for (int a = 0; a < NAPPR; a++) {
+        uint64_t prod;
+        if (!__builtin_mul_overflow(g, o->per_gpu[a], &prod) &&
+            !__builtin_add_overflow(base[a], prod, &o->total[a]))
+            continue;
+        char what[160], cs[32];
+        const char *gs = g == 1 ? "" : "s";
+        cxs_format_size(cache, cs, sizeof cs);
+        if (a == A_XLSHARE)
+            snprintf(what, sizeof what, "model bytes + %" PRIu64 " GPU%s x cache %s", g, gs, cs);
+        else if (a == A_REPL)
+            snprintf(what, sizeof what, "%" PRIu64 " GPU%s x model bytes %" PRIu64, g, gs, model);
+        else
+            snprintf(what, sizeof what, "model bytes + %" PRIu64 " GPU%s x 2 x the largest layer",
+                     g, gs);
+        return cxs_errf(err, errlen, "%s (%s) overflows 64 bits", name[a], what);
+    }
+    return 0;
+}
+
+/* Every configuration's memory columns, and the bytes its GPUs read,
+ * before anything runs. */
+static void check_sizes(const struct config *c, const struct xs_model *m, uint64_t maxlayer)
+{
+    struct mem x;
+    char err[400];
+    for (size_t gi = 0; gi < c->ngpus; gi++) {
+        uint64_t g = c->gpus[gi], read;
+        for (size_t ci = 0; ci < c->ncache; ci++)
+            if (mem_of(m->bytes, maxlayer, g, c->cache[ci], &x, err, sizeof err))
+                cxs_usage_die("%s", err);
+        if (__builtin_mul_overflow(m->bytes, c->inferences, &read) ||
+            __builtin_mul_overflow(read, g, &read))
+            cxs_usage_die("the bytes the GPUs read (%" PRIu64 " GPU%s x %" PRIu64
+                          " inferences x model bytes %" PRIu64 ") overflow 64 bits",
+                          g, g == 1 ? "" : "s", c->inferences, m->bytes);
+    }
+}
+
+/* A simulation that failed: an overflow of the run's byte counts is the
+ * input's (exit 2), anything else the model's (exit 1). */
+static void sim_failed(int rc, const char *what, const char *err)
+{
+    cxs_run_fail(rc == XS_OVERFLOW ? CXS_EXIT_USAGE : CXS_EXIT_FAIL, "%s%s", what, err);
+}
+
+/* What every configuration of a run shares. */
+struct run {
+    const struct config *c;
+    const struct xs_model *m;
+    const struct xs_params *p;
+    const int *pinned, *single;
+    struct xs_link pool, off;
+    struct xs_layer *L; /* the layers at the batch size being run */
+    double *lat;
+    uint64_t maxlayer;
+    char assumed[400];
+};
+
+/* The xlshare.csv row of one configuration and its three rows of
+ * xlshare_compare.csv. */
+static void emit(const struct run *u, size_t bi, size_t gi, size_t ci, double repl,
+                 const struct xs_result *r, const struct xs_result *orr)
+{
+    const struct config *c = u->c;
+    uint64_t g = c->gpus[gi];
+    struct mem mem;
+    char f[NCOLS][32], err[400];
+    if (mem_of(u->m->bytes, u->maxlayer, g, c->cache[ci], &mem, err, sizeof err))
+        cxs_run_fail(CXS_EXIT_USAGE, "%s", err); /* not reached: check_sizes() */
+    const char *row[NCOLS];
+    size_t k = 0;
+    row[k++] = u->m->name;
+    snprintf(f[k], 32, "%" PRIu64, c->batch[bi]), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, g), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, c->cache[ci]), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%u", c->workers), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%u", c->lookahead), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, c->inferences), row[k] = f[k], k++;
+    row[k++] = c->calib;
+    row[k++] = u->p->format;
+    row[k++] = u->p->run_id;
+    double vals[] = {
+        r->cold_median_ns / 1e6,
+        r->cold_p95_ns / 1e6,
+        c->inferences > 1 ? r->warm_median_ns / 1e6 : NAN,
+        c->inferences > 1 ? r->warm_p95_ns / 1e6 : NAN,
+        r->accesses ? (double)r->hits / (double)r->accesses : 0,
+        r->bytes_accessed ? (double)r->bytes_hit / (double)r->bytes_accessed : 0,
+        r->prefetched_bytes ? (double)r->prefetched_used_bytes / (double)r->prefetched_bytes : NAN,
+        r->stall_ns / 1e6 / ((double)g * (double)c->inferences),
+        r->pool_utilization,
+        r->mean_latency_extra_ns};
+    static const int vf[] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 1};
+    for (size_t v = 0; v < sizeof vals / sizeof vals[0]; v++, k++) {
+        row[k] = f[k];
+        if (isnan(vals[v]))
+            row[k] = "";
+        else
+            fmt(f[k], vf[v], vals[v]);
+    }
+    double ow = c->inferences > 1 ? orr->warm_median_ns : orr->cold_median_ns;
+    snprintf(f[k], 32, "%" PRIu64, mem.per_gpu[A_XLSHARE]), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, mem.total[A_XLSHARE]), row[k] = f[k], k++;
+    fmt(f[k], 4, repl / 1e6), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, mem.per_gpu[A_REPL]), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, mem.total[A_REPL]), row[k] = f[k], k++;
+    fmt(f[k], 4, ow / 1e6), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, mem.per_gpu[A_OFFLOAD]), row[k] = f[k], k++;
+    snprintf(f[k], 32, "%" PRIu64, mem.total[A_OFFLOAD]), row[k] = f[k], k++;
+    row[k++] = u->assumed;
+    cxs_run_row(row);
+    if (!cmp_out)
+        return;
+    static const char *const ap[NAPPR] = {"xlshare", "replication", "offload"};
+    double cold[NAPPR] = {r->cold_median_ns, repl, orr->cold_median_ns};
+    double warm[NAPPR] = {c->inferences > 1 ? r->warm_median_ns : r->cold_median_ns, repl, ow};
+    for (int a = 0; a < NAPPR; a++) {
+        char cf[4][32];
+        const char *cr[NCMP] = {u->m->name, row[1], row[2], row[3], u->p->format, ap[a]};
+        fmt(cf[0], 4, cold[a] / 1e6), cr[6] = cf[0];
+        fmt(cf[1], 4, warm[a] / 1e6), cr[7] = cf[1];
+        snprintf(cf[2], 32, "%" PRIu64, mem.per_gpu[a]), cr[8] = cf[2];
+        snprintf(cf[3], 32, "%" PRIu64, mem.total[a]), cr[9] = cf[3];
+        cr[10] = u->assumed;
+        if (cxs_out_row(cmp_out, cr))
+            cxs_run_fail(CXS_EXIT_FAIL, "writing xlshare_compare.csv failed");
+    }
+}
+
+/* The layers at batch bi; returns replication's latency (every layer's run
+ * time from HBM). */
+static double batch_layers(struct run *u, size_t bi)
+{
+    const struct config *c = u->c;
+    const struct xs_model *m = u->m;
+    double repl = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        double flops = m->layers[i].flops_per_token * (double)c->batch[bi];
+        u->L[i] = (struct xs_layer){.bytes = m->layers[i].bytes,
+                                    .compute_ns = c->compute_ns > 0 ? c->compute_ns
+                                                                    : flops / (c->tflops * 1e3),
+                                    .single_use = u->single[i] || m->layers[i].single_use,
+                                    .pinned = u->pinned[i]};
+        snprintf(u->L[i].name, sizeof u->L[i].name, "%s", m->layers[i].name);
+        double hbm = (double)u->L[i].bytes / u->p->val[XK_HBM].v;
+        repl += u->L[i].compute_ns > hbm ? u->L[i].compute_ns : hbm;
+    }
+    return repl;
+}
+
+/* Every configuration: batch x GPUs (the offload baseline) x cache. Ctrl-C
+ * stops the simulation in progress (polled inside it): the configurations
+ * finished are kept, and main ends as an interrupted run. */
+static void run_configs(struct run *u)
+{
+    const struct config *c = u->c;
+    char err[1024];
+    for (size_t bi = 0; bi < c->nbatch && !cxs_stop_requested(); bi++) {
+        double repl = batch_layers(u, bi);
+        for (size_t gi = 0; gi < c->ngpus && !cxs_stop_requested(); gi++) {
+            /* CPU offloading: double-buffered fetches from LDRAM, no cache */
+            struct xs_config oc = {.gpus = (unsigned)c->gpus[gi],
+                                   .cache_bytes = 2 * u->maxlayer, /* check_sizes() */
+                                   .workers = 1,
+                                   .lookahead = 1,
+                                   .inferences = c->inferences,
+                                   .hbm_gbps = u->p->val[XK_HBM].v,
+                                   .stop = cxs_stop_requested};
+            struct xs_result orr;
+            int rc = xs_simulate(u->L, u->m->n, &u->off, &oc, &orr, NULL, err, sizeof err);
+            if (rc == XS_STOPPED)
+                return;
+            if (rc)
+                sim_failed(rc, "offload baseline: ", err);
+            for (size_t ci = 0; ci < c->ncache && !cxs_stop_requested(); ci++) {
+                struct xs_config xc = {.gpus = (unsigned)c->gpus[gi],
+                                       .cache_bytes = c->cache[ci],
+                                       .workers = c->workers,
+                                       .lookahead = c->lookahead,
+                                       .inferences = c->inferences,
+                                       .hbm_gbps = u->p->val[XK_HBM].v,
+                                       .stop = cxs_stop_requested};
+                struct xs_result r;
+                rc = xs_simulate(u->L, u->m->n, &u->pool, &xc, &r, u->lat, err, sizeof err);
+                if (rc == XS_STOPPED)
+                    return;
+                if (rc)
+                    sim_failed(rc, "", err);
+                emit(u, bi, gi, ci, repl, &r, &orr);
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-xlshare";
@@ -311,20 +535,19 @@ int main(int argc, char **argv)
     if (xs_model_load(c.model, &m, err, sizeof err))
         cxs_usage_die("--model: %s", err);
     int *pinned = calloc(m.n, sizeof *pinned), *single = calloc(m.n, sizeof *single);
-    struct xs_layer *L = calloc(m.n, sizeof *L);
-    if (!pinned || !single || !L)
+    struct run u = {.c = &c, .m = &m, .p = &p, .pinned = pinned, .single = single};
+    u.L = calloc(m.n, sizeof *u.L);
+    if (!pinned || !single || !u.L)
         cxs_die("out of memory");
     mark(&m, c.pin, "--pin", pinned);
     mark(&m, c.single, "--single-use", single);
-    uint64_t maxlayer = 0;
     for (size_t i = 0; i < m.n; i++)
-        if (m.layers[i].bytes > maxlayer)
-            maxlayer = m.layers[i].bytes;
+        if (m.layers[i].bytes > u.maxlayer)
+            u.maxlayer = m.layers[i].bytes;
+    check_sizes(&c, &m, u.maxlayer);
 
-    struct xs_link pool, off;
-    xs_params_links(&p, &pool, &off);
-    char assumed[400];
-    xs_params_assumed(&p, assumed, sizeof assumed);
+    xs_params_links(&p, &u.pool, &u.off);
+    xs_params_assumed(&p, u.assumed, sizeof u.assumed);
     static char lines[12][1600];
     size_t nl = xs_params_describe(&p, lines, 12);
     cxs_run_load();
@@ -338,9 +561,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nl && vl < sizeof vals; i++)
         vl += (size_t)snprintf(vals + vl, sizeof vals - vl, "%s%s", i ? "; " : "", lines[i]);
     cxs_run_note(vals);
-    if (!c.std.quiet)
-        for (size_t i = 0; i < nl; i++)
-            cxs_note("%s", lines[i]);
     cxs_interrupt_install();
     cxs_run_open(c.std.outdir, "xlshare", "xlshare.csv", cols, NCOLS, c.std.quiet, c.std.format,
                  argc, argv);
@@ -357,118 +577,22 @@ int main(int argc, char **argv)
     for (size_t g = 0; g < c.ngpus; g++)
         if (c.gpus[g] > maxg)
             maxg = c.gpus[g];
-    double *lat = malloc(maxg * c.inferences * sizeof *lat);
-    if (!lat)
+    u.lat = calloc(maxg * c.inferences, sizeof *u.lat); /* at most 4096 x 1e8 */
+    if (!u.lat)
         cxs_run_fail(CXS_EXIT_FAIL, "no memory for %" PRIu64 " latencies", maxg * c.inferences);
-    for (size_t bi = 0; bi < c.nbatch && !cxs_stop_requested(); bi++) {
-        double repl = 0;
-        for (size_t i = 0; i < m.n; i++) {
-            double flops = m.layers[i].flops_per_token * (double)c.batch[bi];
-            L[i] = (struct xs_layer){.bytes = m.layers[i].bytes,
-                                     .compute_ns =
-                                         c.compute_ns > 0 ? c.compute_ns : flops / (c.tflops * 1e3),
-                                     .single_use = single[i] || m.layers[i].single_use,
-                                     .pinned = pinned[i]};
-            snprintf(L[i].name, sizeof L[i].name, "%s", m.layers[i].name);
-            double hbm = (double)L[i].bytes / p.val[XK_HBM].v;
-            repl += L[i].compute_ns > hbm ? L[i].compute_ns : hbm;
-        }
-        for (size_t gi = 0; gi < c.ngpus && !cxs_stop_requested(); gi++) {
-            /* CPU offloading: double-buffered fetches from LDRAM, no cache */
-            struct xs_config oc = {.gpus = (unsigned)c.gpus[gi],
-                                   .cache_bytes = 2 * maxlayer,
-                                   .workers = 1,
-                                   .lookahead = 1,
-                                   .inferences = c.inferences,
-                                   .hbm_gbps = p.val[XK_HBM].v};
-            struct xs_result orr;
-            if (xs_simulate(L, m.n, &off, &oc, &orr, NULL, err, sizeof err))
-                cxs_run_fail(CXS_EXIT_FAIL, "offload baseline: %s", err);
-            for (size_t ci = 0; ci < c.ncache && !cxs_stop_requested(); ci++) {
-                struct xs_config xc = {.gpus = (unsigned)c.gpus[gi],
-                                       .cache_bytes = c.cache[ci],
-                                       .workers = c.workers,
-                                       .lookahead = c.lookahead,
-                                       .inferences = c.inferences,
-                                       .hbm_gbps = p.val[XK_HBM].v};
-                struct xs_result r;
-                if (xs_simulate(L, m.n, &pool, &xc, &r, lat, err, sizeof err))
-                    cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
-                char f[NCOLS][32];
-                const char *row[NCOLS];
-                size_t k = 0;
-                uint64_t g = c.gpus[gi];
-                row[k++] = m.name;
-                snprintf(f[k], 32, "%" PRIu64, c.batch[bi]), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, g), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, c.cache[ci]), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%u", c.workers), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%u", c.lookahead), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, c.inferences), row[k] = f[k], k++;
-                row[k++] = c.calib;
-                row[k++] = p.format;
-                row[k++] = p.run_id;
-                double warm_med = c.inferences > 1 ? r.warm_median_ns : NAN;
-                double vals2[] = {r.cold_median_ns / 1e6,
-                                  r.cold_p95_ns / 1e6,
-                                  warm_med / 1e6,
-                                  c.inferences > 1 ? r.warm_p95_ns / 1e6 : NAN,
-                                  r.accesses ? (double)r.hits / (double)r.accesses : 0,
-                                  r.bytes_accessed ? (double)r.bytes_hit / (double)r.bytes_accessed
-                                                   : 0,
-                                  r.prefetched_bytes
-                                      ? (double)r.prefetched_used_bytes / (double)r.prefetched_bytes
-                                      : NAN,
-                                  r.stall_ns / 1e6 / (double)(g * c.inferences),
-                                  r.pool_utilization,
-                                  r.mean_latency_extra_ns};
-                static const int vf[] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 1};
-                for (size_t v = 0; v < sizeof vals2 / sizeof vals2[0]; v++, k++) {
-                    row[k] = f[k];
-                    if (isnan(vals2[v]))
-                        row[k] = "";
-                    else
-                        fmt(f[k], vf[v], vals2[v]);
-                }
-                uint64_t memg = c.cache[ci], memt = m.bytes + g * c.cache[ci];
-                double ow = c.inferences > 1 ? orr.warm_median_ns : orr.cold_median_ns;
-                snprintf(f[k], 32, "%" PRIu64, memg), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, memt), row[k] = f[k], k++;
-                fmt(f[k], 4, repl / 1e6), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, m.bytes), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, g * m.bytes), row[k] = f[k], k++;
-                fmt(f[k], 4, ow / 1e6), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, 2 * maxlayer), row[k] = f[k], k++;
-                snprintf(f[k], 32, "%" PRIu64, m.bytes + g * 2 * maxlayer), row[k] = f[k], k++;
-                row[k++] = assumed;
-                cxs_run_row(row);
-                if (cmp_out) {
-                    static const char *const ap[] = {"xlshare", "replication", "offload"};
-                    double cold[] = {r.cold_median_ns, repl, orr.cold_median_ns};
-                    double warm[] = {c.inferences > 1 ? r.warm_median_ns : r.cold_median_ns, repl,
-                                     ow};
-                    uint64_t mg[] = {memg, m.bytes, 2 * maxlayer},
-                             mt[] = {memt, g * m.bytes, m.bytes + g * 2 * maxlayer};
-                    for (int a = 0; a < 3; a++) {
-                        char cf[10][32];
-                        const char *cr[NCMP] = {m.name, row[1], row[2], row[3], p.format, ap[a]};
-                        fmt(cf[0], 4, cold[a] / 1e6), cr[6] = cf[0];
-                        fmt(cf[1], 4, warm[a] / 1e6), cr[7] = cf[1];
-                        snprintf(cf[2], 32, "%" PRIu64, mg[a]), cr[8] = cf[2];
-                        snprintf(cf[3], 32, "%" PRIu64, mt[a]), cr[9] = cf[3];
-                        cr[10] = assumed;
-                        if (cxs_out_row(cmp_out, cr))
-                            cxs_run_fail(CXS_EXIT_FAIL, "writing xlshare_compare.csv failed");
-                    }
-                }
-            }
-        }
-    }
-    free(lat);
-    free(L);
+    run_configs(&u);
+    free(u.lat);
+    free(u.L);
     free(pinned);
     free(single);
     xs_model_free(&m);
     close_cmp(NULL);
+    /* where each value came from: on success only, after the results (an
+     * error is one line, alone) */
+    if (!c.std.quiet && !cxs_stop_requested()) {
+        fflush(stdout);
+        for (size_t i = 0; i < nl; i++)
+            cxs_note("%s", lines[i]);
+    }
     cxs_run_end();
 }

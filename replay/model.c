@@ -61,8 +61,8 @@ struct xs_cache *xs_cache_new(uint64_t capacity, size_t nlayers)
         return NULL;
     c->cap = capacity;
     c->n = nlayers;
-    c->prev = malloc((nlayers + 2) * sizeof *c->prev);
-    c->next = malloc((nlayers + 2) * sizeof *c->next);
+    c->prev = calloc(nlayers + 2, sizeof *c->prev);
+    c->next = calloc(nlayers + 2, sizeof *c->next);
     c->bytes = calloc(nlayers + 1, sizeof *c->bytes);
     c->state = calloc(nlayers + 1, 1);
     if (!c->prev || !c->next || !c->bytes || !c->state) {
@@ -269,7 +269,15 @@ struct sim {
     double extra_sum;
     uint64_t nfetch;
     struct xs_result r;
+    const char *overflow; /* the first byte count that overflowed: the run stops */
 };
+
+/* *x += v, checked: an overflow stops the run naming the count. */
+static void add_bytes(struct sim *s, uint64_t *x, uint64_t v, const char *what)
+{
+    if (__builtin_add_overflow(*x, v, x) && !s->overflow)
+        s->overflow = what;
+}
 
 static int ev_less(const struct ev *a, const struct ev *b)
 {
@@ -376,7 +384,7 @@ static void start_xfer(struct sim *s, unsigned g, unsigned k, size_t layer, int 
     if (prefetch) {
         u->pf_inflight++;
         s->r.prefetches++;
-        s->r.prefetched_bytes += s->layers[layer].bytes;
+        add_bytes(s, &s->r.prefetched_bytes, s->layers[layer].bytes, "prefetched_bytes");
     } else {
         s->r.demand_fetches++;
     }
@@ -411,7 +419,7 @@ static void run_layer(struct sim *s, unsigned g)
 {
     struct gpu *u = &s->gpu[g];
     s->r.accesses++;
-    s->r.bytes_accessed += s->layers[u->layer].bytes;
+    add_bytes(s, &s->r.bytes_accessed, s->layers[u->layer].bytes, "bytes_accessed");
     heap_push(s, s->now + s->runtime[u->layer], g, EV_RUN_END);
 }
 
@@ -473,10 +481,10 @@ static void ask(struct sim *s, unsigned g)
         u->infer_start = s->now;
     if (xs_cache_has(u->cache, x)) {
         s->r.hits++;
-        s->r.bytes_hit += b;
+        add_bytes(s, &s->r.bytes_hit, b, "bytes_hit");
         xs_cache_touch(u->cache, x);
         if (u->flag[x] & F_UNUSED_PF) {
-            s->r.prefetched_used_bytes += b;
+            add_bytes(s, &s->r.prefetched_used_bytes, b, "prefetched_used_bytes");
             u->flag[x] &= (unsigned char)~F_UNUSED_PF;
         }
         enqueue_window(s, u);
@@ -597,7 +605,7 @@ static void land(struct sim *s, unsigned g, unsigned k)
     u->mdirty = 1;
     s->dirty = 1;
     u->flag[x] &= (unsigned char)~F_INFLIGHT;
-    s->r.fetched_bytes += L->bytes;
+    add_bytes(s, &s->r.fetched_bytes, L->bytes, "fetched_bytes");
     size_t ne = 0;
     int cached = xs_cache_put(u->cache, x, L->bytes, L->pinned, s->evicted, &ne);
     for (size_t i = 0; i < ne; i++)
@@ -610,7 +618,7 @@ static void land(struct sim *s, unsigned g, unsigned k)
         u->waiting = 0;
         s->r.stall_ns += s->now - u->wait_since;
         if (pf)
-            s->r.prefetched_used_bytes += L->bytes;
+            add_bytes(s, &s->r.prefetched_used_bytes, L->bytes, "prefetched_used_bytes");
         run_layer(s, g);
     } else if (pf && cached) {
         u->flag[x] |= F_UNUSED_PF;
@@ -642,9 +650,12 @@ static int check(const struct xs_layer *layers, size_t nlayers, const struct xs_
         return fail(err, errlen, "the model has no layers");
     if (!link || !cfg)
         return fail(err, errlen, "no link or no configuration");
+    uint64_t model = 0, read;
     for (size_t i = 0; i < nlayers; i++) {
         if (layers[i].bytes == 0)
             return fail(err, errlen, "layer %zu (%.63s) has 0 bytes", i, layers[i].name);
+        if (__builtin_add_overflow(model, layers[i].bytes, &model))
+            return fail(err, errlen, "the model's bytes (the sum of its layers') overflow 64 bits");
         if (!(layers[i].compute_ns >= 0) || !isfinite(layers[i].compute_ns))
             return fail(err, errlen, "layer %zu (%.63s) has a compute time that is not >= 0", i,
                         layers[i].name);
@@ -653,6 +664,12 @@ static int check(const struct xs_layer *layers, size_t nlayers, const struct xs_
         return fail(err, errlen, "gpus must be >= 1");
     if (cfg->inferences == 0)
         return fail(err, errlen, "inferences must be >= 1");
+    /* every layer has a byte or more: this bounds the accesses too */
+    if (__builtin_mul_overflow(model, cfg->inferences, &read) ||
+        __builtin_mul_overflow(read, (uint64_t)cfg->gpus, &read))
+        return fail(err, errlen,
+                    "the bytes the GPUs read (GPUs x inferences x the model's bytes) overflow 64 "
+                    "bits");
     if (!(cfg->hbm_gbps > 0) || !isfinite(cfg->hbm_gbps))
         return fail(err, errlen, "hbm_gbps must be > 0 (got %g)", cfg->hbm_gbps);
     if (!(link->gpu_gbps > 0) || !isfinite(link->gpu_gbps))
@@ -714,16 +731,16 @@ static int sim_init(struct sim *s, double *lat)
     s->ngpu = cfg->gpus;
     s->total = cfg->inferences * nl;
     s->lat = lat;
-    s->runtime = malloc(nl * sizeof *s->runtime);
-    s->bytes = malloc(nl * sizeof *s->bytes);
-    s->share = malloc((s->nslots + 1) * sizeof *s->share);
-    s->evicted = malloc(nl * sizeof *s->evicted);
+    s->runtime = calloc(nl, sizeof *s->runtime);
+    s->bytes = calloc(nl, sizeof *s->bytes);
+    s->share = calloc(s->nslots + 1, sizeof *s->share);
+    s->evicted = calloc(nl, sizeof *s->evicted);
     s->gpu = calloc(s->ngpu, sizeof *s->gpu);
     size_t hcap = (size_t)s->ngpu * (1 + s->nslots);
-    s->heap = malloc(hcap * sizeof *s->heap);
-    s->batch = malloc((size_t)s->ngpu * s->nslots * sizeof *s->batch);
+    s->heap = calloc(hcap, sizeof *s->heap);
+    s->batch = calloc((size_t)s->ngpu * s->nslots, sizeof *s->batch); /* < 2^32: check() */
     s->pending_head = NO_XFER;
-    s->comp = malloc(s->ngpu * sizeof *s->comp);
+    s->comp = calloc(s->ngpu, sizeof *s->comp);
     if (!s->runtime || !s->bytes || !s->share || !s->evicted || !s->gpu || !s->heap || !s->batch ||
         !s->comp)
         return -1;
@@ -739,7 +756,7 @@ static int sim_init(struct sim *s, double *lat)
         u->cache = xs_cache_new(cfg->cache_bytes, nl);
         u->flag = calloc(nl, 1);
         u->slot = calloc(s->nslots, sizeof *u->slot);
-        u->q = malloc((s->qcap ? s->qcap : 1) * sizeof *u->q);
+        u->q = calloc(s->qcap ? s->qcap : 1, sizeof *u->q);
         if (!u->cache || !u->flag || !u->slot || !u->q)
             return -1;
     }
@@ -790,8 +807,8 @@ int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_l
         return fail(err, errlen, "no result to fill");
     struct sim s = {.layers = layers, .nl = nlayers, .link = link, .cfg = cfg};
     size_t nlat = (size_t)cfg->gpus * (size_t)cfg->inferences;
-    double *own = latencies ? NULL : malloc(nlat * sizeof *own);
-    double *sorted = malloc(nlat * sizeof *sorted);
+    double *own = latencies ? NULL : calloc(nlat, sizeof *own);
+    double *sorted = calloc(nlat, sizeof *sorted);
     if ((!latencies && !own) || !sorted || sim_init(&s, latencies ? latencies : own) < 0) {
         sim_free(&s);
         free(own);
@@ -808,7 +825,13 @@ int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_l
      * ends, by two sums that round differently, still lands first. (Each
      * thing still happens at its own time: an instant may drift that
      * little.) */
-    for (;;) {
+    uint64_t steps = 0;
+    int stopped = 0;
+    while (!s.overflow) {
+        if (cfg->stop && ++steps % XS_STOP_EVERY == 0 && cfg->stop()) {
+            stopped = 1;
+            break;
+        }
         if (!s.nc_ok) {
             s.nc = INFINITY;
             s.ng = 0;
@@ -845,10 +868,16 @@ int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_l
         }
     }
 
-    summarize(&s, sorted);
-    *out = s.r;
+    int rc = 0;
+    if (stopped)
+        rc = XS_STOPPED;
+    else if (s.overflow)
+        rc = fail(err, errlen, "%s overflow 64 bits (a byte count of the run)", s.overflow),
+        rc = XS_OVERFLOW;
+    else
+        summarize(&s, sorted), *out = s.r;
     sim_free(&s);
     free(own);
     free(sorted);
-    return 0;
+    return rc;
 }

@@ -90,7 +90,13 @@ struct xs_config {
     unsigned lookahead;   /* layers ahead */
     uint64_t inferences;  /* per GPU, >= 1 */
     double hbm_gbps;      /* > 0 */
+    /* When not NULL, polled every XS_STOP_EVERY steps of the event loop
+     * (each step handles one thing at one instant: microseconds or less);
+     * nonzero abandons the run: xs_simulate returns XS_STOPPED. */
+    int (*stop)(void);
 };
+#define XS_STOP_EVERY 1024
+#define XS_STOPPED 1
 
 struct xs_result {
     /* Per-inference latency over all GPUs: the first inference of each GPU
@@ -118,8 +124,14 @@ struct xs_result {
  * err (may be NULL) set for bad input (no layers, a layer of 0 bytes or with
  * a compute time < 0, gpus 0, inferences 0, gpu_gbps or hbm_gbps <= 0,
  * pool_gbps or latency_ns < 0, a curve of more than XS_MAX_CURVE points or
- * not strictly ascending in gbps, a value not finite), e.g. "layer 3 (blk2)
- * has 0 bytes", or no memory. */
+ * not strictly ascending in gbps, a value not finite, the model's bytes or
+ * GPUs x inferences x those over 64 bits), e.g. "layer 3 (blk2) has 0
+ * bytes", or no memory; XS_OVERFLOW (-2) with err when a byte count of the
+ * result would overflow 64 bits during the run ("fetched_bytes overflow 64
+ * bits ..."; wasted prefetches can make it exceed the bytes read). *out is
+ * written only on success. XS_STOPPED (1) when cfg->stop asked to stop
+ * (*out not written). */
+#define XS_OVERFLOW (-2)
 int xs_simulate(const struct xs_layer *layers, size_t nlayers, const struct xs_link *link,
                 const struct xs_config *cfg, struct xs_result *out, double *latencies, char *err,
                 size_t errlen);

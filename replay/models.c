@@ -1,7 +1,6 @@
 /* models.c — built-in model shapes and CSV models for cxlscope-xlshare. */
 #include "models.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +17,10 @@ static int add(struct xs_model *m, size_t cap, const char *name, uint64_t params
         return -1;
     struct xs_mlayer *l = &m->layers[m->n++];
     snprintf(l->name, sizeof l->name, "%s", name);
-    l->bytes = params * (uint64_t)bytes_per;
     l->flops_per_token = lookup ? 0 : 2.0 * (double)params;
-    m->bytes += l->bytes;
-    m->params += params;
+    if (__builtin_mul_overflow(params, (uint64_t)bytes_per, &l->bytes) ||
+        __builtin_add_overflow(m->bytes, l->bytes, &m->bytes))
+        return -1;
     return 0;
 }
 
@@ -114,6 +113,86 @@ const size_t xs_npresets = sizeof xs_presets / sizeof xs_presets[0];
 
 /* ---- a CSV of layers ---- */
 
+struct csvcols {
+    int name, bytes, flops, per, single; /* -1: no such column */
+};
+
+/* The text of an optional column's cell ("" when there is no column). */
+static const char *opt(const struct cxs_table *t, size_t r, int col)
+{
+    return col >= 0 ? cxs_table_get(t, r, col) : "";
+}
+
+/* Row r as a layer: every field parsed strictly (models.h). */
+static int csv_layer(const struct cxs_table *t, size_t r, const struct csvcols *c,
+                     struct xs_mlayer *l, char *err, size_t errlen)
+{
+    const char *path = t->path, *name = cxs_table_get(t, r, c->name),
+               *b = cxs_table_get(t, r, c->bytes), *per_s = opt(t, r, c->per),
+               *flops_s = opt(t, r, c->flops), *su = opt(t, r, c->single);
+    size_t line = r + 2;
+    char why[200];
+    if (!*name || strlen(name) >= sizeof l->name)
+        return cxs_errf(err, errlen, "%s: line %zu: a layer name of 1 to 63 characters", path,
+                        line);
+    if (cxs_parse_u64(b, 1, UINT64_MAX, &l->bytes, why, sizeof why))
+        return cxs_errf(err, errlen,
+                        "%s: line %zu: bytes '%s' is not a positive integer (digits only, at "
+                        "most 2^64 - 1)",
+                        path, line, b);
+    double per = 2, f;
+    if (*per_s && cxs_table_num(t, r, c->per, &per, err, errlen))
+        return -1;
+    if (!(per >= 0.125 && per <= 64))
+        return cxs_errf(err, errlen,
+                        "%s: line %zu: bytes_per_param %s is not in [0.125, 64] (1 bit to 64 "
+                        "bytes per parameter)",
+                        path, line, per_s);
+    l->flops_per_token = 2.0 * (double)l->bytes / per;
+    if (*flops_s) {
+        if (cxs_table_num(t, r, c->flops, &f, err, errlen))
+            return -1;
+        if (f < 0)
+            return cxs_errf(err, errlen, "%s: line %zu: flops %s is not >= 0", path, line, flops_s);
+        l->flops_per_token = f;
+    }
+    if (*su && strcmp(su, "0") != 0 && strcmp(su, "1") != 0)
+        return cxs_errf(err, errlen, "%s: line %zu: single_use '%s' is not 0 or 1 (empty: 0)", path,
+                        line, su);
+    l->single_use = strcmp(su, "1") == 0;
+    snprintf(l->name, sizeof l->name, "%s", name);
+    return 0;
+}
+
+/* Layer indexes ordered by name, then by position. */
+static int by_name(const void *a, const void *b, void *layers)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    const struct xs_mlayer *l = layers;
+    int d = strcmp(l[i].name, l[j].name);
+    return d ? d : (i > j) - (i < j);
+}
+
+/* A name that repeats: the first repeat in file order. Sorting makes this
+ * O(n log n): checked pair by pair, 250,000 layers took minutes. */
+static int repeated_name(const struct xs_model *m, const char *path, char *err, size_t errlen)
+{
+    size_t *ix = malloc((m->n ? m->n : 1) * sizeof *ix), first = m->n;
+    if (!ix)
+        return cxs_errf(err, errlen, "out of memory");
+    for (size_t i = 0; i < m->n; i++)
+        ix[i] = i;
+    qsort_r(ix, m->n, sizeof *ix, by_name, m->layers);
+    for (size_t i = 1; i < m->n; i++)
+        if (strcmp(m->layers[ix[i]].name, m->layers[ix[i - 1]].name) == 0 && ix[i] < first)
+            first = ix[i];
+    free(ix);
+    if (first < m->n)
+        return cxs_errf(err, errlen, "%s: line %zu: layer '%s' named twice", path, first + 2,
+                        m->layers[first].name);
+    return 0;
+}
+
 static int from_csv(const char *path, struct xs_model *m, char *err, size_t errlen)
 {
     struct cxs_table t;
@@ -121,51 +200,22 @@ static int from_csv(const char *path, struct xs_model *m, char *err, size_t errl
         return -1;
     static const char *const need[] = {"name", "bytes", NULL};
     int rc = cxs_table_require(&t, need, 1, err, errlen);
-    int cn = cxs_table_col(&t, "name"), cb = cxs_table_col(&t, "bytes"),
-        cf = cxs_table_col(&t, "flops"), cp = cxs_table_col(&t, "bytes_per_param"),
-        cs = cxs_table_col(&t, "single_use");
+    struct csvcols c = {cxs_table_col(&t, "name"), cxs_table_col(&t, "bytes"),
+                        cxs_table_col(&t, "flops"), cxs_table_col(&t, "bytes_per_param"),
+                        cxs_table_col(&t, "single_use")};
     if (!rc && !(m->layers = calloc(t.nrows, sizeof *m->layers)))
         rc = cxs_errf(err, errlen, "out of memory");
     for (size_t r = 0; !rc && r < t.nrows; r++) {
-        struct xs_mlayer *l = &m->layers[r];
-        const char *name = cxs_table_get(&t, r, cn), *b = cxs_table_get(&t, r, cb);
-        char *end;
-        errno = 0;
-        unsigned long long bytes = strtoull(b, &end, 10);
-        if (!*name || strlen(name) >= sizeof l->name)
-            rc = cxs_errf(err, errlen, "%s: line %zu: a layer name of 1 to 63 characters", path,
-                          r + 2);
-        else if (!*b || *end || *b == '-' || errno || bytes == 0)
-            rc = cxs_errf(err, errlen, "%s: line %zu: bytes '%s' is not a positive integer", path,
-                          r + 2, b);
-        for (size_t q = 0; !rc && q < r; q++)
-            if (strcmp(m->layers[q].name, name) == 0)
-                rc = cxs_errf(err, errlen, "%s: line %zu: layer '%s' named twice", path, r + 2,
-                              name);
-        if (rc)
-            break;
-        snprintf(l->name, sizeof l->name, "%s", name);
-        l->bytes = bytes;
-        double per = 2, f;
-        if (cp >= 0 && (cxs_table_num(&t, r, cp, &per, err, errlen) || per <= 0)) {
-            rc = per <= 0 ? cxs_errf(err, errlen, "%s: line %zu: bytes_per_param must be > 0", path,
-                                     r + 2)
-                          : -1;
-            break;
-        }
-        l->flops_per_token = 2.0 * (double)bytes / per;
-        if (cf >= 0 && *cxs_table_get(&t, r, cf)) {
-            if (cxs_table_num(&t, r, cf, &f, err, errlen) || f < 0) {
-                rc = f < 0 ? cxs_errf(err, errlen, "%s: line %zu: flops < 0", path, r + 2) : -1;
-                break;
-            }
-            l->flops_per_token = f;
-        }
-        l->single_use = cs >= 0 && strcmp(cxs_table_get(&t, r, cs), "1") == 0;
-        m->bytes += bytes;
-        m->params += (uint64_t)((double)bytes / per);
-        m->n++;
+        rc = csv_layer(&t, r, &c, &m->layers[r], err, errlen);
+        if (!rc && __builtin_add_overflow(m->bytes, m->layers[r].bytes, &m->bytes))
+            rc = cxs_errf(err, errlen,
+                          "%s: line %zu: the model's bytes (the sum of its layers') overflow 64 "
+                          "bits",
+                          path, r + 2);
+        m->n += !rc;
     }
+    if (!rc)
+        rc = repeated_name(m, path, err, errlen);
     snprintf(m->note, sizeof m->note, "layers from %s", path);
     cxs_table_free(&t);
     return rc;
@@ -180,7 +230,7 @@ int xs_model_load(const char *s, struct xs_model *m, char *err, size_t errlen)
             m->layers = calloc(builders[i].layers, sizeof *m->layers);
             if (!m->layers || builders[i].build(m, builders[i].layers)) {
                 xs_model_free(m);
-                return cxs_errf(err, errlen, "preset %s: out of memory", s);
+                return cxs_errf(err, errlen, "preset %s: out of memory or sizes overflow", s);
             }
             return 0;
         }

@@ -15,9 +15,16 @@
  *   final norm; bf16; grouped-query attention with 8 KV heads of 128).
  * - CSV: a header with name and bytes (required), flops (per token,
  *   optional: default 2 x bytes / bytes_per_param, where bytes_per_param
- *   is a column or 2), single_use (0/1, optional); rejected with the file,
- *   line and reason when a column is missing, a name repeats, bytes is not a
- *   positive integer.
+ *   is a column or 2), single_use (optional); an empty optional cell is the
+ *   default. Every field is parsed strictly: name 1 to 63 characters; bytes
+ *   digits only (no sign, blank, point, exponent), 1 .. 2^64 - 1; flops a
+ *   decimal number >= 0; bytes_per_param a decimal number in [0.125, 64];
+ *   single_use exactly 0 or 1 (not "true", "yes" or "2"). Rejected with the
+ *   file, line and reason for those, a missing column, a name that repeats
+ *   (the first repeat in file order; found by sorting), and a model whose
+ *   bytes overflow 64 bits ("the model's bytes (the sum of its layers')
+ *   overflow 64 bits").
+ * - Presets' sizes are computed with checked arithmetic too.
  */
 #ifndef RP_MODELS_H
 #define RP_MODELS_H
@@ -37,7 +44,7 @@ struct xs_model {
     char note[400]; /* where the shape comes from */
     size_t n;
     struct xs_mlayer *layers;
-    uint64_t bytes, params;
+    uint64_t bytes; /* the sum of the layers' */
 };
 
 struct xs_preset {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ranges.h"
 
 const char *const xs_key_names[XK_N] = {
     [XK_H2D] = "h2d_gbps",
@@ -21,11 +22,67 @@ const char *const xs_key_names[XK_N] = {
     [XK_LDRAM] = "ldram_gbps",
 };
 
+/* Reading a calibration: the params being filled, and the first value
+ * that is out of its range or not a number (rc -1, err). */
+struct rd {
+    struct xs_params *p;
+    const json_t *doc;
+    char *err;
+    size_t errlen;
+    int rc;
+};
+
+/* What each key is (ranges.h): its value in the file is checked. */
+static const enum rp_kind key_kind[XK_N] = {
+    [XK_H2D] = RP_GBPS,
+    [XK_D2H] = RP_GBPS,
+    [XK_LAT] = RP_LATENCY_NS,
+    [XK_HBM] = RP_GBPS,
+    [XK_POOL] = RP_GBPS,
+    [XK_LDRAM_H2D] = RP_GBPS,
+    [XK_LDRAM_LAT] = RP_LATENCY_NS,
+    [XK_LDRAM] = RP_GBPS,
+};
+
 static const json_t *at(const json_t *o, const char *const *path)
 {
     for (size_t i = 0; path[i] && o; i++)
         o = json_object_get(o, path[i]);
     return o;
+}
+
+/* "a.b.c" of a path and a last field (NULL: none). */
+static void dotted(const char *const *path, const char *field, char *buf, size_t len)
+{
+    size_t l = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; path[i] && l < len; i++)
+        l += (size_t)snprintf(buf + l, len - l, "%s%s", i ? "." : "", path[i]);
+    if (field && l < len)
+        snprintf(buf + l, len - l, "%s%s", l ? "." : "", field);
+}
+
+/* x, found at key: 1 and *v when a number of its kind; 0 (*v untouched)
+ * when absent or null; else 0 and the reader's error (the first is kept). */
+static int number(struct rd *r, const json_t *x, const char *key, enum rp_kind kind, double *v)
+{
+    char text[64], why[300];
+    if (!x || json_is_null(x))
+        return 0;
+    if (!json_is_number(x)) {
+        if (!r->rc)
+            r->rc = cxs_errf(r->err, r->errlen, "%s: %s: not a number", r->p->path, key);
+        return 0;
+    }
+    double d = json_number_value(x);
+    snprintf(text, sizeof text, "%g", d);
+    if (rp_check(kind, d, text, why, sizeof why)) {
+        if (!r->rc)
+            r->rc = cxs_errf(r->err, r->errlen, "%s: %s: %s", r->p->path, key, why);
+        return 0;
+    }
+    *v = d;
+    return 1;
 }
 
 /* The reason our calibration gives for an absent key, if it lists one. */
@@ -44,14 +101,18 @@ static void absent_reason(const json_t *cal, const char *key, char *buf, size_t 
     snprintf(buf, len, "%s is not in the calibration", key);
 }
 
-/* Sets val[k] from obj.path.field * scale, else records why not. */
-static void take(struct xs_params *p, enum xs_key k, const json_t *cal, const char *const *path,
-                 const char *field, double scale, const char *abs_key, const char *what)
+/* Sets val[k] from doc.path.field * scale, else records why not. */
+static void take(struct rd *r, enum xs_key k, const char *const *path, const char *field,
+                 double scale, const char *abs_key, const char *what)
 {
+    struct xs_params *p = r->p;
     struct xs_value *v = &p->val[k];
-    const json_t *o = at(cal, path), *x = field ? json_object_get(o, field) : o;
-    if (json_is_number(x) && json_number_value(x) > 0) {
-        v->v = json_number_value(x) * scale, v->have = 1;
+    const json_t *o = at(r->doc, path), *x = field ? json_object_get(o, field) : o;
+    char key[256];
+    double n;
+    dotted(path, field, key, sizeof key);
+    if (number(r, x, key, key_kind[k], &n)) {
+        v->v = n * scale, v->have = 1;
         const json_t *s = json_object_get(o, "source");
         if (s)
             snprintf(v->src, sizeof v->src, "%s (%s line %lld, run %s)", what,
@@ -60,19 +121,59 @@ static void take(struct xs_params *p, enum xs_key k, const json_t *cal, const ch
         else
             snprintf(v->src, sizeof v->src, "%s (%s)", what, p->path);
     } else if (strcmp(p->format, "cxlscope") == 0) {
-        absent_reason(cal, abs_key, v->src, sizeof v->src);
+        absent_reason(r->doc, abs_key, v->src, sizeof v->src);
     } else {
         snprintf(v->src, sizeof v->src, "%s is null or missing in %s", what, p->path);
     }
 }
 
-static void from_cxlscope(struct xs_params *p, const json_t *cal)
+/* The loaded-latency curve: extra latency over the lowest-bandwidth point. */
+static void curve(struct rd *r, const char *pool)
 {
+    struct xs_params *p = r->p;
+    const char *lp[] = {"nodes", pool, "loaded_latency", "points", NULL};
+    const json_t *pts = at(r->doc, lp);
+    size_t n = json_array_size(pts);
+    char k[128];
+    if (n < 1 || n > XS_MAX_CURVE) {
+        snprintf(k, sizeof k, "nodes.%s.loaded_latency", pool);
+        absent_reason(r->doc, k, p->curve_src, sizeof p->curve_src);
+        return;
+    }
+    double base = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *pt = json_array_get(pts, i);
+        double g = 0, l = 0;
+        snprintf(k, sizeof k, "nodes.%s.loaded_latency.points[%zu].total_gbps", pool, i);
+        int ok = number(r, json_object_get(pt, "total_gbps"), k, RP_GBPS, &g);
+        if (!ok && !r->rc)
+            r->rc = cxs_errf(r->err, r->errlen, "%s: %s: not a number", p->path, k);
+        snprintf(k, sizeof k, "nodes.%s.loaded_latency.points[%zu].latency_ns", pool, i);
+        ok = number(r, json_object_get(pt, "latency_ns"), k, RP_LATENCY_NS, &l);
+        if (!ok && !r->rc)
+            r->rc = cxs_errf(r->err, r->errlen, "%s: %s: not a number", p->path, k);
+        if (i == 0)
+            base = l;
+        p->curve_gbps[i] = g;
+        p->curve_extra_ns[i] = l - base > 0 ? l - base : 0;
+    }
+    p->ncurve = n, p->curve_have = 1;
+    snprintf(p->curve_src, sizeof p->curve_src,
+             "node %s's loaded-latency curve, %zu points, latency minus the lowest-bandwidth "
+             "point's (loaded.csv, run %s)",
+             pool, n, p->run_id);
+}
+
+static void from_cxlscope(struct rd *r)
+{
+    struct xs_params *p = r->p;
+    const json_t *cal = r->doc;
     char pool[16], cpu[16], k[128], k2[128];
-    snprintf(pool, sizeof pool, "%lld",
-             (long long)json_integer_value(json_object_get(cal, "pool_node")));
-    snprintf(cpu, sizeof cpu, "%lld",
-             (long long)json_integer_value(json_object_get(cal, "cpu_node")));
+    double pn = 0, cn = 0; /* absent: node 0 */
+    number(r, json_object_get(cal, "pool_node"), "pool_node", RP_NODE, &pn);
+    number(r, json_object_get(cal, "cpu_node"), "cpu_node", RP_NODE, &cn);
+    snprintf(pool, sizeof pool, "%d", (int)pn);
+    snprintf(cpu, sizeof cpu, "%d", (int)cn);
     const char *id = json_string_value(json_object_get(json_object_get(cal, "run"), "id"));
     snprintf(p->run_id, sizeof p->run_id, "%s", id ? id : "?");
     const char *nodes[2] = {pool, cpu};
@@ -83,62 +184,40 @@ static void from_cxlscope(struct xs_params *p, const json_t *cal)
         const char *rd[] = {"nodes", n, "bandwidth", "read", NULL};
         snprintf(k, sizeof k, "nodes.%s.gpu.h2d_pinned_gbps", n);
         snprintf(k2, sizeof k2, "pinned h2d from node %s", n);
-        take(p, side ? XK_LDRAM_H2D : XK_H2D, cal, h2d, "value", 1, k, k2);
+        take(r, side ? XK_LDRAM_H2D : XK_H2D, h2d, "value", 1, k, k2);
         snprintf(k, sizeof k, "nodes.%s.gpu.copy_latency_64b_ns.h2d", n);
         snprintf(k2, sizeof k2, "64 B pinned h2d copy latency from node %s", n);
-        take(p, side ? XK_LDRAM_LAT : XK_LAT, cal, lat, "median", 1, k, k2);
+        take(r, side ? XK_LDRAM_LAT : XK_LAT, lat, "median", 1, k, k2);
         snprintf(k, sizeof k, "nodes.%s.bandwidth", n);
         snprintf(k2, sizeof k2, "node %s's peak sequential read bandwidth (CPU side)", n);
-        take(p, side ? XK_LDRAM : XK_POOL, cal, rd, "peak_gbps", 1, k, k2);
+        take(r, side ? XK_LDRAM : XK_POOL, rd, "peak_gbps", 1, k, k2);
     }
     const char *d2h[] = {"nodes", pool, "gpu", "d2h_pinned_gbps", NULL};
     snprintf(k, sizeof k, "nodes.%s.gpu.d2h_pinned_gbps", pool);
-    take(p, XK_D2H, cal, d2h, "value", 1, k, "pinned d2h to the pool node");
+    take(r, XK_D2H, d2h, "value", 1, k, "pinned d2h to the pool node");
     const char *d2d[] = {"gpu_device", "d2d_gbps", NULL};
-    take(p, XK_HBM, cal, d2d, "value", 2, "gpu_device.d2d_gbps",
+    take(r, XK_HBM, d2d, "value", 2, "gpu_device.d2d_gbps",
          "2 x the GPU's device-to-device copy rate");
     if (!p->val[XK_HBM].have && json_is_null(json_object_get(cal, "gpu_device")))
         absent_reason(cal, "gpu_device", p->val[XK_HBM].src, sizeof p->val[XK_HBM].src);
-    /* the curve: extra latency over the lowest-bandwidth point */
-    const char *lp[] = {"nodes", pool, "loaded_latency", "points", NULL};
-    const json_t *pts = at(cal, lp);
-    size_t n = json_array_size(pts);
-    if (n >= 1 && n <= XS_MAX_CURVE) {
-        double base = json_number_value(json_object_get(json_array_get(pts, 0), "latency_ns"));
-        for (size_t i = 0; i < n; i++) {
-            const json_t *pt = json_array_get(pts, i);
-            p->curve_gbps[i] = json_number_value(json_object_get(pt, "total_gbps"));
-            double e = json_number_value(json_object_get(pt, "latency_ns")) - base;
-            p->curve_extra_ns[i] = e > 0 ? e : 0;
-        }
-        p->ncurve = n, p->curve_have = 1;
-        snprintf(p->curve_src, sizeof p->curve_src,
-                 "node %s's loaded-latency curve, %zu points, latency minus the lowest-bandwidth "
-                 "point's (loaded.csv, run %s)",
-                 pool, n, p->run_id);
-    } else {
-        snprintf(k, sizeof k, "nodes.%s.loaded_latency", pool);
-        absent_reason(cal, k, p->curve_src, sizeof p->curve_src);
-    }
+    curve(r, pool);
 }
 
-static void from_xlshare(struct xs_params *p, const json_t *doc)
+static void from_xlshare(struct rd *r)
 {
+    struct xs_params *p = r->p;
     snprintf(p->run_id, sizeof p->run_id, "%s", "(XL-Share format)");
     const char *bw[] = {"cxllatency_profile", NULL};
-    take(p, XK_H2D, doc, bw, "cxl_bandwidth", 1, "", "cxllatency_profile.cxl_bandwidth");
-    take(p, XK_POOL, doc, bw, "cxl_bandwidth", 1, "", "cxllatency_profile.cxl_bandwidth");
-    take(p, XK_LAT, doc, bw, "cxl_near_ns", 1, "", "cxllatency_profile.cxl_near_ns");
+    take(r, XK_H2D, bw, "cxl_bandwidth", 1, "", "cxllatency_profile.cxl_bandwidth");
+    take(r, XK_POOL, bw, "cxl_bandwidth", 1, "", "cxllatency_profile.cxl_bandwidth");
+    take(r, XK_LAT, bw, "cxl_near_ns", 1, "", "cxllatency_profile.cxl_near_ns");
     const char *cal[] = {"calibration", NULL};
-    take(p, XK_HBM, doc, cal, "local_hbm_bandwidth_gbps", 1, "",
-         "calibration.local_hbm_bandwidth_gbps");
+    take(r, XK_HBM, cal, "local_hbm_bandwidth_gbps", 1, "", "calibration.local_hbm_bandwidth_gbps");
     if (!p->val[XK_HBM].have)
-        take(p, XK_HBM, doc, bw, "local_bandwidth", 1, "", "cxllatency_profile.local_bandwidth");
-    take(p, XK_D2H, doc, cal, "device_to_host_gbps", 1, "", "calibration.device_to_host_gbps");
-    take(p, XK_LDRAM_H2D, doc, cal, "host_to_device_gbps", 1, "",
-         "calibration.host_to_device_gbps");
-    take(p, XK_LDRAM_LAT, doc, cal, "pcie_like_latency_ns", 1, "",
-         "calibration.pcie_like_latency_ns");
+        take(r, XK_HBM, bw, "local_bandwidth", 1, "", "cxllatency_profile.local_bandwidth");
+    take(r, XK_D2H, cal, "device_to_host_gbps", 1, "", "calibration.device_to_host_gbps");
+    take(r, XK_LDRAM_H2D, cal, "host_to_device_gbps", 1, "", "calibration.host_to_device_gbps");
+    take(r, XK_LDRAM_LAT, cal, "pcie_like_latency_ns", 1, "", "calibration.pcie_like_latency_ns");
     snprintf(p->val[XK_LDRAM].src, sizeof p->val[XK_LDRAM].src,
              "ldram_gbps: the XL-Share format has no host memory bandwidth");
     p->curve_have = 1, p->ncurve = 0;
@@ -156,14 +235,17 @@ int xs_params_load(const char *path, struct xs_params *p, char *err, size_t errl
     if (!doc)
         return cxs_errf(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
     const char *schema = json_string_value(json_object_get(doc, "schema"));
+    struct rd r = {.p = p, .doc = doc, .err = err, .errlen = errlen};
     int rc = 0;
     if (schema && strcmp(schema, "cxlscope-calibration/1") == 0) {
         snprintf(p->format, sizeof p->format, "cxlscope");
-        from_cxlscope(p, doc);
+        from_cxlscope(&r);
+        rc = r.rc;
     } else if (json_is_object(json_object_get(doc, "calibration")) &&
                json_is_object(json_object_get(doc, "cxllatency_profile"))) {
         snprintf(p->format, sizeof p->format, "xlshare");
-        from_xlshare(p, doc);
+        from_xlshare(&r);
+        rc = r.rc;
     } else {
         rc = cxs_errf(err, errlen,
                       "%s: neither a cxlscope calibration (schema cxlscope-calibration/1) nor an "
@@ -213,8 +295,11 @@ int xs_params_assume(struct xs_params *p, const char *list, char *err, size_t er
         char *end;
         errno = 0;
         double v = strtod(val, &end);
+        char why[300];
         if (!*val || *end || errno || !isfinite(v) || v <= 0)
             return cxs_errf(err, errlen, "--assume: %s=%s is not a positive number", key, val);
+        if (rp_check(key_kind[k], v, val, why, sizeof why))
+            return cxs_errf(err, errlen, "--assume %s=%s: %s", key, val, why);
         struct xs_value *x = &p->val[k];
         if (x->have && !x->assumed) { /* measured: the assumption is not used */
             size_t l = strlen(x->src);

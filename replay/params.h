@@ -21,12 +21,19 @@
  *     d2h_gbps = device_to_host_gbps, ldram_h2d_gbps = host_to_device_gbps,
  *     ldram_copy_latency_ns = pcie_like_latency_ns; no curve (the format
  *     has none: latency does not rise with load) and no ldram_gbps.
+ * - Every number read is checked against its kind's range (ranges.h): the
+ *   bandwidths > 0 and < RP_MAX_GBPS, the latencies (and the curve's points)
+ *   > 0 and < 1 s, pool_node and cpu_node node numbers. A value out of range,
+ *   or one that is not a number (null is missing, not an error), fails the
+ *   load naming the file and the value's path: "F: nodes.1.gpu.
+ *   h2d_pinned_gbps.value: -5 is not a bandwidth (must be > 0 and < 100000
+ *   GB/s)"; it is never taken as missing nor used.
  * - xs_params_assume() takes "KEY=VALUE[,KEY=VALUE...]"; a value given
  *   this way fills only what the calibration lacks (a measured value is
  *   kept, and its description says the assumption was not used) and is
  *   marked assumed. KEY is one of
  *   xs_key_names or loaded_curve=flat. Unknown keys, values that are not
- *   positive numbers: -1 with the reason.
+ *   positive numbers or beyond their kind's range: -1 with the reason.
  * - xs_params_need() fails, naming the first required key that has no value,
  *   why the calibration lacks it, and the --assume to give; a value is
  *   never filled in silently. pool_gbps and ldram_gbps are optional (no

@@ -89,11 +89,15 @@ for k in $nulls; do jq -e --arg k "$k" '.calibration.notes | any(startswith($k +
     ok "xlshare format: measured values as measured (ns, GB = 1e9), has_cuda false" || notok "xlshare values"
 
 # --- rejected input: one line naming the file and the problem, exit 1
-bad() { # NAME PATTERN SETUP (run in a copy of the fixture)
+# (exit 2 for a value no measurement can have)
+bad() { # NAME PATTERN SETUP [EXIT] (run in a copy of the fixture)
     rm -rf "$TMP/bad" && cp -r "$FIX" "$TMP/bad"
     (cd "$TMP/bad" && eval "$3")
-    expect_exit "$1" 1 "$2" $B "$TMP/bad" --output "$TMP/bad/c.json"
+    expect_exit "$1" "${4:-1}" "$2" $B "$TMP/bad" --output "$TMP/bad/c.json"
+    [ ! -e "$TMP/bad/c.json" ] || notok "$1: no calibration written" "$(head -c 300 "$TMP/bad/c.json")"
 }
+# set_cell FILE LINE FIELD VALUE: the setup that puts VALUE in one cell
+set_cell() { echo "awk -F, -v OFS=, 'NR == $2 { \$$3 = \"$4\" } { print }' $1 >x && mv x $1"; }
 bad "an empty CSV" "latency.csv: empty file" ": >latency.csv"
 bad "a truncated row" "loaded.csv: line 3 has [0-9]+ fields, the header [0-9]+" \
     "awk -F, -v OFS=, 'NR == 3 { NF = NF - 2 } { print }' loaded.csv >x && mv x loaded.csv"
@@ -102,6 +106,31 @@ bad "another tool's file" "latency.csv: no column 'cpu_node' \\(not a cxlscope l
 bad "garbled CSV (an open quote)" "bandwidth.csv: not valid CSV" "printf '\"unterminated,x\n' >>bandwidth.csv"
 bad "a figure that is not a number" "latency.csv: line 2: column median_ns: 'fast' is not a number" \
     "awk -F, -v OFS=, 'NR == 2 { \$14 = \"fast\" } { print }' latency.csv >x && mv x latency.csv"
+# values no measurement can have: latency > 0 and < 1 s, bandwidth > 0 and
+# below the ceiling, counts and node ids integers >= 0
+for v in -5 0 1e308 1e9; do
+    bad "median_ns $v: not a latency" \
+        "latency.csv line 2, column median_ns: $v is not a latency \\(must be > 0 and < 1e9 ns\\)" \
+        "$(set_cell latency.csv 2 14 $v)" 2
+done
+bad "latency_ns 2e9 in loaded.csv: not a latency" "loaded.csv line 3, column latency_ns: 2e9 is not a latency" \
+    "$(set_cell loaded.csv 3 25 2e9)" 2
+for v in 0 -38.7 100000 1e308; do
+    bad "median_gbps $v: not a bandwidth" \
+        "bandwidth.csv line 2, column median_gbps: $v is not a bandwidth \\(must be > 0 and < 100000 GB/s\\)" \
+        "$(set_cell bandwidth.csv 2 17 $v)" 2
+done
+bad "peak_gbps 1e6 in saturation.csv: not a bandwidth" "saturation.csv line 3, column peak_gbps: 1e6 is not a bandwidth" \
+    "$(set_cell saturation.csv 3 7 1e6)" 2
+for v in 1.5 -1 1e300; do
+    bad "threads $v: not a count" \
+        "bandwidth.csv line 3, column threads: $v is not a count \\(must be an integer >= 0" \
+        "$(set_cell bandwidth.csv 3 9 $v)" 2
+done
+bad "size_bytes -4096: not a count" "latency.csv line 2, column size_bytes: -4096 is not a count" \
+    "$(set_cell latency.csv 2 8 -4096)" 2
+bad "cpu_node 0.5: not a node" "latency.csv line 2, column cpu_node: 0.5 is not a node \\(must be an integer 0..65535\\)" \
+    "$(set_cell latency.csv 2 1 0.5)" 2
 bad "a node the machine does not have" "memory node 7, which meta.json's machine does not have" \
     "awk -F, -v OFS=, 'NR == 2 { \$3 = 7 } { print }' latency.csv >x && mv x latency.csv"
 bad "a class that does not match meta.json" "node 0 is LDRAM from CPU node 0 in meta.json, the row says CXL" \
@@ -109,5 +138,12 @@ bad "a class that does not match meta.json" "node 0 is LDRAM from CPU node 0 in 
 bad "two machines mixed" "steps/latency/meta.json: host 'other-host'.*two machines mixed" \
     "jq '.host = \"other-host\"' steps/latency/meta.json >x && mv x steps/latency/meta.json"
 bad "meta.json not JSON" "meta.json: not valid JSON" "echo '{' >meta.json"
+# A header of 400,000 columns: the repeat is found (by sorting, not pair by
+# pair). The bound is a hang guard, not a timing: this takes well under a
+# second; checking the pairs one by one took minutes (80 billion compares).
+rm -rf "$TMP/bad" && cp -r "$FIX" "$TMP/bad"
+awk 'BEGIN { printf "cpu_node"; for (i = 0; i < 400000; i++) printf ",x%d", i; print ",x399999" }' >"$TMP/bad/latency.csv"
+expect_exit "a 400,000-column header with a repeated column: named" 1 \
+    "latency.csv: column 'x399999' appears twice in the header" timeout -s KILL 60 $B "$TMP/bad"
 rm -rf "$TMP/bad" && mkdir "$TMP/bad" && cp "$FIX/meta.json" "$TMP/bad/"
 expect_exit "a results directory without any CSV" 2 "none of the result CSVs" $B "$TMP/bad"

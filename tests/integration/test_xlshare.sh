@@ -27,12 +27,39 @@ expect_exit "--assume value not positive" 2 "h2d_gbps=-1 is not a positive numbe
 expect_exit "a layer to pin that the model lacks" 2 "--pin: model xlshare-8m has no layer 'foo'" \
     $B --calibration "$C" --model xlshare-8m --tflops 1 --assume $GPUV --pin foo
 
+# --- notes only on success, after the results; an error is the one line
+expect_exit "an error after the inputs are read: the error alone, no notes before it" 1 "/dev/null/x" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --output /dev/null/x
+$B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --inferences 2 >"$TMP/both" 2>&1
+rc=$?
+first_note=$(grep -n 'cxlscope-xlshare: note:' "$TMP/both" | head -1 | cut -d: -f1)
+last_row=$(grep -n '^xlshare-8m,' "$TMP/both" | tail -1 | cut -d: -f1)
+[ $rc -eq 0 ] && [ "$(grep -c 'cxlscope-xlshare: note:' "$TMP/both")" -eq 9 ] && [ -n "$last_row" ] &&
+    [ "$first_note" -gt "$last_row" ] && ok "on success the 9 notes come after the results" ||
+    notok "notes after the results" "exit $rc" "$(head -12 "$TMP/both")"
+
 # --- nothing silently filled: the first missing value is named with why
 expect_exit "a value neither measured nor assumed: named, with the calibration's reason" 2 \
     "h2d_gbps: no value \\(nodes.0.gpu.h2d_pinned_gbps: no gpu_copy.csv in the results \\(run-all step gpucopy skipped: no usable GPU.*give --assume h2d_gbps=VALUE" \
     $B --calibration "$C" --model xlshare-8m --tflops 67
 expect_exit "hbm_gbps missing after the rest is assumed" 2 "hbm_gbps: no value" \
     $B --calibration "$C" --model xlshare-8m --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300
+
+# --- values no measurement can have, in either format: named by their path
+jq '.nodes["0"].bandwidth.read.peak_gbps = 1e308' "$C" >"$TMP/cal-big.json"
+expect_exit "a calibration bandwidth of 1e308: named, not used" 2 \
+    "--calibration: .*cal-big.json: nodes.0.bandwidth.read.peak_gbps: 1e\\+308 is not a bandwidth \\(must be > 0 and < 100000 GB/s\\)" \
+    $B --calibration "$TMP/cal-big.json" --model xlshare-8m --tflops 67 --assume $GPUV
+jq '.nodes["0"].loaded_latency.points[1].latency_ns = -5' "$C" >"$TMP/cal-neg.json"
+expect_exit "a negative latency on the loaded-latency curve: named" 2 \
+    "nodes.0.loaded_latency.points\\[1\\].latency_ns: -5 is not a latency \\(must be > 0 and < 1e9 ns\\)" \
+    $B --calibration "$TMP/cal-neg.json" --model xlshare-8m --tflops 67 --assume $GPUV
+jq '.cxllatency_profile.cxl_near_ns = -300' "$SEED" >"$TMP/seed-neg.json"
+expect_exit "the seed's format with a negative latency: named, not taken as missing" 2 \
+    "cxllatency_profile.cxl_near_ns: -300 is not a latency" \
+    $B --calibration "$TMP/seed-neg.json" --model xlshare-8m --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300
+expect_exit "--assume beyond the bandwidth ceiling" 2 "--assume hbm_gbps=1e6: 1e6 is not a bandwidth" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --assume hbm_gbps=1e6
 
 # --- the round trip: results -> calibration -> model
 $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --batch 1,4 --gpus 1,2 \
@@ -111,9 +138,87 @@ awk -v g="$got" -v w="$want" 'BEGIN { exit !(g >= w && g <= w + 0.01) }' &&
 printf 'name,bytes\na,100\na,200\n' >"$TMP/dup.csv"
 expect_exit "a CSV model naming a layer twice" 2 "layer 'a' named twice" \
     $B --calibration "$C" --model "$TMP/dup.csv" --tflops 1 --assume $GPUV
+# model CSV fields parsed strictly, sizes summed with overflow checks
+printf 'name,bytes\na," -5"\n' >"$TMP/neg.csv"
+expect_exit "a CSV model with bytes ' -5': not a positive integer (was read as 2^64 - 5)" 2 \
+    "line 2: bytes ' -5' is not a positive integer" \
+    $B --calibration "$C" --model "$TMP/neg.csv" --tflops 1 --assume $GPUV
+printf 'name,bytes\na,18446744073709551615\nb,18446744073709551615\n' >"$TMP/wrap.csv"
+expect_exit "a CSV model whose bytes overflow 64 bits: named" 2 \
+    "line 3: the model's bytes \\(the sum of its layers'\\) overflow 64 bits" \
+    $B --calibration "$C" --model "$TMP/wrap.csv" --tflops 1 --assume $GPUV
+for v in 2 yes; do
+    printf 'name,bytes,single_use\na,100,%s\n' $v >"$TMP/su.csv"
+    expect_exit "single_use '$v': not 0 or 1 (was read as 0)" 2 "line 2: single_use '$v' is not 0 or 1" \
+        $B --calibration "$C" --model "$TMP/su.csv" --tflops 1 --assume $GPUV
+done
+# the memory columns are sums and products of sizes: checked, never wrapped
+expect_exit "--cache 16777215T --gpus 2: the total memory overflows, named" 2 \
+    "mem_total_bytes \\(model bytes \\+ 2 GPUs x cache 16777215T\\) overflows 64 bits" \
+    $B --calibration "$C" --model xlshare-8m --tflops 67 --assume $GPUV --cache 16777215T --gpus 2
+printf 'name,bytes\na,9223372036854775808\n' >"$TMP/half.csv"
+expect_exit "a layer of 2^63 bytes: offloading's double buffer overflows, named" 2 \
+    "offload_mem_per_gpu_bytes \\(2 x the largest layer, 9223372036854775808\\) overflows 64 bits" \
+    $B --calibration "$C" --model "$TMP/half.csv" --tflops 1 --assume $GPUV --inferences 1
+printf 'name,bytes\na,4611686018427387904\n' >"$TMP/quarter.csv"
+expect_exit "a 2^62-byte model on 4 GPUs: replication's total overflows, named" 2 \
+    "replication_mem_total_bytes \\(4 GPUs x model bytes 4611686018427387904\\) overflows 64 bits" \
+    $B --calibration "$C" --model "$TMP/quarter.csv" --tflops 1 --assume $GPUV --gpus 1,4 --inferences 1
+expect_exit "405B x 10^6 inferences x 4096 GPUs: the bytes read overflow, named before the run" 2 \
+    "the bytes the GPUs read \\(4096 GPUs x 1000000 inferences x model bytes 811706777600\\) overflow 64 bits" \
+    $B --calibration "$C" --model llama-3.1-405b --tflops 67 --assume $GPUV --gpus 1,4096 --inferences 1000000
+# two layers of 2^61 B, no cache: every prefetch is dropped and fetched
+# again, so the bytes fetched (not the bytes read) overflow during the run
+printf 'name,bytes\na,2305843009213693952\nb,2305843009213693952\n' >"$TMP/eighth.csv"
+expect_exit "bytes fetched overflowing during the run: named, exit 2" 2 "fetched_bytes overflow 64 bits" \
+    $B --calibration "$C" --model "$TMP/eighth.csv" --compute-ns 10 --assume $GPUV --cache 0 --workers 1 \
+    --lookahead 1 --inferences 3 --quiet
+# 250,000 layers: repeated names are found by sorting, not pair by pair
+# (that took minutes). The bound is a hang guard, not a timing: this run
+# takes about a second.
+awk 'BEGIN { print "name,bytes"; for (i = 0; i < 250000; i++) print "l" i ",1000" }' >"$TMP/big.csv"
+timeout -s KILL 60 $B --calibration "$C" --model "$TMP/big.csv" --compute-ns 10 --assume $GPUV \
+    --inferences 1 --quiet --output "$TMP/big" 2>"$TMP/err"
+rc=$?
+[ $rc -eq 0 ] && [ "$(($(wc -l <"$TMP/big/xlshare.csv") - 1))" -eq 1 ] &&
+    "$TESTBIN/jsonq" "$TMP/big/meta.json" tests xlshare notes | grep -q "250000 layers, 250000000 bytes" &&
+    ok "a CSV model of 250,000 layers loads and runs" || notok "250,000 layers" "exit $rc" "$(head -3 "$TMP/err")"
+echo "l3,1" >>"$TMP/big.csv"
+expect_exit "250,000 layers and a repeated name: the repeat named" 2 "big.csv: line 250002: layer 'l3' named twice" \
+    timeout -s KILL 60 $B --calibration "$C" --model "$TMP/big.csv" --compute-ns 10 --assume $GPUV --inferences 1
 printf 'name,size\na,100\n' >"$TMP/bad.csv"
 expect_exit "a CSV model without a bytes column" 2 "no column 'bytes'" \
     $B --calibration "$C" --model "$TMP/bad.csv" --tflops 1 --assume $GPUV
+
+# --- Ctrl-C stops a simulation in progress: exit 130, the finished rows
+# kept. The first configuration (1 GPU) writes its row at once; the second
+# (2048 GPUs, a billion layer runs) takes minutes unless the simulation
+# itself heeds the signal. The waits are bounds, not timings: for the first
+# row (60 s), then for the end after SIGINT (30 s; well under 1 s in fact).
+awk 'BEGIN { print "name,bytes"; for (i = 0; i < 500; i++) print "l" i ",1000000" }' >"$TMP/long.csv"
+$B --calibration "$C" --model "$TMP/long.csv" --compute-ns 1000 --assume $GPUV --cache 0 \
+    --gpus 1,2048 --inferences 1000 --quiet --output "$TMP/int" 2>"$TMP/err2" &
+pid=$!
+i=0
+while [ $i -lt 600 ] && [ "$(cat "$TMP/int/xlshare.csv.partial" 2>/dev/null | wc -l)" -lt 2 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -INT $pid
+i=0
+while [ $i -lt 300 ] && kill -0 $pid 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -KILL $pid 2>/dev/null
+wait $pid
+rc=$?
+rows=$(($(cat "$TMP/int/xlshare.csv" 2>/dev/null | wc -l) - 1))
+crows=$(($(cat "$TMP/int/xlshare_compare.csv" 2>/dev/null | wc -l) - 1))
+if [ $rc -eq 130 ] && [ $rows -eq 1 ] && [ $crows -eq 3 ] &&
+    grep -q "interrupted: 1 rows kept" "$TMP/err2" && [ "$(csv_col "$TMP/int/xlshare.csv" gpus)" = 1 ]; then
+    ok "Ctrl-C during a simulation: exit 130, the finished configuration's rows kept"
+else notok "Ctrl-C during a simulation" "exit $rc (want 130), $rows rows, $crows compare rows" "$(cat "$TMP/err2")"; fi
 
 # --- the report: the model's table and figure
 if command -v gnuplot >/dev/null 2>&1; then

@@ -1,5 +1,5 @@
 /* test_csvin.c — result CSVs read back: quoting, line ends, and the
- * rejections (empty, wrong field count, duplicate column, open quote, a
+ * rejections (empty or blank-only, wrong field count, duplicate column, open quote, a
  * column missing, a number that is not one). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,11 +80,84 @@ static void test_rejections(void **state)
     assert_non_null(strstr(err, "/nonexistent/x.csv: No such file"));
 }
 
+/* A file of line ends only has no header: empty, not a table of 0 columns. */
+static void test_blank_files(void **state)
+{
+    (void)state;
+    static const char *const blank[] = {"\r", "\n", "\r\n", "\n\n\r\n", "\r\r\r"};
+    for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+        struct cxs_table t;
+        char err[256] = "";
+        if (load(blank[i], &t, err, sizeof err) != -1) {
+            size_t ncols = t.ncols;
+            cxs_table_free(&t);
+            fail_msg("blank file %zu loaded as a table of %zu columns", i, ncols);
+        }
+        assert_non_null(strstr(err, "empty file"));
+    }
+}
+
+/* Repeated column names are found in any header size (by sorting, not pair
+ * by pair), and the one named is the first repeat in header order. */
+static void test_duplicate_columns(void **state)
+{
+    (void)state;
+    struct cxs_table t;
+    char err[256];
+    assert_int_equal(load("a,b,c,b,a\n", &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 'b' appears twice"));
+    enum { N = 200000 };
+    size_t cap = (size_t)N * 8 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int i = 0; i < N; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%sc%d", i ? "," : "", i);
+    snprintf(text + len, cap - len, "\n");
+    assert_int_equal(load(text, &t, err, sizeof err), 0);
+    assert_int_equal(t.ncols, N);
+    assert_int_equal(cxs_table_col(&t, "c199999"), N - 1);
+    cxs_table_free(&t);
+    /* c150000 repeats before c5 does, though it sorts first */
+    snprintf(text + len, cap - len, ",c150000,c5\n");
+    assert_int_equal(load(text, &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 'c150000' appears twice"));
+    snprintf(text + len, cap - len, ",c5,c150000\n");
+    assert_int_equal(load(text, &t, err, sizeof err), -1);
+    assert_non_null(strstr(err, "column 'c5' appears twice"));
+    free(text);
+}
+
+/* A number is written in decimal: digits, a sign, a point, an exponent;
+ * no blanks, no hexadecimal, no inf or nan. */
+static void test_numbers_strict(void **state)
+{
+    (void)state;
+    struct cxs_table t;
+    char err[256];
+    assert_int_equal(load("v\n\" 5\"\n\"5 \"\n0x10\n0x1p3\ninf\nnan\n\"\t1\"\n"
+                          "-2.5\n+3\n1e3\n.5\n7.\n",
+                          &t, err, sizeof err),
+                     0);
+    double v;
+    for (size_t r = 0; r < 7; r++) {
+        if (cxs_table_num(&t, r, 0, &v, err, sizeof err) != -1)
+            fail_msg("'%s' read as the number %g", cxs_table_get(&t, r, 0), v);
+        assert_non_null(strstr(err, "is not a number"));
+    }
+    static const double want[] = {-2.5, 3, 1000, 0.5, 7};
+    for (size_t r = 7; r < t.nrows; r++) {
+        assert_int_equal(cxs_table_num(&t, r, 0, &v, err, sizeof err), 0);
+        assert_true(v == want[r - 7]);
+    }
+    cxs_table_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quoting_and_line_ends),
-        cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_quoting_and_line_ends), cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_blank_files),           cmocka_unit_test(test_duplicate_columns),
+        cmocka_unit_test(test_numbers_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -508,6 +508,89 @@ static void test_bad_input(void **state)
     assert_int_equal(xs_simulate(l, 0, &k, &c, &r, NULL, NULL, 0), -1);
 }
 
+/* Byte counts that do not fit 64 bits are an error naming what overflowed,
+ * never a wrapped result: the model's size, the bytes the engines read
+ * (known before the run), the bytes fetched (wasted prefetches included,
+ * found when it happens). */
+static void test_overflow(void **state)
+{
+    (void)state;
+    const uint64_t half = 1ULL << 63;
+    struct xs_layer l[2] = {mk("a", half, 10), mk("b", half, 10)};
+    struct xs_link k = mklink(5, 10, 0);
+    struct xs_config c = {.gpus = 1,
+                          .cache_bytes = 0,
+                          .workers = 0,
+                          .lookahead = 0,
+                          .inferences = 1,
+                          .hbm_gbps = 100};
+    expect_bad(l, 2, &k, &c, "the model's bytes (the sum of its layers') overflow 64 bits");
+    c.inferences = 2;
+    expect_bad(l, 1, &k, &c,
+               "the bytes the GPUs read (GPUs x inferences x the model's bytes) overflow 64 bits");
+    c.inferences = 1;
+    c.gpus = 2;
+    expect_bad(l, 1, &k, &c, "the bytes the GPUs read");
+    /* Two layers of 2^61 B, no cache, one prefetch ahead: every prefetch
+     * lands while the other layer runs and is dropped, so each layer is
+     * fetched twice: 3 inferences read 3 x 2^62 B (fits), fetch about twice
+     * that (does not). */
+    l[0].bytes = l[1].bytes = 1ULL << 61;
+    c.gpus = 1;
+    c.workers = c.lookahead = 1;
+    c.inferences = 2;
+    struct xs_result r;
+    sim(l, 2, &k, &c, &r, NULL);
+    assert_int_equal(r.bytes_accessed, 1ULL << 63);
+    assert_int_equal(r.fetched_bytes, 7ULL << 61); /* 4 demand fetches, 3 prefetches dropped */
+    c.inferences = 3;
+    char err[256] = "";
+    assert_int_equal(xs_simulate(l, 2, &k, &c, &r, NULL, err, sizeof err), XS_OVERFLOW);
+    assert_non_null(strstr(err, "fetched_bytes overflow 64 bits"));
+}
+
+/* The stop hook is polled every XS_STOP_EVERY steps of the event loop (a
+ * layer run's end is one step at least); when it says stop, the run ends
+ * there with XS_STOPPED. Polling changes nothing else. */
+static int stop_calls, stop_after;
+static int stop_hook(void)
+{
+    return ++stop_calls >= stop_after;
+}
+
+static void test_stop(void **state)
+{
+    (void)state;
+    struct xs_layer l[5];
+    five(l);
+    struct xs_link k = mklink(500, 10, 0);
+    struct xs_config c = {.gpus = 3,
+                          .cache_bytes = 9000,
+                          .workers = 2,
+                          .lookahead = 2,
+                          .inferences = 2000,
+                          .hbm_gbps = 20};
+    struct xs_result plain, polled;
+    double lat1[6000], lat2[6000];
+    memset(&plain, 0, sizeof plain);
+    memset(&polled, 0, sizeof polled);
+    sim(l, 5, &k, &c, &plain, lat1);
+    c.stop = stop_hook;
+    stop_calls = 0, stop_after = 1 << 30;
+    sim(l, 5, &k, &c, &polled, lat2);
+    assert_memory_equal(&plain, &polled, sizeof plain);
+    assert_memory_equal(lat1, lat2, sizeof lat1);
+    assert_true(stop_calls >= (int)(plain.accesses / XS_STOP_EVERY)); /* 30,000 runs: >= 29 */
+    for (int after = 1; after <= 3; after++) {
+        char err[256] = "";
+        stop_calls = 0, stop_after = after;
+        memset(&polled, 0xa5, sizeof polled);
+        assert_int_equal(xs_simulate(l, 5, &k, &c, &polled, NULL, err, sizeof err), XS_STOPPED);
+        assert_int_equal(stop_calls, after);
+        assert_true(((const unsigned char *)&polled)[0] == 0xa5); /* *out not written */
+    }
+}
+
 /* A mixed configuration: sizes that differ, a partial cache, single-use and
  * pinned layers, three GPUs under a pool ceiling with a curve. */
 static void mixed(struct xs_layer *l, size_t *n, struct xs_link *k, struct xs_config *c,
@@ -647,6 +730,8 @@ int main(void)
         cmocka_unit_test(test_single_use),
         cmocka_unit_test(test_pinned),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_stop),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_stats_consistent),
     };
