@@ -149,7 +149,7 @@ static int add_delay(const char *s, void *ctx)
     struct config *c = ctx;
     uint64_t d;
     char err[160];
-    if (cxs_parse_u64(s, 0, UINT64_C(100000000000), &d, err, sizeof err)) {
+    if (cxs_parse_u64(s, 0, UINT64_C(1000000000000), &d, err, sizeof err)) {
         fprintf(stderr, "%s: error: --delays '%s': %s\n", cxs_prog, s, err);
         return -1;
     }
