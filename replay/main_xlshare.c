@@ -441,7 +441,7 @@ static void emit(const struct run *u, size_t bi, size_t gi, size_t ci, double re
         snprintf(cf[3], 32, "%" PRIu64, mem.total[a]), cr[9] = cf[3];
         cr[10] = u->assumed;
         if (cxs_out_row(cmp_out, cr))
-            cxs_run_fail(CXS_EXIT_FAIL, "writing xlshare_compare.csv failed");
+            cxs_run_finish(CXS_EXIT_FAIL); /* closing it says why, in one line */
     }
 }
 
@@ -564,14 +564,9 @@ int main(int argc, char **argv)
     cxs_interrupt_install();
     cxs_run_open(c.std.outdir, "xlshare", "xlshare.csv", cols, NCOLS, c.std.quiet, c.std.format,
                  argc, argv);
-    if (c.std.outdir) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/xlshare_compare.csv", c.std.outdir);
-        cmp_out = cxs_out_open(path, NULL, CXS_FMT_CSV, cmp_cols, NCMP, err, sizeof err);
-        if (!cmp_out)
-            cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
+    cmp_out = cxs_run_out_open("xlshare_compare.csv", cmp_cols, NCMP);
+    if (cmp_out)
         cxs_exit_hook_add(close_cmp, NULL);
-    }
 
     uint64_t maxg = 0;
     for (size_t g = 0; g < c.ngpus; g++)

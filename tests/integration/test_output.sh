@@ -75,6 +75,13 @@ if [ -x $BIN/cxlscope-gpucopy ]; then
         --min-samples 3 --latency-copies 100 --kind pinned --quiet --output $D
     rm -f $D/gpu_copy_latency.csv
 else skip "gpucopy: a FIFO as gpu_copy_latency.csv is refused" "not built (no CUDA toolkit)"; fi
+mkdir $D/xlshare_compare.csv
+refused "xlshare: a directory as xlshare_compare.csv is refused" "a directory" \
+    $D/xlshare_compare.csv $BIN/cxlscope-xlshare --calibration \
+    "$(dirname "$0")/../../replay/xlshare-default.json" --model xlshare-8m --tflops 67 \
+    --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300 \
+    --inferences 2 --quiet --output $D
+rmdir $D/xlshare_compare.csv
 echo old >$D/latency.csv
 if $L $TINY --output $D 2>/dev/null && [ "$(head -1 $D/latency.csv | cut -d, -f1)" = cpu_node ] &&
     [ ! -e $D/latency.csv.partial ] && [ ! -e $D/meta.json.tmp ] && [ ! -e $D/.cxlscope.lock ]; then
