@@ -139,3 +139,74 @@ if [ $rc -eq 0 ] && [ "$st2" = "done done done" ] && [ "$ids" = "$plan" ] && [ "
     [ "$(awk -F, 'NR > 1' $IR/loaded.csv | wc -l)" -eq 5 ]; then
     ok "--resume: the step list is the plan's, a-lat not redone, b-long and c-lat run, complete"
 else notok "--resume" "exit $rc, steps '$st2', ids '$ids' vs plan '$plan'" "$(cat $TMP/ir2.out)"; fi
+
+# --- a fake tree for the harness's own behaviour: run-all (linked, so its
+# top is $FT), a Makefile with nothing to build and bin/cxlscope-fake, a step
+# binary whose behaviour the profile line chooses (fast, no timing)
+FT=$TMP/ft
+mkdir -p $FT/bin
+ln -s $R $FT/run-all
+printf 'all:\n\t@:\n' >$FT/Makefile
+cat >$FT/bin/cxlscope-fake <<'EOF'
+#!/bin/sh
+# cxlscope-fake MODE [FLAG] [WORDS...] --output DIR --quiet. ok: writes
+# DIR/fake.csv and DIR/meta.json; fail-unless FLAG: an error line and a note,
+# exit 1, until the file FLAG exists, then ok; silent-fail: exit 1, no word;
+# hang-until FLAG: waits for FLAG (SIGTERM ends it: exit 143), then ok;
+# stubborn FLAG: the same, ignoring SIGTERM and SIGINT. A wait ends after 30 s.
+# hang-until and stubborn write their pid to DIR/fake.pid first.
+mode=$1 flag=${2:-} out=""
+while [ $# -gt 0 ]; do [ "$1" = --output ] && out=$2; shift; done
+ok() {
+    printf 'step,value\n%s,1\n' "${out##*/}" >"$out/fake.csv" &&
+        printf '{"host": "fake", "tests": {"fake": {"complete": true}}}\n' >"$out/meta.json" && exit 0
+    echo "cxlscope-fake: error: cannot write $out"
+    exit 1
+}
+wait_flag() {
+    echo $$ >"$out/fake.pid.w" && mv "$out/fake.pid.w" "$out/fake.pid"
+    i=0
+    while [ ! -e "$flag" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+}
+case $mode in
+ok) ok ;;
+fail-unless) [ -e "$flag" ] && ok; echo "cxlscope-fake: error: no $flag"; echo "cxlscope-fake: note: giving up"; exit 1 ;;
+silent-fail) exit 1 ;;
+hang-until) trap 'exit 143' TERM; wait_flag; ok ;;
+stubborn) trap '' TERM INT; wait_flag; ok ;;
+esac
+echo "cxlscope-fake: error: unknown mode $mode"
+exit 2
+EOF
+chmod +x $FT/bin/cxlscope-fake
+FR="$FT/run-all --no-deps --no-report"
+
+# --- step IDs: a letter or digit, then letters, digits, . _ -; never a path
+bad=""
+for id in . .. a/b ../../victim .hidden -x 'x$y' 'a\b'; do
+    printf '#: a bad step ID\n%s fake 1 ok\n' "$id" >$TMP/id1.profile
+    $FR --plan --profile $TMP/id1.profile >/dev/null 2>$TMP/err
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(wc -l <$TMP/err)" -eq 1 ] &&
+        grep -qxF "run-all: error: profile $TMP/id1.profile line 2: bad step ID '$id' (letters, digits, . _ -)" $TMP/err ||
+        bad="$bad [$id: exit $rc, $(cat $TMP/err)]"
+done
+printf 'A.b_c-1 fake 1 ok\n9 fake 1 ok\n' >$TMP/id2.profile
+$FR --plan --profile $TMP/id2.profile >$TMP/out 2>&1 || bad="$bad [good IDs refused: $(cat $TMP/out)]"
+if [ -z "$bad" ]; then ok "step IDs: '.', '..', paths, leading . or -, other characters refused with the line (exit 2); A.b_c-1, 9 accepted"
+else notok "step IDs checked" "$bad"; fi
+mkdir -p $TMP/idv/victim && echo keep >$TMP/idv/victim/keep
+printf '#: a step ID that is a path\nok1 fake 1 ok\n../../victim fake 1 ok\n' >$TMP/idv.profile
+expect_exit "a profile step ID ../../victim: refused before anything runs" 2 \
+    "^run-all: error: profile $TMP/idv.profile line 3: bad step ID '\.\./\.\./victim' \(letters, digits, \. _ -\)$" \
+    $FR --profile $TMP/idv.profile --out $TMP/idv/run
+if [ -f $TMP/idv/victim/keep ] && [ ! -e $TMP/idv/run/run.json ]; then ok "... and nothing outside the run directory removed"
+else notok "nothing outside the run directory removed" "$(ls -R $TMP/idv)"; fi
+printf '#: one step\nok1 fake 1 ok\n' >$TMP/ok.profile
+mkdir -p $TMP/idr/victim && echo keep >$TMP/idr/victim/keep
+$FR --profile $TMP/ok.profile --out $TMP/idr/run >/dev/null 2>&1
+printf '../../victim\tfake\t1\tok\n' >$TMP/idr/run/plan.tsv
+expect_exit "--resume of a plan.tsv with the step ID ../../victim: refused" 2 \
+    "^run-all: error: $TMP/idr/run/plan.tsv line 1: bad step ID '\.\./\.\./victim'" $FR --resume $TMP/idr/run
+if [ -f $TMP/idr/victim/keep ]; then ok "... and nothing outside the run directory removed"
+else notok "--resume: nothing outside the run directory removed" "$(ls -R $TMP/idr)"; fi
