@@ -210,3 +210,16 @@ expect_exit "--resume of a plan.tsv with the step ID ../../victim: refused" 2 \
     "^run-all: error: $TMP/idr/run/plan.tsv line 1: bad step ID '\.\./\.\./victim'" $FR --resume $TMP/idr/run
 if [ -f $TMP/idr/victim/keep ]; then ok "... and nothing outside the run directory removed"
 else notok "--resume: nothing outside the run directory removed" "$(ls -R $TMP/idr)"; fi
+
+# --- --plan --resume DIR: that run's plan with what --resume would do, nothing run
+printf '#: two steps\nok1 fake 1 ok\nok2 fake 1 ok\n' >$TMP/two.profile
+$FR --profile $TMP/two.profile --out $TMP/pr >/dev/null 2>&1
+jq '.steps[1].status = "interrupted" | .complete = false' $TMP/pr/run.json >$TMP/pr.json && cp $TMP/pr.json $TMP/pr/run.json
+sum=$(cat $TMP/pr/run.json $TMP/pr/logs/* | md5sum)
+$FR --plan --resume $TMP/pr >$TMP/out 2>$TMP/err
+rc=$?
+if [ $rc -eq 0 ] && [ ! -s $TMP/err ] && grep -q "resume of $TMP/pr: profile two" $TMP/out &&
+    grep -q ' 1\. ok1 .*\[done, kept\]$' $TMP/out && grep -q ' 2\. ok2 .*\[interrupted, runs\]$' $TMP/out &&
+    grep -q '2 steps, estimated 2 s; to run: 1, ~1 s' $TMP/out && [ "$(cat $TMP/pr/run.json $TMP/pr/logs/* | md5sum)" = "$sum" ]; then
+    ok "--plan --resume: the run's plan, each step kept or run, nothing run"
+else notok "--plan --resume" "exit $rc" "$(cat $TMP/out $TMP/err)"; fi
