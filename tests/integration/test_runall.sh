@@ -223,3 +223,23 @@ if [ $rc -eq 0 ] && [ ! -s $TMP/err ] && grep -q "resume of $TMP/pr: profile two
     grep -q '2 steps, estimated 2 s; to run: 1, ~1 s' $TMP/out && [ "$(cat $TMP/pr/run.json $TMP/pr/logs/* | md5sum)" = "$sum" ]; then
     ok "--plan --resume: the run's plan, each step kept or run, nothing run"
 else notok "--plan --resume" "exit $rc" "$(cat $TMP/out $TMP/err)"; fi
+
+# --- a failed step's reason: the binary's last error line, never the command
+# line at the top of its log; --resume runs failed steps again, keeps done ones
+printf '#: failures\nf1 fake 1 fail-unless %s\nf2 fake 1 silent-fail x: error: from-args\nok1 fake 1 ok\n' "$TMP/fr.flag" >$TMP/fr.profile
+$FR --profile $TMP/fr.profile --out $TMP/fr >$TMP/out 2>&1
+rc=$?
+r1=$(J '.steps[0].reason' $TMP/fr/run.json) r2=$(J '.steps[1].reason' $TMP/fr/run.json)
+if [ $rc -eq 1 ] && [ "$r1" = "no $TMP/fr.flag" ] && [ "$r2" = "exit 1 without a message" ] &&
+    head -1 $TMP/fr/logs/f2.log | grep -q '^\$ .*x: error: from-args'; then
+    ok "a failed step's reason is its last error line, or 'exit N without a message': not the logged command line"
+else notok "failed steps' reasons" "exit $rc, reasons '$r1', '$r2'" "$(cat $TMP/out)"; fi
+ok_log=$(md5sum <$TMP/fr/logs/ok1.log)
+touch $TMP/fr.flag
+$FR --resume $TMP/fr >$TMP/out 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ "$(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" = "done failed done" ] &&
+    grep -q '\[2/3\] fake (f2) running' $TMP/out && grep -q 'ok1: done earlier, kept' $TMP/out &&
+    [ "$(md5sum <$TMP/fr/logs/ok1.log)" = "$ok_log" ] && [ "$(J .complete $TMP/fr/run.json)" = true ]; then
+    ok "--resume runs the failed steps again (f1 now done, f2 failed again), keeps the done one"
+else notok "--resume runs failed steps again" "exit $rc, $(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" "$(cat $TMP/out)"; fi
