@@ -243,3 +243,65 @@ if [ $rc -eq 1 ] && [ "$(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" = 
     [ "$(md5sum <$TMP/fr/logs/ok1.log)" = "$ok_log" ] && [ "$(J .complete $TMP/fr/run.json)" = true ]; then
     ok "--resume runs the failed steps again (f1 now done, f2 failed again), keeps the done one"
 else notok "--resume runs failed steps again" "exit $rc, $(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" "$(cat $TMP/out)"; fi
+
+# --- run.json read back by --resume must be whole: a damaged one is one line, exit 2
+$FR --profile $TMP/two.profile --out $TMP/bj >/dev/null 2>&1
+head -c 150 $TMP/bj/run.json >$TMP/bj.json && cp $TMP/bj.json $TMP/bj/run.json
+expect_exit "--resume of a truncated run.json: one line, exit 2" 2 \
+    "^run-all: error: $TMP/bj/run.json is not valid JSON \(parse error: .*\); this run cannot be resumed$" $FR --resume $TMP/bj
+: >$TMP/bj/run.json
+expect_exit "--resume of an empty run.json: one line, exit 2" 2 "^run-all: error: $TMP/bj/run.json is not valid JSON \(an empty file\)" $FR --resume $TMP/bj
+echo '{"steps": [{"id": "ok1"}]}' >$TMP/bj/run.json
+expect_exit "--resume of a run.json whose steps are not plan.tsv's: one line, exit 2" 2 "run.json does not match $TMP/bj/plan.tsv" $FR --resume $TMP/bj
+
+# --- a full disk: every write run-all makes is checked (exit 1, one line
+# naming the file), state files are replaced whole (the previous copy kept),
+# nothing temporary is left, and once there is space --resume finishes. The
+# output directory is on a 200 KiB tmpfs filled to leave N pages free, for
+# N = 0, 1, ... until the run (one step) fits.
+MNT=$TMP/mnt
+if [ "$(id -u)" != 0 ]; then
+    skip "a full disk at every write of a run (tmpfs)" "not root: cannot mount a tmpfs"
+elif ! mkdir -p $MNT || ! mount -t tmpfs -o size=200k tmpfs $MNT 2>$TMP/err; then
+    skip "a full disk at every write of a run (tmpfs)" "mount -t tmpfs failed: $(cat $TMP/err)"
+else
+    trap 'umount $MNT 2>/dev/null; rm -rf "$TMP"' EXIT
+    D=$MNT/run bad="" named="" n=0 fits=""
+    head -1 $TMP/pr/plan.tsv >$TMP/df.plan
+    while [ $n -le 40 ] && [ -z "$fits" ]; do
+        rm -rf $D $MNT/fill
+        free=$(stat -f -c %a $MNT) bs=$(stat -f -c %S $MNT)
+        [ $free -gt $n ] && fallocate -l $(((free - n) * bs)) $MNT/fill || { bad="$bad [cannot leave $n pages]"; break; }
+        $FR --profile $TMP/ok.profile --out $D >$TMP/out 2>$TMP/err
+        rc=$?
+        what="[n=$n: exit $rc, $(cat $TMP/err)]"
+        if [ $rc -eq 0 ]; then
+            fits=$n
+        elif [ $rc -ne 1 ]; then bad="$bad $what (want exit 1)"
+        elif [ -s $TMP/err ] && { [ "$(wc -l <$TMP/err)" -ne 1 ] ||
+            ! grep -qx "run-all: error: cannot write $D/[^ ]*: No space left on device" $TMP/err; }; then
+            bad="$bad $what (want one line: cannot write FILE: No space left on device)"
+        elif [ ! -s $TMP/err ] && [ "$(J '[.steps[] | select(.status == "failed")] | length' $D/run.json 2>/dev/null)" != 1 ]; then
+            bad="$bad $what (exit 1 without a message: a step must have failed)"
+        fi
+        [ -n "$fits" ] || named="$named, $n: $(sed -n "s|^run-all: error: cannot write $D/\([^:]*\):.*|\1|p" $TMP/err)"
+        [ -z "$(find $D -name '*.tmp')" ] || bad="$bad $what (left: $(find $D -name '*.tmp'))"
+        [ ! -e $D/plan.tsv ] || cmp -s $D/plan.tsv $TMP/df.plan || bad="$bad $what (plan.tsv: $(cat $D/plan.tsv))"
+        [ ! -e $D/run.json ] || jq -e '.steps | length == 1' $D/run.json >/dev/null 2>&1 || bad="$bad $what (run.json: $(head -c 80 $D/run.json))"
+        [ ! -e $D/meta.json ] || jq -e .tests $D/meta.json >/dev/null 2>&1 || bad="$bad $what (meta.json: $(head -c 80 $D/meta.json))"
+        [ ! -e $D/fake.csv ] || [ "$(head -1 $D/fake.csv)" = step,value ] || bad="$bad $what (fake.csv: $(cat $D/fake.csv))"
+        rm -f $MNT/fill
+        [ -z "$fits" ] || break
+        if [ -e $D/run.json ]; then $FR --resume $D >$TMP/out 2>&1; else $FR --profile $TMP/ok.profile --out $D >$TMP/out 2>&1; fi
+        rc=$?
+        [ $rc -eq 0 ] && [ "$(J '[.steps[].status] | join(" ")' $D/run.json)" = "done" ] &&
+            [ "$(J .complete $D/run.json)" = true ] && [ "$(J '.tests | keys | join(" ")' $D/meta.json)" = "ok1" ] &&
+            [ "$(cat $D/fake.csv)" = "$(printf 'step,value\nok1,1')" ] ||
+            bad="$bad $what (then, with space: exit $rc, $(tail -3 $TMP/out))"
+        n=$((n + 1))
+    done
+    if [ -z "$bad" ] && [ -n "$fits" ]; then
+        ok "a full disk at each write of a run (pages free${named#,}): exit 1, one line naming the file, state kept whole, nothing temporary left; --resume then finishes"
+    else notok "a full disk at each write of a run" "$bad"; fi
+    umount $MNT
+fi
