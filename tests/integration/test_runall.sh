@@ -305,3 +305,49 @@ else
     else notok "a full disk at each write of a run" "$bad"; fi
     umount $MNT
 fi
+
+# --- the output-file rule: a name run-all writes that is there and is not a
+# regular file (device, FIFO, directory, link, not followed) is refused, exit
+# 2, before anything runs, and left as it is; so is a temporary name
+# refused CASE KIND FILE: the run on $TMP/of-CASE (set up before) is refused naming FILE
+refused() {
+    d=$TMP/of-$1 kind=$2 f=$TMP/of-$1/$3
+    shift 3
+    before=$(ls -l $f)
+    timeout 20 "$@" >$TMP/out 2>$TMP/err
+    rc=$?
+    if [ $rc -eq 2 ] && [ "$(wc -l <$TMP/err)" -eq 1 ] && [ "$(ls -l $f)" = "$before" ] &&
+        grep -qxF "run-all: error: $f exists and is not a regular file ($kind); refusing to replace it" $TMP/err &&
+        [ ! -e $d/steps/ok1 ]; then
+        ok "output-file rule: $(basename $f) $kind: refused (exit 2), left as it was, nothing run"
+    else notok "output-file rule: $(basename $f) $kind refused" "exit $rc" "$(cat $TMP/err)" "$before / $(ls -l $f)"; fi
+}
+if [ "$(id -u)" = 0 ] && mkdir -p $TMP/of-dev && mknod $TMP/of-dev/plan.tsv c 1 3 2>/dev/null; then
+    refused dev "a character device" plan.tsv $FR --profile $TMP/ok.profile --out $TMP/of-dev
+else skip "output-file rule: plan.tsv a character device" "not root: cannot mknod"; fi
+mkdir -p $TMP/of-fifo/logs && mkfifo $TMP/of-fifo/logs/ok1.log
+refused fifo "a FIFO" logs/ok1.log $FR --profile $TMP/ok.profile --out $TMP/of-fifo
+mkdir -p $TMP/of-dir/meta.json
+refused dir "a directory" meta.json $FR --profile $TMP/ok.profile --out $TMP/of-dir
+mkdir -p $TMP/of-csv && ln -s $TMP/of-csv-elsewhere $TMP/of-csv/fake.csv
+refused csv "a symbolic link" fake.csv $FR --profile $TMP/ok.profile --out $TMP/of-csv
+# --resume: run.json a link (to a good copy elsewhere), run.json.tmp a FIFO
+for c in link tmp; do
+    $FR --profile $TMP/ok.profile --out $TMP/of-$c >/dev/null 2>&1
+    mv $TMP/of-$c/logs/ok1.log $TMP/of-$c/ok1.log.kept && rm -r $TMP/of-$c/steps/ok1
+done
+mv $TMP/of-link/run.json $TMP/of-link.json && ln -s $TMP/of-link.json $TMP/of-link/run.json
+jq '.steps[0].status = "failed"' $TMP/of-link.json >$TMP/of-link.j && cp $TMP/of-link.j $TMP/of-link.json
+sum=$(md5sum <$TMP/of-link.json)
+refused link "a symbolic link" run.json $FR --resume $TMP/of-link
+[ "$(md5sum <$TMP/of-link.json)" = "$sum" ] || notok "output-file rule: the link's target is left as it was"
+jq '.steps[0].status = "failed"' $TMP/of-tmp/run.json >$TMP/of-tmp.j && cp $TMP/of-tmp.j $TMP/of-tmp/run.json
+mkfifo $TMP/of-tmp/run.json.tmp
+refused tmp "a FIFO" run.json.tmp $FR --resume $TMP/of-tmp
+mkdir -p $TMP/of-steps $TMP/of-elsewhere/ok1 && echo keep >$TMP/of-elsewhere/ok1/keep && ln -s $TMP/of-elsewhere $TMP/of-steps/steps
+$FR --profile $TMP/ok.profile --out $TMP/of-steps >$TMP/out 2>$TMP/err
+rc=$?
+if [ $rc -eq 2 ] && grep -qxF "run-all: error: $TMP/of-steps/steps exists and is not a directory (a symbolic link); refusing to write in it" $TMP/err &&
+    [ -f $TMP/of-elsewhere/ok1/keep ] && [ ! -e $TMP/of-steps/run.json ]; then
+    ok "output-file rule: steps/ a symbolic link: refused before anything runs, nothing removed through it"
+else notok "output-file rule: steps/ a symbolic link" "exit $rc" "$(cat $TMP/err)" "$(ls -R $TMP/of-elsewhere)"; fi
