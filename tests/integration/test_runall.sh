@@ -351,3 +351,29 @@ if [ $rc -eq 2 ] && grep -qxF "run-all: error: $TMP/of-steps/steps exists and is
     [ -f $TMP/of-elsewhere/ok1/keep ] && [ ! -e $TMP/of-steps/run.json ]; then
     ok "output-file rule: steps/ a symbolic link: refused before anything runs, nothing removed through it"
 else notok "output-file rule: steps/ a symbolic link" "exit $rc" "$(cat $TMP/err)" "$(ls -R $TMP/of-elsewhere)"; fi
+
+# --- one run per directory: DIR/.cxlscope.lock (flock) with the holder's pid
+# wait_file FILE: until FILE is there and not empty (at most 10 s)
+wait_file() {
+    i=0
+    while [ $i -lt 100 ] && [ ! -s "$1" ]; do sleep 0.1; i=$((i + 1)); done
+}
+printf '#: a step that waits\nw1 fake 1 hang-until %s\n' $TMP/lk.flag >$TMP/lk.profile
+$FR --profile $TMP/lk.profile --out $TMP/lk >$TMP/lk.out 2>&1 &
+lpid=$!
+wait_file $TMP/lk/steps/w1/fake.pid
+if [ "$(cat $TMP/lk/.cxlscope.lock 2>/dev/null)" = $lpid ]; then ok "the lock file holds the running run-all's pid"
+else notok "the lock file holds the running run-all's pid" "want $lpid: $(cat $TMP/lk/.cxlscope.lock 2>&1)"; fi
+expect_exit "a second run-all --resume on a directory in use: refused (exit 2)" 2 \
+    "^run-all: error: $TMP/lk is in use by another run \(pid $lpid\)$" timeout 10 $FR --resume $TMP/lk
+expect_exit "a second run-all --out on a directory in use: refused (exit 2)" 2 \
+    "^run-all: error: $TMP/lk is in use by another run \(pid $lpid\)$" timeout 10 $FR --profile $TMP/lk.profile --out $TMP/lk
+touch $TMP/lk.flag
+wait $lpid
+rc=$?
+if [ $rc -eq 0 ] && [ "$(J '.steps[0].status' $TMP/lk/run.json)" = done ] && [ ! -e $TMP/lk/.cxlscope.lock ]; then
+    ok "... the first run goes on alone and finishes (lock file removed at the end)"
+else notok "the first run finishes" "exit $rc" "$(cat $TMP/lk.out)"; fi
+mkdir -p $TMP/lk2 && echo 999999 >$TMP/lk2/.cxlscope.lock
+if $FR --profile $TMP/ok.profile --out $TMP/lk2 >$TMP/out 2>&1; then ok "a lock file left by a run that died is taken over"
+else notok "a stale lock file is taken over" "$(cat $TMP/out)"; fi
