@@ -377,3 +377,53 @@ else notok "the first run finishes" "exit $rc" "$(cat $TMP/lk.out)"; fi
 mkdir -p $TMP/lk2 && echo 999999 >$TMP/lk2/.cxlscope.lock
 if $FR --profile $TMP/ok.profile --out $TMP/lk2 >$TMP/out 2>&1; then ok "a lock file left by a run that died is taken over"
 else notok "a stale lock file is taken over" "$(cat $TMP/out)"; fi
+
+# --- kill -9 of run-all mid-step: the step binary gets SIGTERM (parent-death
+# signal) and ends; run.json names its pid; --resume refuses while one that
+# ignored the signal still runs, and runs the step again once it is gone
+# alive PID: PID exists and is not a zombie
+alive() { [ -d /proc/$1 ] && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status 2>/dev/null; }
+# start_and_kill PROFILE DIR ID: run-all in the background until its step
+# ID's pid is in DIR/steps/ID/fake.pid and in run.json, then kill -9; sets cpid
+start_and_kill() {
+    $FR --profile $1 --out $2 >$TMP/kill.out 2>&1 &
+    kpid=$!
+    wait_file $2/steps/$3/fake.pid
+    cpid=$(cat $2/steps/$3/fake.pid 2>/dev/null)
+    i=0
+    while [ $i -lt 100 ] && [ "$(J '.steps[0].pid' $2/run.json 2>/dev/null)" != "$cpid" ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL $kpid
+    wait $kpid 2>/dev/null
+}
+printf '#: a step that waits\nh1 fake 1 hang-until %s\n' $TMP/kd.flag >$TMP/kd.profile
+start_and_kill $TMP/kd.profile $TMP/kd h1
+st=$(J '.steps[0] | "\(.status) \(.pid)"' $TMP/kd/run.json)
+i=0
+while [ $i -lt 100 ] && alive "$cpid"; do sleep 0.1; i=$((i + 1)); done
+if [ -n "$cpid" ] && ! alive "$cpid" && [ "$st" = "running $cpid" ]; then
+    ok "kill -9 of run-all: run.json says 'running $cpid'; the step binary got SIGTERM and ended"
+else notok "kill -9 of run-all: the step binary ends" "step binary pid '$cpid' $(alive "$cpid" && echo still alive), run.json: $st"; fi
+alive "$cpid" && kill -KILL "$cpid"
+touch $TMP/kd.flag
+$FR --resume $TMP/kd >$TMP/out 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ "$(J '.steps[0] | "\(.status) \(.pid)"' $TMP/kd/run.json)" = "done null" ] &&
+    grep -q 'h1 .*\[interrupted, runs\]' $TMP/out; then
+    ok "--resume after kill -9: the step that was running runs again, done"
+else notok "--resume after kill -9" "exit $rc" "$(cat $TMP/out)"; fi
+printf '#: a step that ignores SIGTERM\ns1 fake 1 stubborn %s\n' $TMP/ko.flag >$TMP/ko.profile
+start_and_kill $TMP/ko.profile $TMP/ko s1
+if alive "$cpid"; then
+    expect_exit "--resume while the killed run's step binary (SIGTERM ignored) still runs: refused naming it (exit 2; the lock was not kept by it)" 2 \
+        "^run-all: error: step s1 is still running as pid $cpid \(from an earlier run-all\); stop it or wait$" timeout -k 2 10 $FR --resume $TMP/ko
+    if alive "$cpid" && [ "$(cat $TMP/ko/steps/s1/fake.pid 2>/dev/null)" = "$cpid" ]; then ok "... and left it alone"
+    else notok "--resume left the running step alone" "$(ls $TMP/ko/steps/s1 2>&1)"; fi
+else notok "a step binary ignoring SIGTERM outlives kill -9 of run-all (for the next test)" "pid '$cpid'"; fi
+kill -KILL "$cpid" 2>/dev/null
+i=0
+while [ $i -lt 100 ] && alive "$cpid"; do sleep 0.1; i=$((i + 1)); done
+touch $TMP/ko.flag
+$FR --resume $TMP/ko >$TMP/out 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ "$(J '.steps[0].status' $TMP/ko/run.json)" = done ]; then ok "... once it is gone, --resume runs the step: done"
+else notok "--resume once the orphan is gone" "exit $rc" "$(cat $TMP/out)"; fi
