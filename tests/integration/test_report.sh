@@ -6,8 +6,9 @@
 # (its href/src name only files that exist, no script, no external URL),
 # headline.csv matches numbers recomputed here independently and the page
 # shows them, run.json's skipped/failed steps and "run incomplete" appear,
-# strings from the data are escaped, bad input exits 2 with one line, and
-# (when chromium is installed) the page renders headless.
+# strings from the data are escaped, bad input exits 2 with one line, an
+# output name that is not a regular file is refused (exit 2) and (when
+# chromium is installed) the page renders headless.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/plot/report
@@ -235,7 +236,8 @@ refused() {
 }
 mkdir -p "$TMP/of-link" && echo keep >"$TMP/of-target" && ln -s "$TMP/of-target" "$TMP/of-link/index.html"
 refused link index.html "a symbolic link"
-[ "$(cat "$TMP/of-target")" = keep ] || notok "output-file rule: the link's target is left as it was" "$(head -3 "$TMP/of-target")"
+if [ "$(cat "$TMP/of-target")" = keep ]; then ok "... and the link's target too"
+else notok "output-file rule: the link's target is left as it was" "$(head -3 "$TMP/of-target")"; fi
 mkdir -p "$TMP/of-dir/latency-vs-size.png"
 refused dir latency-vs-size.png "a directory"
 mkdir -p "$TMP/of-fifo" && mkfifo "$TMP/of-fifo/headline.csv"

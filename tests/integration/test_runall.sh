@@ -1,7 +1,10 @@
 #!/bin/sh
 # Integration tests of run-all: usage errors, every profile's steps accepted
 # by their binaries, the quick profile end to end with its report, a failing
-# and a skipped step, and interrupt-then-resume for real.
+# and a skipped step, and interrupt-then-resume for real. Then, in a fake tree
+# with a step binary the profile controls: step IDs, --plan --resume, failed
+# steps' reasons and their retry, a damaged run.json, a full disk (tmpfs, as
+# root), the output-file rule, the lock on the run directory and kill -9.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/run-all
@@ -340,7 +343,8 @@ mv $TMP/of-link/run.json $TMP/of-link.json && ln -s $TMP/of-link.json $TMP/of-li
 jq '.steps[0].status = "failed"' $TMP/of-link.json >$TMP/of-link.j && cp $TMP/of-link.j $TMP/of-link.json
 sum=$(md5sum <$TMP/of-link.json)
 refused link "a symbolic link" run.json $FR --resume $TMP/of-link
-[ "$(md5sum <$TMP/of-link.json)" = "$sum" ] || notok "output-file rule: the link's target is left as it was"
+if [ "$(md5sum <$TMP/of-link.json)" = "$sum" ]; then ok "... and the link's target too"
+else notok "output-file rule: the link's target is left as it was"; fi
 jq '.steps[0].status = "failed"' $TMP/of-tmp/run.json >$TMP/of-tmp.j && cp $TMP/of-tmp.j $TMP/of-tmp/run.json
 mkfifo $TMP/of-tmp/run.json.tmp
 refused tmp "a FIFO" run.json.tmp $FR --resume $TMP/of-tmp
