@@ -1,6 +1,7 @@
 #: every test that runs on this machine, a few minutes on 2 cores (about 2 min on the development VM)
 # One step per line: ID  TEST  ESTIMATE_S  ARGUMENTS (for bin/cxlscope-TEST;
-# run-all adds --output and --quiet). {nodes} is --nodes (default all),
+# run-all adds --output and --quiet). ID: a letter or digit, then letters,
+# digits, . _ - (it names logs/ID.log and steps/ID/). {nodes} is --nodes (default all),
 # {ncpu} the CPU count of the node run-all starts on. Estimates are for a
 # one-node, 2-core machine; with more nodes the steps take longer.
 # Sizes are fixed here, not 4x the last-level cache (the binaries' default):

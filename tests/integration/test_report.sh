@@ -6,8 +6,9 @@
 # (its href/src name only files that exist, no script, no external URL),
 # headline.csv matches numbers recomputed here independently and the page
 # shows them, run.json's skipped/failed steps and "run incomplete" appear,
-# strings from the data are escaped, bad input exits 2 with one line, and
-# (when chromium is installed) the page renders headless.
+# strings from the data are escaped, bad input exits 2 with one line, an
+# output name that is not a regular file is refused (exit 2) and (when
+# chromium is installed) the page renders headless.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/plot/report
@@ -218,6 +219,31 @@ if "$R" "$FX/one-node" --out "$O2" >/dev/null 2>&1 && [ ! -e "$O2/gpu-copy-laten
     [ ! -e "$O2/latency-matrix.svg" ] && [ -e "$O2/latency-vs-size.png" ]; then
     ok "a report over an older one leaves no stale figure"
 else notok "a report over an older one leaves no stale figure" "$(ls "$O2")"; fi
+
+# the output-file rule: a name the report writes that is not a regular file
+# (a link, not followed; a directory; a FIFO) is refused before anything is
+# written, exit 2, and left as it was
+# refused LABEL NAME KIND: OUTDIR $TMP/of-LABEL (NAME set up there) is refused
+refused() {
+    o=$TMP/of-$1 before=$(ls -ld "$TMP/of-$1/$2")
+    timeout 60 "$R" "$FX/one-node" --out "$o" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && [ "$(ls -ld "$o/$2")" = "$before" ] &&
+        grep -qxF "report: error: $o/$2 exists and is not a regular file ($3); refusing to replace it" "$TMP/err" &&
+        [ "$(ls "$o")" = "$2" ]; then
+        ok "output-file rule: $2 $3 in OUTDIR: refused (exit 2), left as it was, nothing written"
+    else notok "output-file rule: $2 $3 in OUTDIR refused" "exit $rc" "$(cat "$TMP/err")" "$before / $(ls -ld "$o/$2")" "$(ls "$o")"; fi
+}
+mkdir -p "$TMP/of-link" && echo keep >"$TMP/of-target" && ln -s "$TMP/of-target" "$TMP/of-link/index.html"
+refused link index.html "a symbolic link"
+if [ "$(cat "$TMP/of-target")" = keep ]; then ok "... and the link's target too"
+else notok "output-file rule: the link's target is left as it was" "$(head -3 "$TMP/of-target")"; fi
+mkdir -p "$TMP/of-dir/latency-vs-size.png"
+refused dir latency-vs-size.png "a directory"
+mkdir -p "$TMP/of-fifo" && mkfifo "$TMP/of-fifo/headline.csv"
+refused fifo headline.csv "a FIFO"
+mkdir -p "$TMP/of-tmp" && ln -s /dev/null "$TMP/of-tmp/index.html.tmp"
+refused tmp index.html.tmp "a symbolic link"
 
 # --- both together
 O3=$TMP/both

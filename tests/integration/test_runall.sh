@@ -1,7 +1,10 @@
 #!/bin/sh
 # Integration tests of run-all: usage errors, every profile's steps accepted
 # by their binaries, the quick profile end to end with its report, a failing
-# and a skipped step, and interrupt-then-resume for real.
+# and a skipped step, and interrupt-then-resume for real. Then, in a fake tree
+# with a step binary the profile controls: step IDs, --plan --resume, failed
+# steps' reasons and their retry, a damaged run.json, a full disk (tmpfs, as
+# root), the output-file rule, the lock on the run directory and kill -9.
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/run-all
@@ -139,3 +142,292 @@ if [ $rc -eq 0 ] && [ "$st2" = "done done done" ] && [ "$ids" = "$plan" ] && [ "
     [ "$(awk -F, 'NR > 1' $IR/loaded.csv | wc -l)" -eq 5 ]; then
     ok "--resume: the step list is the plan's, a-lat not redone, b-long and c-lat run, complete"
 else notok "--resume" "exit $rc, steps '$st2', ids '$ids' vs plan '$plan'" "$(cat $TMP/ir2.out)"; fi
+
+# --- a fake tree for the harness's own behaviour: run-all (linked, so its
+# top is $FT), a Makefile with nothing to build and bin/cxlscope-fake, a step
+# binary whose behaviour the profile line chooses (fast, no timing)
+FT=$TMP/ft
+mkdir -p $FT/bin
+ln -s $R $FT/run-all
+printf 'all:\n\t@:\n' >$FT/Makefile
+cat >$FT/bin/cxlscope-fake <<'EOF'
+#!/bin/sh
+# cxlscope-fake MODE [FLAG] [WORDS...] --output DIR --quiet. ok: writes
+# DIR/fake.csv and DIR/meta.json; fail-unless FLAG: an error line and a note,
+# exit 1, until the file FLAG exists, then ok; silent-fail: exit 1, no word;
+# hang-until FLAG: waits for FLAG (SIGTERM ends it: exit 143), then ok;
+# stubborn FLAG: the same, ignoring SIGTERM and SIGINT. A wait ends after 30 s.
+# hang-until and stubborn write their pid to DIR/fake.pid first.
+mode=$1 flag=${2:-} out=""
+while [ $# -gt 0 ]; do [ "$1" = --output ] && out=$2; shift; done
+ok() {
+    printf 'step,value\n%s,1\n' "${out##*/}" >"$out/fake.csv" &&
+        printf '{"host": "fake", "tests": {"fake": {"complete": true}}}\n' >"$out/meta.json" && exit 0
+    echo "cxlscope-fake: error: cannot write $out"
+    exit 1
+}
+wait_flag() {
+    echo $$ >"$out/fake.pid.w" && mv "$out/fake.pid.w" "$out/fake.pid"
+    i=0
+    while [ ! -e "$flag" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+}
+case $mode in
+ok) ok ;;
+fail-unless) [ -e "$flag" ] && ok; echo "cxlscope-fake: error: no $flag"; echo "cxlscope-fake: note: giving up"; exit 1 ;;
+silent-fail) exit 1 ;;
+hang-until) trap 'exit 143' TERM; wait_flag; ok ;;
+stubborn) trap '' TERM INT; wait_flag; ok ;;
+esac
+echo "cxlscope-fake: error: unknown mode $mode"
+exit 2
+EOF
+chmod +x $FT/bin/cxlscope-fake
+FR="$FT/run-all --no-deps --no-report"
+
+# --- step IDs: a letter or digit, then letters, digits, . _ -; never a path
+bad=""
+for id in . .. a/b ../../victim .hidden -x 'x$y' 'a\b'; do
+    printf '#: a bad step ID\n%s fake 1 ok\n' "$id" >$TMP/id1.profile
+    $FR --plan --profile $TMP/id1.profile >/dev/null 2>$TMP/err
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(wc -l <$TMP/err)" -eq 1 ] &&
+        grep -qxF "run-all: error: profile $TMP/id1.profile line 2: bad step ID '$id' (letters, digits, . _ -)" $TMP/err ||
+        bad="$bad [$id: exit $rc, $(cat $TMP/err)]"
+done
+printf 'A.b_c-1 fake 1 ok\n9 fake 1 ok\n' >$TMP/id2.profile
+$FR --plan --profile $TMP/id2.profile >$TMP/out 2>&1 || bad="$bad [good IDs refused: $(cat $TMP/out)]"
+if [ -z "$bad" ]; then ok "step IDs: '.', '..', paths, leading . or -, other characters refused with the line (exit 2); A.b_c-1, 9 accepted"
+else notok "step IDs checked" "$bad"; fi
+mkdir -p $TMP/idv/victim && echo keep >$TMP/idv/victim/keep
+printf '#: a step ID that is a path\nok1 fake 1 ok\n../../victim fake 1 ok\n' >$TMP/idv.profile
+expect_exit "a profile step ID ../../victim: refused before anything runs" 2 \
+    "^run-all: error: profile $TMP/idv.profile line 3: bad step ID '\.\./\.\./victim' \(letters, digits, \. _ -\)$" \
+    $FR --profile $TMP/idv.profile --out $TMP/idv/run
+if [ -f $TMP/idv/victim/keep ] && [ ! -e $TMP/idv/run/run.json ]; then ok "... and nothing outside the run directory removed"
+else notok "nothing outside the run directory removed" "$(ls -R $TMP/idv)"; fi
+printf '#: one step\nok1 fake 1 ok\n' >$TMP/ok.profile
+mkdir -p $TMP/idr/victim && echo keep >$TMP/idr/victim/keep
+$FR --profile $TMP/ok.profile --out $TMP/idr/run >/dev/null 2>&1
+printf '../../victim\tfake\t1\tok\n' >$TMP/idr/run/plan.tsv
+expect_exit "--resume of a plan.tsv with the step ID ../../victim: refused" 2 \
+    "^run-all: error: $TMP/idr/run/plan.tsv line 1: bad step ID '\.\./\.\./victim'" $FR --resume $TMP/idr/run
+if [ -f $TMP/idr/victim/keep ]; then ok "... and nothing outside the run directory removed"
+else notok "--resume: nothing outside the run directory removed" "$(ls -R $TMP/idr)"; fi
+
+# --- --plan --resume DIR: that run's plan with what --resume would do, nothing run
+printf '#: two steps\nok1 fake 1 ok\nok2 fake 1 ok\n' >$TMP/two.profile
+$FR --profile $TMP/two.profile --out $TMP/pr >/dev/null 2>&1
+jq '.steps[1].status = "interrupted" | .complete = false' $TMP/pr/run.json >$TMP/pr.json && cp $TMP/pr.json $TMP/pr/run.json
+sum=$(cat $TMP/pr/run.json $TMP/pr/logs/* | md5sum)
+$FR --plan --resume $TMP/pr >$TMP/out 2>$TMP/err
+rc=$?
+if [ $rc -eq 0 ] && [ ! -s $TMP/err ] && grep -q "resume of $TMP/pr: profile two" $TMP/out &&
+    grep -q ' 1\. ok1 .*\[done, kept\]$' $TMP/out && grep -q ' 2\. ok2 .*\[interrupted, runs\]$' $TMP/out &&
+    grep -q '2 steps, estimated 2 s; to run: 1, ~1 s' $TMP/out && [ "$(cat $TMP/pr/run.json $TMP/pr/logs/* | md5sum)" = "$sum" ]; then
+    ok "--plan --resume: the run's plan, each step kept or run, nothing run"
+else notok "--plan --resume" "exit $rc" "$(cat $TMP/out $TMP/err)"; fi
+
+# --- a failed step's reason: the binary's last error line, never the command
+# line at the top of its log; --resume runs failed steps again, keeps done ones
+printf '#: failures\nf1 fake 1 fail-unless %s\nf2 fake 1 silent-fail x: error: from-args\nok1 fake 1 ok\n' "$TMP/fr.flag" >$TMP/fr.profile
+$FR --profile $TMP/fr.profile --out $TMP/fr >$TMP/out 2>&1
+rc=$?
+r1=$(J '.steps[0].reason' $TMP/fr/run.json) r2=$(J '.steps[1].reason' $TMP/fr/run.json)
+if [ $rc -eq 1 ] && [ "$r1" = "no $TMP/fr.flag" ] && [ "$r2" = "exit 1 without a message" ] &&
+    head -1 $TMP/fr/logs/f2.log | grep -q '^\$ .*x: error: from-args'; then
+    ok "a failed step's reason is its last error line, or 'exit N without a message': not the logged command line"
+else notok "failed steps' reasons" "exit $rc, reasons '$r1', '$r2'" "$(cat $TMP/out)"; fi
+ok_log=$(md5sum <$TMP/fr/logs/ok1.log)
+touch $TMP/fr.flag
+$FR --resume $TMP/fr >$TMP/out 2>&1
+rc=$?
+if [ $rc -eq 1 ] && [ "$(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" = "done failed done" ] &&
+    grep -q '\[2/3\] fake (f2) running' $TMP/out && grep -q 'ok1: done earlier, kept' $TMP/out &&
+    [ "$(md5sum <$TMP/fr/logs/ok1.log)" = "$ok_log" ] && [ "$(J .complete $TMP/fr/run.json)" = true ]; then
+    ok "--resume runs the failed steps again (f1 now done, f2 failed again), keeps the done one"
+else notok "--resume runs failed steps again" "exit $rc, $(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" "$(cat $TMP/out)"; fi
+
+# --- run.json read back by --resume must be whole: a damaged one is one line, exit 2
+$FR --profile $TMP/two.profile --out $TMP/bj >/dev/null 2>&1
+head -c 150 $TMP/bj/run.json >$TMP/bj.json && cp $TMP/bj.json $TMP/bj/run.json
+expect_exit "--resume of a truncated run.json: one line, exit 2" 2 \
+    "^run-all: error: $TMP/bj/run.json is not valid JSON \(parse error: .*\); this run cannot be resumed$" $FR --resume $TMP/bj
+: >$TMP/bj/run.json
+expect_exit "--resume of an empty run.json: one line, exit 2" 2 "^run-all: error: $TMP/bj/run.json is not valid JSON \(an empty file\)" $FR --resume $TMP/bj
+echo '{"steps": [{"id": "ok1"}]}' >$TMP/bj/run.json
+expect_exit "--resume of a run.json whose steps are not plan.tsv's: one line, exit 2" 2 "run.json does not match $TMP/bj/plan.tsv" $FR --resume $TMP/bj
+
+# --- a full disk: every write run-all makes is checked (exit 1, one line
+# naming the file), state files are replaced whole (the previous copy kept),
+# nothing temporary is left, and once there is space --resume finishes. The
+# output directory is on a 200 KiB tmpfs filled to leave N pages free, for
+# N = 0, 1, ... until the run (one step) fits.
+MNT=$TMP/mnt
+if [ "$(id -u)" != 0 ]; then
+    skip "a full disk at every write of a run (tmpfs)" "not root: cannot mount a tmpfs"
+elif ! mkdir -p $MNT || ! mount -t tmpfs -o size=200k tmpfs $MNT 2>$TMP/err; then
+    skip "a full disk at every write of a run (tmpfs)" "mount -t tmpfs failed: $(cat $TMP/err)"
+else
+    trap 'umount $MNT 2>/dev/null; rm -rf "$TMP"' EXIT
+    D=$MNT/run bad="" named="" n=0 fits=""
+    head -1 $TMP/pr/plan.tsv >$TMP/df.plan
+    while [ $n -le 40 ] && [ -z "$fits" ]; do
+        rm -rf $D $MNT/fill
+        free=$(stat -f -c %a $MNT) bs=$(stat -f -c %S $MNT)
+        [ $free -gt $n ] && fallocate -l $(((free - n) * bs)) $MNT/fill || { bad="$bad [cannot leave $n pages]"; break; }
+        $FR --profile $TMP/ok.profile --out $D >$TMP/out 2>$TMP/err
+        rc=$?
+        what="[n=$n: exit $rc, $(cat $TMP/err)]"
+        if [ $rc -eq 0 ]; then
+            fits=$n
+        elif [ $rc -ne 1 ]; then bad="$bad $what (want exit 1)"
+        elif [ -s $TMP/err ] && { [ "$(wc -l <$TMP/err)" -ne 1 ] ||
+            ! grep -qx "run-all: error: cannot write $D/[^ ]*: No space left on device" $TMP/err; }; then
+            bad="$bad $what (want one line: cannot write FILE: No space left on device)"
+        elif [ ! -s $TMP/err ] && [ "$(J '[.steps[] | select(.status == "failed")] | length' $D/run.json 2>/dev/null)" != 1 ]; then
+            bad="$bad $what (exit 1 without a message: a step must have failed)"
+        fi
+        [ -n "$fits" ] || named="$named, $n: $(sed -n "s|^run-all: error: cannot write $D/\([^:]*\):.*|\1|p" $TMP/err)"
+        [ -z "$(find $D -name '*.tmp')" ] || bad="$bad $what (left: $(find $D -name '*.tmp'))"
+        [ ! -e $D/plan.tsv ] || cmp -s $D/plan.tsv $TMP/df.plan || bad="$bad $what (plan.tsv: $(cat $D/plan.tsv))"
+        [ ! -e $D/run.json ] || jq -e '.steps | length == 1' $D/run.json >/dev/null 2>&1 || bad="$bad $what (run.json: $(head -c 80 $D/run.json))"
+        [ ! -e $D/meta.json ] || jq -e .tests $D/meta.json >/dev/null 2>&1 || bad="$bad $what (meta.json: $(head -c 80 $D/meta.json))"
+        [ ! -e $D/fake.csv ] || [ "$(head -1 $D/fake.csv)" = step,value ] || bad="$bad $what (fake.csv: $(cat $D/fake.csv))"
+        rm -f $MNT/fill
+        [ -z "$fits" ] || break
+        if [ -e $D/run.json ]; then $FR --resume $D >$TMP/out 2>&1; else $FR --profile $TMP/ok.profile --out $D >$TMP/out 2>&1; fi
+        rc=$?
+        [ $rc -eq 0 ] && [ "$(J '[.steps[].status] | join(" ")' $D/run.json)" = "done" ] &&
+            [ "$(J .complete $D/run.json)" = true ] && [ "$(J '.tests | keys | join(" ")' $D/meta.json)" = "ok1" ] &&
+            [ "$(cat $D/fake.csv)" = "$(printf 'step,value\nok1,1')" ] ||
+            bad="$bad $what (then, with space: exit $rc, $(tail -3 $TMP/out))"
+        n=$((n + 1))
+    done
+    if [ -z "$bad" ] && [ -n "$fits" ]; then
+        ok "a full disk at each write of a run (pages free${named#,}): exit 1, one line naming the file, state kept whole, nothing temporary left; --resume then finishes"
+    else notok "a full disk at each write of a run" "$bad"; fi
+    umount $MNT
+fi
+
+# --- the output-file rule: a name run-all writes that is there and is not a
+# regular file (device, FIFO, directory, link, not followed) is refused, exit
+# 2, before anything runs, and left as it is; so is a temporary name
+# refused CASE KIND FILE: the run on $TMP/of-CASE (set up before) is refused naming FILE
+refused() {
+    d=$TMP/of-$1 kind=$2 f=$TMP/of-$1/$3
+    shift 3
+    before=$(ls -l $f)
+    timeout 20 "$@" >$TMP/out 2>$TMP/err
+    rc=$?
+    if [ $rc -eq 2 ] && [ "$(wc -l <$TMP/err)" -eq 1 ] && [ "$(ls -l $f)" = "$before" ] &&
+        grep -qxF "run-all: error: $f exists and is not a regular file ($kind); refusing to replace it" $TMP/err &&
+        [ ! -e $d/steps/ok1 ]; then
+        ok "output-file rule: $(basename $f) $kind: refused (exit 2), left as it was, nothing run"
+    else notok "output-file rule: $(basename $f) $kind refused" "exit $rc" "$(cat $TMP/err)" "$before / $(ls -l $f)"; fi
+}
+if [ "$(id -u)" = 0 ] && mkdir -p $TMP/of-dev && mknod $TMP/of-dev/plan.tsv c 1 3 2>/dev/null; then
+    refused dev "a character device" plan.tsv $FR --profile $TMP/ok.profile --out $TMP/of-dev
+else skip "output-file rule: plan.tsv a character device" "not root: cannot mknod"; fi
+mkdir -p $TMP/of-fifo/logs && mkfifo $TMP/of-fifo/logs/ok1.log
+refused fifo "a FIFO" logs/ok1.log $FR --profile $TMP/ok.profile --out $TMP/of-fifo
+mkdir -p $TMP/of-dir/meta.json
+refused dir "a directory" meta.json $FR --profile $TMP/ok.profile --out $TMP/of-dir
+mkdir -p $TMP/of-csv && ln -s $TMP/of-csv-elsewhere $TMP/of-csv/fake.csv
+refused csv "a symbolic link" fake.csv $FR --profile $TMP/ok.profile --out $TMP/of-csv
+# --resume: run.json a link (to a good copy elsewhere), run.json.tmp a FIFO
+for c in link tmp; do
+    $FR --profile $TMP/ok.profile --out $TMP/of-$c >/dev/null 2>&1
+    mv $TMP/of-$c/logs/ok1.log $TMP/of-$c/ok1.log.kept && rm -r $TMP/of-$c/steps/ok1
+done
+mv $TMP/of-link/run.json $TMP/of-link.json && ln -s $TMP/of-link.json $TMP/of-link/run.json
+jq '.steps[0].status = "failed"' $TMP/of-link.json >$TMP/of-link.j && cp $TMP/of-link.j $TMP/of-link.json
+sum=$(md5sum <$TMP/of-link.json)
+refused link "a symbolic link" run.json $FR --resume $TMP/of-link
+if [ "$(md5sum <$TMP/of-link.json)" = "$sum" ]; then ok "... and the link's target too"
+else notok "output-file rule: the link's target is left as it was"; fi
+jq '.steps[0].status = "failed"' $TMP/of-tmp/run.json >$TMP/of-tmp.j && cp $TMP/of-tmp.j $TMP/of-tmp/run.json
+mkfifo $TMP/of-tmp/run.json.tmp
+refused tmp "a FIFO" run.json.tmp $FR --resume $TMP/of-tmp
+mkdir -p $TMP/of-steps $TMP/of-elsewhere/ok1 && echo keep >$TMP/of-elsewhere/ok1/keep && ln -s $TMP/of-elsewhere $TMP/of-steps/steps
+$FR --profile $TMP/ok.profile --out $TMP/of-steps >$TMP/out 2>$TMP/err
+rc=$?
+if [ $rc -eq 2 ] && grep -qxF "run-all: error: $TMP/of-steps/steps exists and is not a directory (a symbolic link); refusing to write in it" $TMP/err &&
+    [ -f $TMP/of-elsewhere/ok1/keep ] && [ ! -e $TMP/of-steps/run.json ]; then
+    ok "output-file rule: steps/ a symbolic link: refused before anything runs, nothing removed through it"
+else notok "output-file rule: steps/ a symbolic link" "exit $rc" "$(cat $TMP/err)" "$(ls -R $TMP/of-elsewhere)"; fi
+
+# --- one run per directory: DIR/.cxlscope.lock (flock) with the holder's pid
+# wait_file FILE: until FILE is there and not empty (at most 10 s)
+wait_file() {
+    i=0
+    while [ $i -lt 100 ] && [ ! -s "$1" ]; do sleep 0.1; i=$((i + 1)); done
+}
+printf '#: a step that waits\nw1 fake 1 hang-until %s\n' $TMP/lk.flag >$TMP/lk.profile
+$FR --profile $TMP/lk.profile --out $TMP/lk >$TMP/lk.out 2>&1 &
+lpid=$!
+wait_file $TMP/lk/steps/w1/fake.pid
+if [ "$(cat $TMP/lk/.cxlscope.lock 2>/dev/null)" = $lpid ]; then ok "the lock file holds the running run-all's pid"
+else notok "the lock file holds the running run-all's pid" "want $lpid: $(cat $TMP/lk/.cxlscope.lock 2>&1)"; fi
+expect_exit "a second run-all --resume on a directory in use: refused (exit 2)" 2 \
+    "^run-all: error: $TMP/lk is in use by another run \(pid $lpid\)$" timeout 10 $FR --resume $TMP/lk
+expect_exit "a second run-all --out on a directory in use: refused (exit 2)" 2 \
+    "^run-all: error: $TMP/lk is in use by another run \(pid $lpid\)$" timeout 10 $FR --profile $TMP/lk.profile --out $TMP/lk
+touch $TMP/lk.flag
+wait $lpid
+rc=$?
+if [ $rc -eq 0 ] && [ "$(J '.steps[0].status' $TMP/lk/run.json)" = done ] && [ ! -e $TMP/lk/.cxlscope.lock ]; then
+    ok "... the first run goes on alone and finishes (lock file removed at the end)"
+else notok "the first run finishes" "exit $rc" "$(cat $TMP/lk.out)"; fi
+mkdir -p $TMP/lk2 && echo 999999 >$TMP/lk2/.cxlscope.lock
+if $FR --profile $TMP/ok.profile --out $TMP/lk2 >$TMP/out 2>&1; then ok "a lock file left by a run that died is taken over"
+else notok "a stale lock file is taken over" "$(cat $TMP/out)"; fi
+
+# --- kill -9 of run-all mid-step: the step binary gets SIGTERM (parent-death
+# signal) and ends; run.json names its pid; --resume refuses while one that
+# ignored the signal still runs, and runs the step again once it is gone
+# alive PID: PID exists and is not a zombie
+alive() { [ -d /proc/$1 ] && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status 2>/dev/null; }
+# start_and_kill PROFILE DIR ID: run-all in the background until its step
+# ID's pid is in DIR/steps/ID/fake.pid and in run.json, then kill -9; sets cpid
+start_and_kill() {
+    $FR --profile $1 --out $2 >$TMP/kill.out 2>&1 &
+    kpid=$!
+    wait_file $2/steps/$3/fake.pid
+    cpid=$(cat $2/steps/$3/fake.pid 2>/dev/null)
+    i=0
+    while [ $i -lt 100 ] && [ "$(J '.steps[0].pid' $2/run.json 2>/dev/null)" != "$cpid" ]; do sleep 0.1; i=$((i + 1)); done
+    kill -KILL $kpid
+    wait $kpid 2>/dev/null
+}
+printf '#: a step that waits\nh1 fake 1 hang-until %s\n' $TMP/kd.flag >$TMP/kd.profile
+start_and_kill $TMP/kd.profile $TMP/kd h1
+st=$(J '.steps[0] | "\(.status) \(.pid)"' $TMP/kd/run.json)
+i=0
+while [ $i -lt 100 ] && alive "$cpid"; do sleep 0.1; i=$((i + 1)); done
+if [ -n "$cpid" ] && ! alive "$cpid" && [ "$st" = "running $cpid" ]; then
+    ok "kill -9 of run-all: run.json says 'running $cpid'; the step binary got SIGTERM and ended"
+else notok "kill -9 of run-all: the step binary ends" "step binary pid '$cpid' $(alive "$cpid" && echo still alive), run.json: $st"; fi
+alive "$cpid" && kill -KILL "$cpid"
+touch $TMP/kd.flag
+$FR --resume $TMP/kd >$TMP/out 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ "$(J '.steps[0] | "\(.status) \(.pid)"' $TMP/kd/run.json)" = "done null" ] &&
+    grep -q 'h1 .*\[interrupted, runs\]' $TMP/out; then
+    ok "--resume after kill -9: the step that was running runs again, done"
+else notok "--resume after kill -9" "exit $rc" "$(cat $TMP/out)"; fi
+printf '#: a step that ignores SIGTERM\ns1 fake 1 stubborn %s\n' $TMP/ko.flag >$TMP/ko.profile
+start_and_kill $TMP/ko.profile $TMP/ko s1
+if alive "$cpid"; then
+    expect_exit "--resume while the killed run's step binary (SIGTERM ignored) still runs: refused naming it (exit 2; the lock was not kept by it)" 2 \
+        "^run-all: error: step s1 is still running as pid $cpid \(from an earlier run-all\); stop it or wait$" timeout -k 2 10 $FR --resume $TMP/ko
+    if alive "$cpid" && [ "$(cat $TMP/ko/steps/s1/fake.pid 2>/dev/null)" = "$cpid" ]; then ok "... and left it alone"
+    else notok "--resume left the running step alone" "$(ls $TMP/ko/steps/s1 2>&1)"; fi
+else notok "a step binary ignoring SIGTERM outlives kill -9 of run-all (for the next test)" "pid '$cpid'"; fi
+kill -KILL "$cpid" 2>/dev/null
+i=0
+while [ $i -lt 100 ] && alive "$cpid"; do sleep 0.1; i=$((i + 1)); done
+touch $TMP/ko.flag
+$FR --resume $TMP/ko >$TMP/out 2>&1
+rc=$?
+if [ $rc -eq 0 ] && [ "$(J '.steps[0].status' $TMP/ko/run.json)" = done ]; then ok "... once it is gone, --resume runs the step: done"
+else notok "--resume once the orphan is gone" "exit $rc" "$(cat $TMP/out)"; fi
