@@ -10,6 +10,7 @@
 #ifndef CXS_FUZZ_H
 #define CXS_FUZZ_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +58,46 @@ static inline const char *fuzz_file(const uint8_t *data, size_t size)
         FUZZ_CHECK(w > 0);
         done += (size_t)w;
     }
+    return path;
+}
+
+/* A path for writers that write a file and rename it into place (a memfd
+ * cannot be renamed): NAME in a private directory made once (in /dev/shm
+ * when there is one, so nothing goes to disk) and removed, with whatever is
+ * in it, when the process exits. */
+static inline char *fuzz_tmp_dir(void)
+{
+    static char dir[64];
+    return dir;
+}
+
+static inline void fuzz_tmp_remove(void)
+{
+    const char *dir = fuzz_tmp_dir();
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[512];
+    while (d && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+static inline const char *fuzz_tmp_path(const char *name)
+{
+    static char path[512];
+    char *dir = fuzz_tmp_dir();
+    if (!dir[0]) {
+        snprintf(dir, 64, "%s/cxlscope-fuzz-XXXXXX",
+                 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+        FUZZ_CHECK(mkdtemp(dir) != NULL);
+        atexit(fuzz_tmp_remove);
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     return path;
 }
 
