@@ -1,11 +1,12 @@
 /* fuzz_topology.c — --cpu-node / --mem-node specifications
- * (cxs_topo_select, common/topology.h) against two fixed topologies built
+ * (cxs_topo_select, common/topology.h) against three fixed topologies built
  * in memory (no sysfs):
  *   small: 0 (CPUs 0-1), 1 (CPUs 2-3), 2 (CPU-less, CXL), 3 (CPU-less),
  *          5 (CPU 4, no memory), 9 (CXL evidence, no memory);
  *   full:  CXS_MAX_NODES nodes with IDs 0, 1001, 2002, ... (every third
  *          without CPUs, every fourth without memory), so the node lists in
- *          the messages are cut.
+ *          the messages are cut;
+ *   one:   node 0 with CPUs and memory (no RDRAM, no CXL: empty classes).
  * Each spec is tried as a memory spec from several initiators (a CPU node,
  * a memoryless CPU node, a CPU-less node, a node that does not exist) and
  * as a CPU spec, with room for every node and for two. */
@@ -14,7 +15,7 @@
 
 #define GIB (UINT64_C(1) << 30)
 
-static struct cxs_topo small, full;
+static struct cxs_topo small, full, one;
 
 static void add(struct cxs_topo *t, int id, int *cpus, int ncpus, uint64_t mem, int cxl)
 {
@@ -34,6 +35,7 @@ static void build(void)
     add(&small, 3, NULL, 0, 8 * GIB, 0);
     add(&small, 5, c5, 1, 0, 0);
     add(&small, 9, NULL, 0, 0, 1);
+    add(&one, 0, c0, 2, 16 * GIB, 0);
     for (int i = 0; i < CXS_MAX_NODES; i++) {
         cf[i] = i;
         add(&full, i * 1001, i % 3 == 2 ? NULL : &cf[i], i % 3 == 2 ? 0 : 1, i % 4 == 3 ? 0 : GIB,
@@ -74,12 +76,13 @@ static void select_all(const struct cxs_topo *t, const char *spec, const int *in
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-    static const int small_init[] = {0, 5, 2, 7}, full_init[] = {1001, 2002, 4};
+    static const int small_init[] = {0, 5, 2, 7}, full_init[] = {1001, 2002, 4}, one_init[] = {0};
     if (small.nnodes == 0)
         build();
     char *s = fuzz_str(data, len);
     select_all(&small, s, small_init, sizeof small_init / sizeof small_init[0]);
     select_all(&full, s, full_init, sizeof full_init / sizeof full_init[0]);
+    select_all(&one, s, one_init, 1);
     free(s);
     return 0;
 }
