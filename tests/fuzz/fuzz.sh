@@ -18,7 +18,7 @@ build=$1 secs=$2
 shift 2
 status=0
 # UBSan's report with its stack (ASan's has one anyway).
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
 for name; do
     case $name in
