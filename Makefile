@@ -9,6 +9,13 @@
 #                     tests, both again under ASan/UBSan, then the QEMU guest
 #                     tests (test-vm; VM=0 leaves them out)
 #   make test-asan    only the sanitizer build and its unit tests
+#   make fuzz         the libFuzzer targets (tests/fuzz/fuzz_NAME.c; clang, ASan,
+#                     UBSan, in build/fuzz), each for FUZZ_SECONDS (60) from its
+#                     seeds in tests/fuzz/corpus/NAME and reproducers in
+#                     tests/fuzz/crashes/NAME; FUZZ_TARGETS="csvin plan" for
+#                     some; a finding fails it and stays in build/fuzz/findings/.
+#                     Not part of make test, which replays those inputs once
+#                     (tests/fuzz/replay_main.c, no clang needed)
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make format       clang-format every C file; make format-check to verify
 #   make config       print what optional parts were found
@@ -23,6 +30,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 SAN     ?=
 STATIC  ?=
+FUZZ    ?=
+FUZZ_CC ?= clang
 # Optional libraries: auto (use when pkg-config finds them) or 0 (never).
 WITH_HWLOC ?= auto
 WITH_PAPI  ?= auto
@@ -34,6 +43,14 @@ ifeq ($(SAN),1)
   BUILD := build/asan
   BIN   := build/asan/bin
   SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(FUZZ),1)
+  # make fuzz's own build: every object with libFuzzer's coverage, ASan and
+  # UBSan (clang only); the targets are linked with libFuzzer's main.
+  BUILD := build/fuzz
+  BIN   := build/fuzz/bin
+  CC    := $(FUZZ_CC)
+  SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+              -fno-sanitize-recover=undefined
 else ifeq ($(STATIC),1)
   # Static binaries for the QEMU test guests (tests/vm/): no shared library
   # there. hwloc (needs libudev) and PAPI (no PMU under TCG) are left out.
@@ -116,7 +133,7 @@ HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 VM_SRC     := $(sort $(wildcard tests/vm/*.c))
 VM_BINS    := $(VM_SRC:tests/vm/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests
+.PHONY: all deps test-deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests fuzz fuzz-deps fuzz-build
 
 all: $(BINARIES)
 
@@ -178,7 +195,28 @@ $(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS) $(if $(HAVE_CUDA),$(FAKECUDA))
+# Fuzz targets (tests/fuzz/fuzz_NAME.c, one per parser family; fuzzobj_NAME:
+# the objects outside libcxlscope.a it needs): linked with libFuzzer in the
+# fuzz build, with replay_main.c (each file named, once) in the others.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_BINS  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/fuzz_%)
+fuzzobj_calibration := replay/params.o replay/xlshare_fmt.o
+fuzzobj_models      := replay/models.o
+$(BUILD)/tests/fuzz/%.o: CFLAGS += -Ireplay
+ifeq ($(FUZZ),1)
+  FUZZ_MAIN :=
+  FUZZ_LINK := -fsanitize=fuzzer,address,undefined
+else
+  FUZZ_MAIN := $(BUILD)/tests/fuzz/replay_main.o
+  FUZZ_LINK :=
+endif
+define fuzz_rule
+$(BUILD)/tests/fuzz/fuzz_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(FUZZ_MAIN) $(addprefix $(BUILD)/,$(fuzzobj_$(1))) $(LIBCXS)
+	$$(CC) $$(LDFLAGS) $(FUZZ_LINK) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
+
+tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(if $(HAVE_CUDA),$(FAKECUDA))
 
 # What the QEMU test guests run (build with STATIC=1).
 vm-guest: $(BINARIES) $(HELPER_BINS) $(VM_BINS)
@@ -200,6 +238,20 @@ test: test-deps
 # The guest tests alone; tests/vm/vm.sh builds STATIC=1 vm-guest itself.
 test-vm: deps
 	@VM_ONLY=1 VM=1 tests/run.sh
+
+# Each FUZZ_TARGETS target for FUZZ_SECONDS (tests/fuzz/fuzz.sh); exit 1
+# on a finding.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+fuzz-deps:
+	@sh scripts/deps.sh fuzz
+
+fuzz: fuzz-deps
+	@$(if $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)),echo "fuzz: no target $(filter-out $(FUZZ_NAMES),$(FUZZ_TARGETS)) (targets: $(FUZZ_NAMES))" >&2; exit 2)
+	@$(MAKE) --no-print-directory FUZZ=1 FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-build
+	@sh tests/fuzz/fuzz.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz_%)
 
 check: tests
 	@BUILD=$(BUILD) tests/run.sh
@@ -231,4 +283,5 @@ config:
 	@echo "cuda:   $(if $(HAVE_CUDA),runtime $(CUDA_VERSION) in $(CUDA_LIBDIR) (gpucopy built),not found (gpucopy not built))"
 	@echo "nvcc:   $(or $(NVCC),not found)"
 
--include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/*/*.d) $(wildcard $(BUILD)/tests/*.d)
+-include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/*/*.d) $(wildcard $(BUILD)/tests/*.d) \
+         $(wildcard $(BUILD)/tests/fuzz/*.d)

@@ -198,7 +198,8 @@ size_t cxs_split_commas(char *s, char **items, size_t max)
     return n;
 }
 
-static void vmsg(const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vmsg(const char *level, const char *fmt,
+                                                       va_list ap)
 {
     char line[1024];
     vsnprintf(line, sizeof line, fmt, ap);

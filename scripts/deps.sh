@@ -1,10 +1,11 @@
 #!/bin/sh
-# scripts/deps.sh [test|vm] — make sure the Debian packages cxlscope builds,
-# runs and reports with are installed. Used by both README commands (make
-# run; make test with "test", which adds what the tests use: chromium to
-# render the report headless, xmllint). With "vm": the packages the QEMU test
-# guests need instead (tests/vm/: QEMU, busybox, the CXL/NVDIMM tools, cpio,
-# depmod).
+# scripts/deps.sh [test|vm|fuzz] — make sure the Debian packages cxlscope
+# builds, runs and reports with are installed. Used by both README commands
+# (make run; make test with "test", which adds what the tests use: chromium
+# to render the report headless, xmllint). With "vm": the packages the QEMU
+# test guests need instead (tests/vm/: QEMU, busybox, the CXL/NVDIMM tools,
+# cpio, depmod). With "fuzz" (make fuzz): the build packages and clang with
+# libFuzzer (libclang-rt-14-dev, Debian 12's clang being clang 14).
 #
 # - Everything present: prints nothing, exits 0.
 # - Something missing and we are root: installs it with apt-get, exits 0
@@ -20,6 +21,7 @@ libjansson-dev libcmocka-dev libcsv-dev numactl jq"
 case "${1:-}" in
 vm) PKGS="qemu-system-x86 busybox-static ndctl daxctl cpio kmod xz-utils zstd binutils" ;;
 test) PKGS="$BASE chromium libxml2-utils" ;; # the report rendered headless, SVGs checked
+fuzz) PKGS="$BASE clang libclang-rt-14-dev" ;;   # clang -fsanitize=fuzzer
 *) PKGS="$BASE" ;;
 esac
 

@@ -5,7 +5,9 @@
 # scripts in tests/integration/ that print TAP lines too. A skipped test
 # says why ("# SKIP reason") and is counted as skipped, never as passed.
 # A suite that crashes or exits non-zero without reporting a failure counts
-# as one failure.
+# as one failure. The fuzz targets (tests/fuzz/) run once over their seeds
+# and crash reproducers, through the replay driver the normal build links
+# them with (no libFuzzer): one line per target.
 #
 # Environment: BUILD (default build/release) holds tests/; ASAN_BUILD, when
 # set, runs the unit tests and the integration tests against that
@@ -53,12 +55,46 @@ run_unit() {
     done
 }
 
+# run_fuzz_corpus DIR TAG: DIR/tests/fuzz/fuzz_NAME over every file of
+# tests/fuzz/corpus/NAME and tests/fuzz/crashes/NAME, for each target; on a
+# failure the end of its output (the input it ran last, the report).
+run_fuzz_corpus() {
+    dir=$1 suite="$2fuzz-corpus"
+    echo "# --- $suite"
+    out=$(mktemp) log=$(mktemp)
+    for src in tests/fuzz/fuzz_*.c; do
+        t=$(basename "$src" .c)
+        t=${t#fuzz_}
+        set --
+        for f in "tests/fuzz/corpus/$t"/* "tests/fuzz/crashes/$t"/*; do
+            [ -f "$f" ] && set -- "$@" "$f"
+        done
+        if [ ! -x "$dir/tests/fuzz/fuzz_$t" ]; then
+            echo "not ok - fuzz-corpus $t: $dir/tests/fuzz/fuzz_$t not built"
+        elif [ $# -eq 0 ]; then
+            echo "not ok - fuzz-corpus $t: no inputs in tests/fuzz/corpus/$t"
+        elif "$dir/tests/fuzz/fuzz_$t" "$@" >"$log" 2>&1; then
+            echo "ok - fuzz-corpus $t ($# inputs)"
+        else
+            echo "not ok - fuzz-corpus $t ($# inputs)"
+            tail -n 40 "$log" | sed 's/^/# /'
+        fi
+    done >"$out"
+    cat "$out"
+    tally "$suite" "$out" 0
+    rm -f "$out" "$log"
+}
+
 [ "${VM_ONLY:-0}" = 1 ] && UNIT_ONLY=1
-[ "${VM_ONLY:-0}" = 1 ] || run_unit "$BUILD" ""
+if [ "${VM_ONLY:-0}" != 1 ]; then
+    run_unit "$BUILD" ""
+    run_fuzz_corpus "$BUILD" ""
+fi
 if [ -n "${ASAN_BUILD:-}" ] && [ "${VM_ONLY:-0}" != 1 ]; then
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
     export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
     run_unit "$ASAN_BUILD" "asan:"
+    run_fuzz_corpus "$ASAN_BUILD" "asan:"
 fi
 
 # run_integration BINDIR TAG: every tests/integration/test_*.sh against BINDIR.
