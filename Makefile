@@ -42,7 +42,7 @@ have_pkg = $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo 1)
 ifeq ($(SAN),1)
   BUILD := build/asan
   BIN   := build/asan/bin
-  SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+  SANFLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else ifeq ($(FUZZ),1)
   # make fuzz's own build: every object with libFuzzer's coverage, ASan and
   # UBSan (clang only); the targets are linked with libFuzzer's main.
@@ -200,7 +200,7 @@ $(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
 # fuzz build, with replay_main.c (each file named, once) in the others.
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/fuzz_%)
-fuzzobj_calibration := replay/params.o replay/xlshare_fmt.o
+fuzzobj_calibration := replay/params.o replay/xlshare_fmt.o replay/ranges.o
 fuzzobj_models      := replay/models.o
 $(BUILD)/tests/fuzz/%.o: CFLAGS += -Ireplay
 ifeq ($(FUZZ),1)
