@@ -94,7 +94,8 @@ static void absent_reason(const json_t *cal, const char *key, char *buf, size_t 
     {
         const char *k = json_string_value(json_object_get(a, "key"));
         if (k && strcmp(k, key) == 0) {
-            snprintf(buf, len, "%s: %s", key, json_string_value(json_object_get(a, "reason")));
+            const char *why = json_string_value(json_object_get(a, "reason"));
+            snprintf(buf, len, "%s: %s", key, why ? why : "absent (no reason given)");
             return;
         }
     }
@@ -114,9 +115,9 @@ static void take(struct rd *r, enum xs_key k, const char *const *path, const cha
     if (number(r, x, key, key_kind[k], &n)) {
         v->v = n * scale, v->have = 1;
         const json_t *s = json_object_get(o, "source");
-        if (s)
-            snprintf(v->src, sizeof v->src, "%s (%s line %lld, run %s)", what,
-                     json_string_value(json_object_get(s, "file")),
+        const char *file = json_string_value(json_object_get(s, "file"));
+        if (s && file)
+            snprintf(v->src, sizeof v->src, "%s (%s line %lld, run %s)", what, file,
                      (long long)json_integer_value(json_object_get(s, "line")), p->run_id);
         else
             snprintf(v->src, sizeof v->src, "%s (%s)", what, p->path);
