@@ -722,6 +722,43 @@ static void precheck(const struct config *c, int node, uint64_t size)
         cxs_die("%s", err);
 }
 
+/* One sweep (a kind, a chase node, a traffic node): the chase and the load
+ * threads as one team on cpus (the chase first); a failure ends the run,
+ * naming the thread it came from. */
+static void run_sweep(struct sweep *s, const int *cpus)
+{
+    s->fn = cxs_stream_fn(s->kind, s->isa);
+    uint64_t per = s->c->traffic_size / s->nload / (uint64_t)cxs_stream_narrays(s->kind);
+    s->doubles = (size_t)(per / s->c->burst * s->c->burst / 8);
+    s->ld = aligned_alloc(128, s->nload * sizeof *s->ld);
+    if (!s->ld)
+        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
+    memset(s->ld, 0, s->nload * sizeof *s->ld);
+    for (size_t i = 0; i < s->nload; i++)
+        s->ld[i].cpu = s->load_cpus[i];
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+    int rc = cxs_team_run(s->nload + 1, cpus, member, s);
+    char msg[600] = "";
+    if (rc) {
+        if (s->msg[0])
+            snprintf(msg, sizeof msg, "chase on node %d: %s", s->mem_node, s->msg);
+        for (size_t i = 0; i < s->nload && !msg[0]; i++)
+            if (s->ld[i].msg[0])
+                snprintf(msg, sizeof msg, "load thread on CPU %d: %s", s->ld[i].cpu, s->ld[i].msg);
+        if (!msg[0])
+            snprintf(msg, sizeof msg, "could not start %zu threads", s->nload + 1);
+    }
+    for (size_t i = 0; i < s->nload; i++)
+        if (s->ld[i].have_buf)
+            cxs_buf_free(&s->ld[i].buf);
+    free(s->ld);
+    pthread_cond_destroy(&s->cond);
+    pthread_mutex_destroy(&s->lock);
+    if (rc)
+        cxs_run_fail(rc > 0 ? rc : CXS_EXIT_FAIL, "%s", msg);
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-loaded";
@@ -811,37 +848,7 @@ int main(int argc, char **argv)
                                       .nload = nl,
                                       .load_cpus = load_cpus,
                                       .burst_doubles = c.burst / 8};
-                    s.fn = cxs_stream_fn(s.kind, isa);
-                    uint64_t per = c.traffic_size / nl / (uint64_t)cxs_stream_narrays(s.kind);
-                    s.doubles = (size_t)(per / c.burst * c.burst / 8);
-                    s.ld = aligned_alloc(128, nl * sizeof *s.ld);
-                    if (!s.ld)
-                        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
-                    memset(s.ld, 0, nl * sizeof *s.ld);
-                    for (size_t i = 0; i < nl; i++)
-                        s.ld[i].cpu = load_cpus[i];
-                    pthread_mutex_init(&s.lock, NULL);
-                    pthread_cond_init(&s.cond, NULL);
-                    int rc = cxs_team_run(nl + 1, cpus, member, &s);
-                    char msg[600] = "";
-                    if (rc) {
-                        if (s.msg[0])
-                            snprintf(msg, sizeof msg, "chase on node %d: %s", s.mem_node, s.msg);
-                        for (size_t i = 0; i < nl && !msg[0]; i++)
-                            if (s.ld[i].msg[0])
-                                snprintf(msg, sizeof msg, "load thread on CPU %d: %s", s.ld[i].cpu,
-                                         s.ld[i].msg);
-                        if (!msg[0])
-                            snprintf(msg, sizeof msg, "could not start %zu threads", nl + 1);
-                    }
-                    for (size_t i = 0; i < nl; i++)
-                        if (s.ld[i].have_buf)
-                            cxs_buf_free(&s.ld[i].buf);
-                    free(s.ld);
-                    pthread_cond_destroy(&s.cond);
-                    pthread_mutex_destroy(&s.lock);
-                    if (rc)
-                        cxs_run_fail(rc > 0 ? rc : CXS_EXIT_FAIL, "%s", msg);
+                    run_sweep(&s, cpus);
                 }
     }
     cxs_run_end();
