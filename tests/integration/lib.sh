@@ -42,7 +42,9 @@ csv_col() {
 # is for the rows, not for a time: it ends early only when CMD has exited
 # (then rc is its own status and the check fails on it) or after the safety
 # net of 600 s (TRIES is kept for the callers; it no longer bounds the wait,
-# which on a slow build would send the signal before the rows exist).
+# which on a slow build would send the signal before the rows exist). A CMD
+# still running 60 s after the signal is killed (rc 137): a hang guard, so a
+# check of Ctrl-C fails instead of blocking the suite.
 interrupt_after_rows() {
     csv=$1 want=$2
     shift 3
@@ -55,6 +57,12 @@ interrupt_after_rows() {
         i=$((i + 1))
     done
     kill -INT $pid 2>/dev/null
+    i=0
+    while [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -KILL $pid 2>/dev/null
     wait $pid
     rc=$?
     rows=$(($(wc -l <"$csv" 2>/dev/null || echo 1) - 1))
