@@ -801,33 +801,43 @@ static void check_mem_node(int node)
     }
 }
 
-int main(int argc, char **argv)
-{
-    cxs_prog = "cxlscope-bandwidth";
-    struct plan *p = calloc(1, sizeof *p);
-    if (!p)
-        cxs_die("out of memory");
-    struct config *c = &p->c;
-    parse_args(argc, argv, c);
-    cxs_run_load();
+/* What main hands its steps: the plan, the ISA and the memory nodes chosen. */
+struct run_ctx {
+    struct plan *p;
+    enum cxs_isa isa;
+    int mem[CXS_MAX_NODES];
+    size_t nmem;
+};
 
+/* The ISA asked for (or the widest); skips when this CPU lacks it. */
+static enum cxs_isa pick_isa(const struct config *c)
+{
     enum cxs_isa isa = c->isa >= 0 ? (enum cxs_isa)c->isa : cxs_isa_best();
     if (!cxs_isa_supported(isa))
         cxs_skip("this CPU has no %s (the widest it has: %s)", cxs_isa_name(isa),
                  cxs_isa_name(cxs_isa_best()));
+    return isa;
+}
 
+/* The CPU nodes: --cpu-node, or the node of the CPU we start on. */
+static void select_cpu_nodes(struct plan *p)
+{
     int cpu_default = cxs_topo_default_cpu_node(&cxs_run.topo);
     if (cpu_default < 0)
         cxs_skip("no NUMA node with CPUs found");
     char err[512];
     p->cpu_nodes[0] = cpu_default;
     p->ncpu = 1;
-    if (c->std.cpu_spec &&
-        cxs_topo_select(&cxs_run.topo, c->std.cpu_spec, CXS_SELECT_CPU, cpu_default, p->cpu_nodes,
+    if (p->c.std.cpu_spec &&
+        cxs_topo_select(&cxs_run.topo, p->c.std.cpu_spec, CXS_SELECT_CPU, cpu_default, p->cpu_nodes,
                         CXS_MAX_NODES, &p->ncpu, err, sizeof err))
         cxs_usage_die("--cpu-node: %s", err);
+}
 
-    /* The CPUs each CPU node offers, and the pool for --assign/--optimize. */
+/* The CPUs each CPU node offers, and the pool for --assign/--optimize. */
+static void build_pool(struct plan *p)
+{
+    const struct config *c = &p->c;
     size_t o = 0;
     for (size_t i = 0; i < p->ncpu; i++) {
         const struct cxs_node *n = cxs_topo_node(&cxs_run.topo, p->cpu_nodes[i]);
@@ -846,6 +856,12 @@ int main(int argc, char **argv)
         o += (size_t)snprintf(p->pool_nodes + o, sizeof p->pool_nodes - o, "%s%d", i ? "+" : "",
                               n->id);
     }
+}
+
+/* --assign's nodes and thread total, --optimize's counts, against the pool. */
+static void check_pool_counts(const struct plan *p)
+{
+    const struct config *c = &p->c;
     if (c->have_assign) {
         for (int i = 0; i < c->assign.n; i++)
             check_mem_node(c->assign.node[i]);
@@ -859,38 +875,49 @@ int main(int argc, char **argv)
             if ((size_t)c->counts[t] > p->npool)
                 cxs_usage_die("--threads %d: more than the %zu CPUs of CPU node(s) %s",
                               c->counts[t], p->npool, p->pool_nodes);
+}
 
-    /* Memory nodes per CPU node (classes resolve against each). */
-    int mem[CXS_MAX_NODES];
-    size_t nmem = 0;
-    for (size_t i = 0; i < p->ncpu && !c->have_assign; i++) {
-        int r = cxs_topo_select(&cxs_run.topo, c->std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[i],
-                                mem, CXS_MAX_NODES, &nmem, err, sizeof err);
+/* Memory nodes per CPU node (classes resolve against each). */
+static void select_mem_nodes(struct run_ctx *x)
+{
+    const struct plan *p = x->p;
+    char err[512];
+    for (size_t i = 0; i < p->ncpu && !p->c.have_assign; i++) {
+        int r = cxs_topo_select(&cxs_run.topo, p->c.std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[i],
+                                x->mem, CXS_MAX_NODES, &x->nmem, err, sizeof err);
         if (r == CXS_SEL_EMPTY)
             cxs_skip("--mem-node: %s", err);
         if (r)
             cxs_usage_die("--mem-node: %s", err);
     }
+}
 
-    /* Every point needs at least one 4 KiB block per array per thread. */
-    if (c->size) {
-        int maxc = 1;
-        for (int t = 0; t < c->ncounts; t++)
-            maxc = c->counts[t] > maxc ? c->counts[t] : maxc;
-        if (c->have_assign)
-            maxc = cxs_assign_total(&c->assign);
-        if (c->optimize && !c->ncounts)
-            maxc = (int)p->npool;
-        for (size_t k = 0; k < c->nkinds; k++) {
-            uint64_t per = (c->per_thread ? c->size : c->size / (uint64_t)maxc) /
-                           (uint64_t)cxs_stream_narrays((enum cxs_kind)c->kinds[k]);
-            if (per < 4096)
-                cxs_usage_die("--size %" PRIu64 " B is too small: %s with %d threads needs at "
-                              "least 4 KiB per array per thread",
-                              c->size, cxs_stream_kinds[c->kinds[k]].name, maxc);
-        }
+/* Every point needs at least one 4 KiB block per array per thread. */
+static void check_size(const struct plan *p)
+{
+    const struct config *c = &p->c;
+    if (!c->size)
+        return;
+    int maxc = 1;
+    for (int t = 0; t < c->ncounts; t++)
+        maxc = c->counts[t] > maxc ? c->counts[t] : maxc;
+    if (c->have_assign)
+        maxc = cxs_assign_total(&c->assign);
+    if (c->optimize && !c->ncounts)
+        maxc = (int)p->npool;
+    for (size_t k = 0; k < c->nkinds; k++) {
+        uint64_t per = (c->per_thread ? c->size : c->size / (uint64_t)maxc) /
+                       (uint64_t)cxs_stream_narrays((enum cxs_kind)c->kinds[k]);
+        if (per < 4096)
+            cxs_usage_die("--size %" PRIu64 " B is too small: %s with %d threads needs at "
+                          "least 4 KiB per array per thread",
+                          c->size, cxs_stream_kinds[c->kinds[k]].name, maxc);
     }
-    /* Size: 4x the LLC unless given; smaller is noted. */
+}
+
+/* Size: 4x the LLC unless given; smaller is noted. */
+static void default_size(struct config *c)
+{
     uint64_t llc = cxs_llc_total_bytes();
     static char size_note[256];
     if (!c->size) {
@@ -909,24 +936,36 @@ int main(int argc, char **argv)
         cxs_note("%s", size_note);
         cxs_run_note(size_note);
     }
-    /* Capacity before anything is measured. */
-    if (!c->have_assign)
-        for (size_t i = 0; i < nmem; i++) {
-            int maxc = 1;
-            for (int t = 0; t < c->ncounts; t++)
-                maxc = c->counts[t] > maxc ? c->counts[t] : maxc;
-            struct cxs_alloc_req q = {.size = c->per_thread ? c->size * (uint64_t)maxc : c->size,
-                                      .policy = CXS_POL_BIND,
-                                      .nnodes = 1,
-                                      .page = c->std.page};
-            q.nodes[0] = mem[i];
-            int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
-            if (rc == CXS_EXIT_USAGE)
-                cxs_usage_die("%s", err);
-            if (rc)
-                cxs_die("%s", err);
-        }
+}
 
+/* Capacity of each memory node before anything is measured. */
+static void precheck_capacity(const struct run_ctx *x)
+{
+    const struct config *c = &x->p->c;
+    char err[512];
+    if (c->have_assign)
+        return;
+    for (size_t i = 0; i < x->nmem; i++) {
+        int maxc = 1;
+        for (int t = 0; t < c->ncounts; t++)
+            maxc = c->counts[t] > maxc ? c->counts[t] : maxc;
+        struct cxs_alloc_req q = {.size = c->per_thread ? c->size * (uint64_t)maxc : c->size,
+                                  .policy = CXS_POL_BIND,
+                                  .nnodes = 1,
+                                  .page = c->std.page};
+        q.nodes[0] = x->mem[i];
+        int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
+        if (rc == CXS_EXIT_USAGE)
+            cxs_usage_die("%s", err);
+        if (rc)
+            cxs_die("%s", err);
+    }
+}
+
+/* Interrupts, timer, bandwidth.csv and saturation.csv (optimize.csv checked). */
+static void open_outputs(struct plan *p, int argc, char **argv)
+{
+    const struct config *c = &p->c;
     cxs_interrupt_install();
     cxs_timer_init();
     cxs_run_open(c->std.outdir, "bandwidth", "bandwidth.csv", cols, NCOLS, c->std.quiet,
@@ -937,82 +976,138 @@ int main(int argc, char **argv)
     p->sat = cxs_run_out_open("saturation.csv", sat_cols, 9);
     if (c->have_assign)
         cxs_run_check("optimize.csv");
+}
 
+/* optimize.csv and the notes: the best assignments found, ranked. */
+static void write_optimize_rows(enum cxs_kind kind, enum access acc,
+                                const struct cxs_assign_result *best, size_t nfound, int evals)
+{
+    static const char *const ocols[] = {"rank", "kind", "access", "assignment", "total_gbps"};
+    struct cxs_out *oo = cxs_run_out_open("optimize.csv", ocols, 5);
+    for (size_t i = 0; i < nfound; i++) {
+        char v[5][64];
+        const char *vals[5] = {v[0], v[1], v[2], v[3], v[4]};
+        snprintf(v[0], 64, "%zu", i + 1);
+        snprintf(v[1], 64, "%s", cxs_stream_kinds[kind].name);
+        snprintf(v[2], 64, "%s", access_names[acc]);
+        cxs_assign_format(&best[i].a, v[3], 64);
+        snprintf(v[4], 64, "%.3f", best[i].gbps);
+        if (oo)
+            cxs_out_row(oo, vals);
+        cxs_note("optimize %s %s: #%zu %s %.2f GB/s", v[1], v[2], i + 1, v[3], best[i].gbps);
+    }
+    cxs_note("optimize: %d assignments measured", evals);
+    if (oo)
+        cxs_out_close(oo);
+}
+
+/* Each node's thread scaling from the first CPU node; returns n, the
+ * saturation points in sat (--threads, default 1..the first node's CPUs). */
+static int optimize_scaling(struct run_ctx *x, enum cxs_kind kind, enum access acc, int *sat)
+{
+    struct plan *p = x->p;
+    int n = 0;
+    struct plan *q = malloc(sizeof *q);
+    if (!q)
+        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
+    *q = *p;
+    int first[MAX_THREADS];
+    size_t nfirst = node_cpus(cxs_topo_node(&cxs_run.topo, p->cpu_nodes[0]), first, MAX_THREADS);
+    if (!q->c.ncounts) /* 1 .. the first CPU node's CPUs */
+        for (size_t t = 1; t <= nfirst && t <= MAX_COUNTS; t++)
+            q->c.counts[q->c.ncounts++] = (int)t;
+    for (size_t m = 0; m < x->nmem && n < CXS_ASSIGN_MAX && !cxs_stop_requested(); m++)
+        single_series(q, p->cpu_nodes[0], x->mem[m], kind, acc, x->isa, &sat[n++], NULL);
+    free(q);
+    return n;
+}
+
+/* --optimize for one kind/access: scaling, search, rows; 1 = stop the loop. */
+static int run_optimize(struct run_ctx *x, struct assign_ctx *ax)
+{
+    int sat[CXS_ASSIGN_MAX];
+    int n = optimize_scaling(x, ax->kind, ax->acc, sat);
+    if (cxs_stop_requested())
+        return 1;
+    ax->mode = "optimize";
+    struct cxs_assign_search s = {.n = n,
+                                  .nodes = x->mem,
+                                  .saturation = sat,
+                                  .pool = (int)x->p->npool,
+                                  .max_evals = 40,
+                                  .min_gain = 0.01};
+    struct cxs_assign_result best[5];
+    size_t nfound = 0;
+    int evals = 0;
+    char err[512];
+    int rc = cxs_assign_optimize(&s, run_assignment, ax, best, 5, &nfound, &evals, err, sizeof err);
+    if (rc == CXS_EXIT_INTERRUPTED)
+        return 1;
+    if (rc)
+        cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
+    write_optimize_rows(ax->kind, ax->acc, best, nfound, evals);
+    return 0;
+}
+
+/* Plain runs: every CPU node x its memory nodes, each a thread series. */
+static void run_singles(struct run_ctx *x, enum cxs_kind kind, enum access acc)
+{
+    struct plan *p = x->p;
+    char err[512];
+    for (size_t ci = 0; ci < p->ncpu && !cxs_stop_requested(); ci++) {
+        cxs_topo_select(&cxs_run.topo, p->c.std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[ci], x->mem,
+                        CXS_MAX_NODES, &x->nmem, err, sizeof err);
+        for (size_t m = 0; m < x->nmem && !cxs_stop_requested(); m++)
+            single_series(p, p->cpu_nodes[ci], x->mem[m], kind, acc, x->isa, NULL, NULL);
+    }
+}
+
+/* One kind/access in the mode asked for; 1 = stop the access loop. */
+static int run_point(struct run_ctx *x, enum cxs_kind kind, enum access acc)
+{
+    struct plan *p = x->p;
+    struct assign_ctx ax = {.p = p, .kind = kind, .acc = acc, .isa = x->isa};
+    if (p->c.have_assign) {
+        double g;
+        ax.mode = "assign";
+        return run_assignment(&p->c.assign, &g, &ax) ? 1 : 0;
+    }
+    if (p->c.optimize)
+        return run_optimize(x, &ax);
+    run_singles(x, kind, acc);
+    return 0;
+}
+
+/* Every kind x access, until done or interrupted. */
+static void run_all(struct run_ctx *x)
+{
+    const struct config *c = &x->p->c;
     for (size_t ki = 0; ki < c->nkinds && !cxs_stop_requested(); ki++)
-        for (size_t ai = 0; ai < c->naccesses && !cxs_stop_requested(); ai++) {
-            enum cxs_kind kind = (enum cxs_kind)c->kinds[ki];
-            enum access acc = (enum access)c->accesses[ai];
-            struct assign_ctx x = {.p = p, .kind = kind, .acc = acc, .isa = isa};
-            if (c->have_assign) {
-                double g;
-                x.mode = "assign";
-                if (run_assignment(&c->assign, &g, &x))
-                    break;
-                continue;
-            }
-            if (c->optimize) {
-                /* Each node's thread scaling (--threads, default 1..all the
-                 * pool's CPUs) from the first CPU node, then the search. */
-                int sat[CXS_ASSIGN_MAX], n = 0;
-                struct plan *q = malloc(sizeof *q);
-                if (!q)
-                    cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
-                *q = *p;
-                int first[MAX_THREADS];
-                size_t nfirst =
-                    node_cpus(cxs_topo_node(&cxs_run.topo, p->cpu_nodes[0]), first, MAX_THREADS);
-                if (!q->c.ncounts) /* 1 .. the first CPU node's CPUs */
-                    for (size_t t = 1; t <= nfirst && t <= MAX_COUNTS; t++)
-                        q->c.counts[q->c.ncounts++] = (int)t;
-                for (size_t m = 0; m < nmem && n < CXS_ASSIGN_MAX && !cxs_stop_requested(); m++)
-                    single_series(q, p->cpu_nodes[0], mem[m], kind, acc, isa, &sat[n++], NULL);
-                free(q);
-                if (cxs_stop_requested())
-                    break;
-                x.mode = "optimize";
-                struct cxs_assign_search s = {.n = n,
-                                              .nodes = mem,
-                                              .saturation = sat,
-                                              .pool = (int)p->npool,
-                                              .max_evals = 40,
-                                              .min_gain = 0.01};
-                struct cxs_assign_result best[5];
-                size_t nfound = 0;
-                int evals = 0;
-                int rc = cxs_assign_optimize(&s, run_assignment, &x, best, 5, &nfound, &evals, err,
-                                             sizeof err);
-                if (rc == CXS_EXIT_INTERRUPTED)
-                    break;
-                if (rc)
-                    cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
-                static const char *const ocols[] = {"rank", "kind", "access", "assignment",
-                                                    "total_gbps"};
-                struct cxs_out *oo = cxs_run_out_open("optimize.csv", ocols, 5);
-                for (size_t i = 0; i < nfound; i++) {
-                    char v[5][64];
-                    const char *vals[5] = {v[0], v[1], v[2], v[3], v[4]};
-                    snprintf(v[0], 64, "%zu", i + 1);
-                    snprintf(v[1], 64, "%s", cxs_stream_kinds[kind].name);
-                    snprintf(v[2], 64, "%s", access_names[acc]);
-                    cxs_assign_format(&best[i].a, v[3], 64);
-                    snprintf(v[4], 64, "%.3f", best[i].gbps);
-                    if (oo)
-                        cxs_out_row(oo, vals);
-                    cxs_note("optimize %s %s: #%zu %s %.2f GB/s", v[1], v[2], i + 1, v[3],
-                             best[i].gbps);
-                }
-                cxs_note("optimize: %d assignments measured", evals);
-                if (oo)
-                    cxs_out_close(oo);
-                continue;
-            }
-            for (size_t ci = 0; ci < p->ncpu && !cxs_stop_requested(); ci++) {
-                cxs_topo_select(&cxs_run.topo, c->std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[ci],
-                                mem, CXS_MAX_NODES, &nmem, err, sizeof err);
-                for (size_t m = 0; m < nmem && !cxs_stop_requested(); m++)
-                    single_series(p, p->cpu_nodes[ci], mem[m], kind, acc, isa, NULL, NULL);
-            }
-        }
+        for (size_t ai = 0; ai < c->naccesses && !cxs_stop_requested(); ai++)
+            if (run_point(x, (enum cxs_kind)c->kinds[ki], (enum access)c->accesses[ai]))
+                break;
+}
+
+int main(int argc, char **argv)
+{
+    cxs_prog = "cxlscope-bandwidth";
+    struct plan *p = calloc(1, sizeof *p);
+    if (!p)
+        cxs_die("out of memory");
+    parse_args(argc, argv, &p->c);
+    cxs_run_load();
+
+    struct run_ctx x = {.p = p, .isa = pick_isa(&p->c)};
+    select_cpu_nodes(p);
+    build_pool(p);
+    check_pool_counts(p);
+    select_mem_nodes(&x);
+    check_size(p);
+    default_size(&p->c);
+    precheck_capacity(&x);
+
+    open_outputs(p, argc, argv);
+    run_all(&x);
     if (p->sat && cxs_out_close(p->sat))
         cxs_run_fail(CXS_EXIT_FAIL, "writing saturation.csv failed");
     free(p);
