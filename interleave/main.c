@@ -502,36 +502,59 @@ static void fmt_d(char *b, int decimals, double v)
     snprintf(b, 32, "%.*f", decimals, v);
 }
 
-int main(int argc, char **argv)
-{
-    cxs_prog = "cxlscope-interleave";
+/* Everything the run works from: the options, the nodes, the placements, the plan, the threads. */
+struct ilctx {
     struct config c;
-    parse_args(argc, argv, &c);
-    cxs_run_load();
-    const struct cxs_topo *t = &cxs_run.topo;
-    char err[512];
+    const struct cxs_topo *t;
+    int cpu_node;
+    struct nodes nd;
+    int mem[CXS_MAX_NODES], nmem;
+    struct conf cf[MAXCONF + 2];
+    int ncf;
+    struct cxs_plan plan;
+    int nthreads;
+    uint64_t llc4;
+    const char *weights_via;
+    double *samples;
+    struct wlrun r;
+};
 
-    int cpu_node = cxs_topo_default_cpu_node(t);
-    if (cpu_node < 0)
+/* One workload's state across its placements. */
+struct wlstate {
+    const struct cxs_workload *w;
+    uint64_t total;              /* the objects' bytes, all together */
+    uint64_t acc[CXS_WL_MAXOBJ]; /* the profiling run's access counts per object */
+    double base_median;          /* the baseline's (first placement's) median */
+};
+
+/* The CPU node: the one we start on, or --cpu-node's. */
+static void select_cpu_node(struct ilctx *x)
+{
+    char err[512];
+    x->cpu_node = cxs_topo_default_cpu_node(x->t);
+    if (x->cpu_node < 0)
         cxs_skip("no NUMA node with CPUs found");
-    if (c.std.cpu_spec) {
+    if (x->c.std.cpu_spec) {
         int ids[CXS_MAX_NODES];
         size_t n;
-        int r = cxs_topo_select(t, c.std.cpu_spec, CXS_SELECT_CPU, cpu_node, ids, CXS_MAX_NODES, &n,
-                                err, sizeof err);
+        int r = cxs_topo_select(x->t, x->c.std.cpu_spec, CXS_SELECT_CPU, x->cpu_node, ids,
+                                CXS_MAX_NODES, &n, err, sizeof err);
         if (r == CXS_SEL_EMPTY)
             cxs_skip("--cpu-node: %s", err);
         if (r || n != 1)
             cxs_usage_die("--cpu-node: %s", r ? err : "give one CPU node");
-        cpu_node = ids[0];
+        x->cpu_node = ids[0];
     }
-    struct nodes nd;
-    pick_nodes(t, cpu_node, &nd);
-    int mem[CXS_MAX_NODES], nmem = 0;
-    if (c.std.mem_spec) {
+}
+
+/* The --policy placements' nodes: --mem-node's in the order given, or LDRAM then far. */
+static void select_mem_nodes(struct ilctx *x)
+{
+    char err[512];
+    if (x->c.std.mem_spec) {
         /* in the order given: each item selected on its own */
         char spec[256];
-        if ((size_t)snprintf(spec, sizeof spec, "%s", c.std.mem_spec) >= sizeof spec)
+        if ((size_t)snprintf(spec, sizeof spec, "%s", x->c.std.mem_spec) >= sizeof spec)
             cxs_usage_die("--mem-node: list too long (at most %zu characters)", sizeof spec - 1);
         char *items[CXS_MAX_NODES];
         size_t k = cxs_split_commas(spec, items, CXS_MAX_NODES);
@@ -540,358 +563,488 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < k; i++) {
             int ids[CXS_MAX_NODES];
             size_t n;
-            int r = cxs_topo_select(t, items[i], CXS_SELECT_MEM, cpu_node, ids, CXS_MAX_NODES, &n,
-                                    err, sizeof err);
+            int r = cxs_topo_select(x->t, items[i], CXS_SELECT_MEM, x->cpu_node, ids, CXS_MAX_NODES,
+                                    &n, err, sizeof err);
             if (r == CXS_SEL_EMPTY)
                 cxs_skip("--mem-node: %s", err);
             if (r)
                 cxs_usage_die("--mem-node: %s", err);
             for (size_t j = 0; j < n; j++) {
                 int dup = 0;
-                for (int q = 0; q < nmem; q++)
-                    dup |= mem[q] == ids[j];
+                for (int q = 0; q < x->nmem; q++)
+                    dup |= x->mem[q] == ids[j];
                 if (!dup)
-                    mem[nmem++] = ids[j];
+                    x->mem[x->nmem++] = ids[j];
             }
         }
     } else {
-        mem[nmem++] = nd.ldram;
-        if (nd.far != nd.ldram)
-            mem[nmem++] = nd.far;
+        x->mem[x->nmem++] = x->nd.ldram;
+        if (x->nd.far != x->nd.ldram)
+            x->mem[x->nmem++] = x->nd.far;
     }
-    if (c.std.mem_spec && !c.npolicies)
+}
+
+/* --mem-node and --weights against the experiment set. */
+static void check_node_options(const struct ilctx *x)
+{
+    const struct config *c = &x->c;
+    int one = x->nd.one;
+    if (c->std.mem_spec && !c->npolicies)
         cxs_usage_die("--mem-node goes with --policy (the experiment set picks its own nodes)");
-    if (c.nweights && !c.npolicies && c.nweights != 2 - nd.one)
+    if (c->nweights && !c->npolicies && c->nweights != 2 - one)
         cxs_usage_die("--weights: the experiment set's weighted placement has %d node%s (LDRAM, "
                       "CXL): give %d weight%s",
-                      2 - nd.one, nd.one ? "" : "s", 2 - nd.one, nd.one ? "" : "s");
-    static struct conf cf[MAXCONF + 2];
-    int ncf = build_confs(&c, &nd, mem, nmem, cf);
-    struct cxs_plan plan;
-    if (c.plan_file) {
-        int rc = cxs_plan_load(c.plan_file, &plan, err, sizeof err);
+                      2 - one, one ? "" : "s", 2 - one, one ? "" : "s");
+}
+
+/* The --plan file, when given. */
+static void load_plan(struct ilctx *x)
+{
+    char err[512];
+    if (x->c.plan_file) {
+        int rc = cxs_plan_load(x->c.plan_file, &x->plan, err, sizeof err);
         if (rc == CXS_EXIT_USAGE)
             cxs_usage_die("--plan %s", err);
         if (rc)
             cxs_die("--plan %s", err);
     }
+}
 
-    /* threads: the CPU node's CPUs this process may use */
-    const struct cxs_node *cn = cxs_topo_node(t, cpu_node);
-    static struct wlrun r;
+/* The threads: the CPU node's CPUs this process may use, and how many to run. */
+static void pick_threads(struct ilctx *x)
+{
+    const struct cxs_node *cn = cxs_topo_node(x->t, x->cpu_node);
     int ncpus = 0;
     for (int i = 0; i < cn->ncpus; i++)
         if (cxs_cpu_allowed(cn->cpus[i]))
-            r.cpus[ncpus++] = cn->cpus[i];
+            x->r.cpus[ncpus++] = cn->cpus[i];
     if (ncpus == 0)
-        cxs_skip("CPU node %d has no CPU this process may use", cpu_node);
-    int nthreads = c.threads ? c.threads : ncpus;
-    if (nthreads > ncpus)
-        cxs_usage_die("--threads %d: CPU node %d has %d usable CPUs", nthreads, cpu_node, ncpus);
+        cxs_skip("CPU node %d has no CPU this process may use", x->cpu_node);
+    x->nthreads = x->c.threads ? x->c.threads : ncpus;
+    if (x->nthreads > ncpus)
+        cxs_usage_die("--threads %d: CPU node %d has %d usable CPUs", x->nthreads, x->cpu_node,
+                      ncpus);
+}
 
-    uint64_t llc4 = 4 * cxs_llc_total_bytes();
-    if (!c.size)
-        c.size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
+/* The plan against one workload: its workload name and its objects. */
+static void check_plan_for(struct ilctx *x, const struct cxs_workload *w)
+{
+    char err[512];
+    struct cxs_wl_obj o[CXS_WL_MAXOBJ];
+    const char *names[CXS_WL_MAXOBJ];
+    size_t n = w->layout(x->c.size, o, err, sizeof err);
+    for (size_t k = 0; k < n; k++)
+        names[k] = o[k].name;
+    if (x->plan.workload[0] && strcmp(x->plan.workload, w->name))
+        cxs_usage_die("--plan %s: the plan is for workload '%s', not '%s'", x->c.plan_file,
+                      x->plan.workload, w->name);
+    snprintf(x->plan.workload, sizeof x->plan.workload, "%s", w->name);
+    if (cxs_plan_check(&x->plan, names, n, err, sizeof err))
+        cxs_usage_die("--plan %s: %s", x->c.plan_file, err);
+}
+
+/* Whether the simple placements' nodes have room for one workload. */
+static void precheck_capacity(const struct ilctx *x, const struct cxs_workload *w)
+{
+    char err[512];
+    for (int k = 0; k < x->ncf; k++) {
+        const struct conf *f = &x->cf[k];
+        struct cxs_alloc_req q = {.size = x->c.size,
+                                  .page = x->c.std.page,
+                                  .policy = f->place.policy,
+                                  .nnodes = f->place.nnodes};
+        if (f->kind != C_POLICY || x->c.ldram_limit || q.policy == CXS_POL_WEIGHTED)
+            continue;
+        memcpy(q.nodes, f->place.nodes, sizeof q.nodes);
+        int rc = cxs_buf_precheck(x->t, &q, err, sizeof err);
+        if (rc)
+            cxs_die("%s under %s: %s", w->name, f->name, err);
+    }
+}
+
+/* The size (default 4x LLC), then every workload's layout, plan and capacity before any run. */
+static void check_workloads(struct ilctx *x)
+{
+    char err[512];
+    x->llc4 = 4 * cxs_llc_total_bytes();
+    if (!x->c.size)
+        x->c.size = x->llc4 > (UINT64_C(256) << 20) ? x->llc4 : UINT64_C(256) << 20;
     /* every workload's layout first: a bad size fails before anything runs */
-    for (int i = 0; i < c.nwl; i++) {
+    for (int i = 0; i < x->c.nwl; i++) {
         struct cxs_wl_obj o[CXS_WL_MAXOBJ];
-        if (!c.wl[i]->layout(c.size, o, err, sizeof err))
+        if (!x->c.wl[i]->layout(x->c.size, o, err, sizeof err))
             cxs_usage_die("--size: %s", err);
-        if (c.plan_file) {
-            const char *names[CXS_WL_MAXOBJ];
-            size_t n = c.wl[i]->layout(c.size, o, err, sizeof err);
-            for (size_t k = 0; k < n; k++)
-                names[k] = o[k].name;
-            if (plan.workload[0] && strcmp(plan.workload, c.wl[i]->name))
-                cxs_usage_die("--plan %s: the plan is for workload '%s', not '%s'", c.plan_file,
-                              plan.workload, c.wl[i]->name);
-            snprintf(plan.workload, sizeof plan.workload, "%s", c.wl[i]->name);
-            if (cxs_plan_check(&plan, names, n, err, sizeof err))
-                cxs_usage_die("--plan %s: %s", c.plan_file, err);
-        }
-        for (int k = 0; k < ncf; k++) { /* capacity of the simple placements */
-            struct cxs_alloc_req q = {.size = c.size,
-                                      .page = c.std.page,
-                                      .policy = cf[k].place.policy,
-                                      .nnodes = cf[k].place.nnodes};
-            if (cf[k].kind != C_POLICY || c.ldram_limit || q.policy == CXS_POL_WEIGHTED)
-                continue;
-            memcpy(q.nodes, cf[k].place.nodes, sizeof q.nodes);
-            int rc = cxs_buf_precheck(t, &q, err, sizeof err);
-            if (rc)
-                cxs_die("%s under %s: %s", c.wl[i]->name, cf[k].name, err);
-        }
+        if (x->c.plan_file)
+            check_plan_for(x, x->c.wl[i]);
+        precheck_capacity(x, x->c.wl[i]); /* capacity of the simple placements */
     }
+}
 
-    cxs_interrupt_install();
-    cxs_timer_init();
-    const char *weights_via = c.set_weights && !c.ldram_limit ? "kernel" : "emulated";
-    if (c.set_weights) {
-        for (int k = 0; k < ncf; k++) {
-            if (cf[k].place.policy != CXS_POL_WEIGHTED || cf[k].kind != C_POLICY)
-                continue;
-            int rc = cxs_wi_set(cf[k].place.nodes, cf[k].place.weights, cf[k].place.nnodes, err,
-                                sizeof err);
-            if (rc == CXS_EXIT_SKIP)
-                cxs_skip("--set-weights: %s", err);
-            if (rc)
-                cxs_die("--set-weights: %s", err);
-            break; /* one set of weights per run: the kernel has one */
-        }
+/* --set-weights: the first weighted placement's weights into the kernel. */
+static void apply_kernel_weights(const struct ilctx *x)
+{
+    char err[512];
+    if (!x->c.set_weights)
+        return;
+    for (int k = 0; k < x->ncf; k++) {
+        const struct conf *f = &x->cf[k];
+        if (f->place.policy != CXS_POL_WEIGHTED || f->kind != C_POLICY)
+            continue;
+        int rc = cxs_wi_set(f->place.nodes, f->place.weights, f->place.nnodes, err, sizeof err);
+        if (rc == CXS_EXIT_SKIP)
+            cxs_skip("--set-weights: %s", err);
+        if (rc)
+            cxs_die("--set-weights: %s", err);
+        break; /* one set of weights per run: the kernel has one */
     }
+}
+
+/* The run notes for meta.json: one memory node or no CXL, a small size, the OLI thresholds. */
+static void add_notes(const struct ilctx *x)
+{
+    const struct config *c = &x->c;
+    const struct nodes *nd = &x->nd;
     static char notes[4][256];
     int nn = 0;
-    if (nd.one) {
+    if (nd->one) {
         snprintf(notes[nn], sizeof notes[nn],
-                 "one memory node (node %d): every placement degrades to node %d", nd.ldram,
-                 nd.ldram);
+                 "one memory node (node %d): every placement degrades to node %d", nd->ldram,
+                 nd->ldram);
         cxs_run_note(notes[nn++]);
-    } else if (!c.npolicies && cxs_topo_classify(t, nd.far, cpu_node) != CXS_CXL) {
+    } else if (!c->npolicies && cxs_topo_classify(x->t, nd->far, x->cpu_node) != CXS_CXL) {
         snprintf(notes[nn], sizeof notes[nn],
-                 "no CXL node: node %d (%s, the farthest) stands in for CXL", nd.far,
-                 cxs_class_name(cxs_topo_classify(t, nd.far, cpu_node)));
+                 "no CXL node: node %d (%s, the farthest) stands in for CXL", nd->far,
+                 cxs_class_name(cxs_topo_classify(x->t, nd->far, x->cpu_node)));
         cxs_run_note(notes[nn++]);
     }
-    if (c.size < llc4) {
+    if (c->size < x->llc4) {
         snprintf(notes[nn], sizeof notes[nn],
                  "--size %" PRIu64 " B is less than 4x the last-level cache (%" PRIu64
                  " B in all): caches may hide the placement",
-                 c.size, llc4 / 4);
+                 c->size, x->llc4 / 4);
         cxs_run_note(notes[nn++]);
     }
     snprintf(notes[nn], sizeof notes[nn],
              "OLI: footprint >= %.2f %%, accesses >= %.2f %% of the hottest such object; "
              "access counts are the workloads' own loads and stores in a profiling run",
-             c.oli.min_footprint_pct, c.oli.hot_pct);
+             c->oli.min_footprint_pct, c->oli.hot_pct);
     cxs_run_note(notes[nn++]);
-    cxs_run_open(c.std.outdir, "interleave", "interleave.csv", cols, NCOLS, c.std.quiet,
-                 c.std.format, argc, argv);
-    obj_out = open_extra(c.std.outdir, "interleave_objects.csv", obj_cols,
+}
+
+/* The outputs: interleave.csv, the objects and OLI plan CSVs, the plan JSON names. */
+static void open_outputs(const struct ilctx *x, int argc, char **argv)
+{
+    const struct config *c = &x->c;
+    cxs_run_open(c->std.outdir, "interleave", "interleave.csv", cols, NCOLS, c->std.quiet,
+                 c->std.format, argc, argv);
+    obj_out = open_extra(c->std.outdir, "interleave_objects.csv", obj_cols,
                          sizeof obj_cols / sizeof obj_cols[0]);
-    plan_out =
-        open_extra(c.std.outdir, "oli_plan.csv", plan_cols, sizeof plan_cols / sizeof plan_cols[0]);
+    plan_out = open_extra(c->std.outdir, "oli_plan.csv", plan_cols,
+                          sizeof plan_cols / sizeof plan_cols[0]);
     cxs_exit_hook_add(close_extras, NULL);
-    for (int i = 0; i < c.nwl; i++) {
+    for (int i = 0; i < c->nwl; i++) {
         char name[256];
-        snprintf(name, sizeof name, "oli-plan-%s.json", c.wl[i]->name);
+        snprintf(name, sizeof name, "oli-plan-%s.json", c->wl[i]->name);
         cxs_run_check(name);
     }
+}
 
-    size_t maxs = c.std.repeat;
-    double *samples = calloc(maxs, sizeof *samples);
-    if (!samples)
-        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
-    for (int wi = 0; wi < c.nwl && !cxs_stop_requested(); wi++) {
-        const struct cxs_workload *w = c.wl[wi];
-        memset(&r.ctx, 0, sizeof r.ctx);
-        r.w = w;
-        r.ctx.nobj = w->layout(c.size, r.ctx.obj, err, sizeof err);
-        r.ctx.nthreads = nthreads;
-        uint64_t total = 0, acc[CXS_WL_MAXOBJ] = {0};
-        for (size_t i = 0; i < r.ctx.nobj; i++)
-            total += r.ctx.obj[i].bytes;
-        double base_median = 0;
-        for (int k = 0; k < ncf && !cxs_stop_requested(); k++) {
-            struct cxs_place per[CXS_WL_MAXOBJ];
-            const struct conf *f = &cf[k];
-            for (size_t i = 0; i < r.ctx.nobj; i++)
-                per[i] = f->place;
-            if (f->kind == C_PLAN)
-                for (size_t i = 0; i < r.ctx.nobj; i++)
-                    per[i] = cxs_plan_find(&plan, r.ctx.obj[i].name)->place;
-            if (f->kind == C_OLI) {
-                struct cxs_oli_obj oo[CXS_WL_MAXOBJ];
-                int il[CXS_WL_MAXOBJ];
-                static char why[CXS_WL_MAXOBJ][128];
-                for (size_t i = 0; i < r.ctx.nobj; i++)
-                    oo[i] = (struct cxs_oli_obj){r.ctx.obj[i].name, r.ctx.obj[i].bytes, acc[i]};
-                if (cxs_oli_decide(oo, r.ctx.nobj, &c.oli, il, why, err, sizeof err) < 0)
-                    cxs_run_fail(CXS_EXIT_USAGE, "OLI: %s", err);
-                struct cxs_plan p = {.nobj = (int)r.ctx.nobj};
-                snprintf(p.workload, sizeof p.workload, "%s", w->name);
-                uint64_t hottest = 0;
-                for (size_t i = 0; i < r.ctx.nobj; i++)
-                    hottest = acc[i] > hottest ? acc[i] : hottest;
-                for (size_t i = 0; i < r.ctx.nobj; i++) {
-                    if (!il[i])
-                        set_place(&per[i], CXS_POL_PREFERRED, f->place.nodes, 1, NULL);
-                    snprintf(p.obj[i].name, sizeof p.obj[i].name, "%s", r.ctx.obj[i].name);
-                    p.obj[i].place = per[i];
-                    snprintf(p.obj[i].why, sizeof p.obj[i].why, "%s", why[i]);
-                    char v[5][40];
-                    fmt_u(v[0], r.ctx.obj[i].bytes);
-                    fmt_d(v[1], 2, 100.0 * (double)r.ctx.obj[i].bytes / (double)total);
-                    fmt_u(v[2], acc[i]);
-                    fmt_d(v[3], 2, hottest ? 100.0 * (double)acc[i] / (double)hottest : 0);
-                    const char *row[] = {w->name,
-                                         r.ctx.obj[i].name,
-                                         v[0],
-                                         v[1],
-                                         v[2],
-                                         v[3],
-                                         il[i] ? "interleave" : "ldram",
-                                         why[i]};
-                    if (plan_out)
-                        cxs_out_row(plan_out, row);
-                    fprintf(stderr, "cxlscope-interleave: OLI plan for %s: %-8s %s\n", w->name,
-                            r.ctx.obj[i].name, why[i]);
-                }
-                if (c.std.outdir) {
-                    char path[4096];
-                    snprintf(path, sizeof path, "%s/oli-plan-%s.json", c.std.outdir, w->name);
-                    if (cxs_plan_save(&p, path, err, sizeof err))
-                        cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
-                }
-            }
-            /* The kernel has one set of weights: the --set-weights ones,
-             * for --policy/experiment placements; a plan's own weights and
-             * any split past --ldram-limit are emulated. */
-            place_objects(&c, &nd, &r, per, !c.set_weights || c.ldram_limit || f->kind == C_PLAN);
-            w->init(&r.ctx, c.std.seed);
-            if (k == 0) {
-                /* the reference result, and the profile OLI plans from */
-                r.reference = w->reference(&r.ctx);
-                static uint64_t counts[CXS_WL_MAXTHREADS * CXS_WL_MAXOBJ];
-                memset(counts, 0, sizeof counts);
-                r.ctx.acc = counts;
-                uint64_t sum = run_once(&r);
-                r.ctx.acc = NULL;
-                for (int th = 0; th < nthreads; th++)
-                    for (size_t i = 0; i < r.ctx.nobj; i++)
-                        acc[i] += counts[th * CXS_WL_MAXOBJ + i];
-                if (sum != r.reference) {
-                    free_objects(&r);
-                    cxs_run_fail(CXS_EXIT_FAIL,
-                                 "%s: checksum %" PRIu64 " differs from the reference %" PRIu64,
-                                 w->name, sum, r.reference);
-                }
-            }
-            r.bad_checksum = 0;
-            run_once(&r); /* warm-up */
-            struct cxs_adaptive a = {c.std.min_samples, c.std.repeat, c.std.budget_s, 0.01};
-            size_t taken;
-            struct cxs_summary s;
-            if (cxs_sample_adaptive(&a, sample_fn, &r, samples, &taken, &s) != 0) {
-                free_objects(&r);
-                if (cxs_stop_requested())
-                    break;
-                cxs_run_fail(CXS_EXIT_FAIL, "%s under %s: no samples", w->name, f->name);
-            }
-            if (r.bad_checksum) {
-                free_objects(&r);
-                cxs_run_fail(CXS_EXIT_FAIL,
-                             "%s under %s: a run's checksum %" PRIu64
-                             " differs from the reference %" PRIu64 ": wrong result",
-                             w->name, f->name, r.last_checksum, r.reference);
-            }
-            if (k == 0)
-                base_median = s.median;
-            /* where the pages are */
-            uint64_t on[CXS_MAX_NODES] = {0};
-            int mixed = 0;
-            for (size_t i = 0; i < r.ctx.nobj; i++) {
-                for (int ni = 0; ni < t->nnodes; ni++) {
-                    on[ni] += r.buf[i].pages_on[ni];
-                    if (!obj_out || !cxs_node_has_memory(&t->nodes[ni]))
-                        continue;
-                    char v[8][40];
-                    fmt_u(v[0], r.ctx.obj[i].bytes);
-                    fmt_d(v[1], 2, 100.0 * (double)r.ctx.obj[i].bytes / (double)total);
-                    fmt_u(v[2], acc[i]);
-                    fmt_u(v[3], (uint64_t)r.nseg[i]);
-                    fmt_u(v[4], (uint64_t)t->nodes[ni].id);
-                    fmt_u(v[5], r.buf[i].pages_on[ni]);
-                    fmt_u(v[6], r.buf[i].pages_on[ni] * 4096);
-                    const char *row[] = {
-                        w->name,
-                        f->name,
-                        r.ctx.obj[i].name,
-                        v[0],
-                        v[1],
-                        v[2],
-                        r.placed[i],
-                        v[3],
-                        v[4],
-                        cxs_class_name(cxs_topo_classify(t, t->nodes[ni].id, cpu_node)),
-                        v[5],
-                        v[6]};
-                    cxs_out_row(obj_out, row);
-                }
-                mixed |= strcmp(r.buf[i].page_used, r.buf[0].page_used) != 0;
-            }
-            char by[512] = "", nodes_s[128] = "", w_s[128] = "-", v[16][40];
-            size_t o = 0;
-            uint64_t ldram_bytes = 0;
-            for (int ni = 0; ni < t->nnodes; ni++) {
-                if (!cxs_node_has_memory(&t->nodes[ni]))
-                    continue;
-                o += (size_t)snprintf(by + o, sizeof by - o, "%s%d:%" PRIu64, o ? " " : "",
-                                      t->nodes[ni].id, on[ni] * 4096);
-                if (t->nodes[ni].id == nd.ldram)
-                    ldram_bytes = on[ni] * 4096;
-            }
-            const struct cxs_place *pl = &f->place;
-            const char *pol = f->kind == C_OLI    ? "oli"
-                              : f->kind == C_PLAN ? "plan"
-                                                  : cxs_policy_name(pl->policy);
-            if (f->kind == C_PLAN)
-                snprintf(nodes_s, sizeof nodes_s, "per object");
-            else
-                for (int i = 0, q = 0; i < pl->nnodes; i++)
-                    q += snprintf(nodes_s + q, sizeof nodes_s - (size_t)q, "%s%d", i ? " " : "",
-                                  pl->nodes[i]);
-            int weighted = f->kind == C_POLICY && pl->policy == CXS_POL_WEIGHTED;
-            if (weighted)
-                for (int i = 0, q = 0; i < pl->nnodes; i++)
-                    q += snprintf(w_s + q, sizeof w_s - (size_t)q, "%s%u", i ? " " : "",
-                                  pl->weights[i]);
-            fmt_u(v[0], (uint64_t)cpu_node);
-            fmt_u(v[1], (uint64_t)nthreads);
-            fmt_u(v[2], total);
-            fmt_u(v[3], (uint64_t)nd.ldram);
-            fmt_u(v[4], c.ldram_limit);
-            fmt_d(v[5], 6, s.median);
-            fmt_d(v[6], 6, s.ci_lo);
-            fmt_d(v[7], 6, s.ci_hi);
-            fmt_d(v[8], 6, s.mean);
-            fmt_d(v[9], 6, s.min);
-            fmt_d(v[10], 6, s.max);
-            fmt_u(v[11], s.kept);
-            fmt_u(v[12], s.dropped);
-            fmt_d(v[13], 3, base_median / s.median);
-            fmt_u(v[14], ldram_bytes);
-            fmt_u(v[15], r.reference);
-            const char *row[NCOLS] = {w->name,
-                                      w->bound,
-                                      f->name,
-                                      pol,
-                                      nodes_s,
-                                      w_s,
-                                      weighted ? weights_via : "-",
-                                      v[0],
-                                      v[1],
-                                      v[2],
-                                      v[3],
-                                      v[4],
-                                      cxs_page_name(c.std.page),
-                                      mixed ? "mixed" : r.buf[0].page_used,
-                                      v[5],
-                                      v[6],
-                                      v[7],
-                                      v[8],
-                                      v[9],
-                                      v[10],
-                                      v[11],
-                                      v[12],
-                                      v[13],
-                                      by,
-                                      v[14],
-                                      v[15]};
-            cxs_run_row(row);
-            free_objects(&r);
-        }
+/* OLI: decide per object from the profile, print and write the plan; per[] gets the result. */
+static void oli_plan(const struct ilctx *x, const struct wlstate *ws, const struct conf *f,
+                     struct cxs_place *per)
+{
+    const struct wlrun *r = &x->r;
+    const struct cxs_workload *w = ws->w;
+    char err[512];
+    struct cxs_oli_obj oo[CXS_WL_MAXOBJ];
+    int il[CXS_WL_MAXOBJ];
+    static char why[CXS_WL_MAXOBJ][128];
+    for (size_t i = 0; i < r->ctx.nobj; i++)
+        oo[i] = (struct cxs_oli_obj){r->ctx.obj[i].name, r->ctx.obj[i].bytes, ws->acc[i]};
+    if (cxs_oli_decide(oo, r->ctx.nobj, &x->c.oli, il, why, err, sizeof err) < 0)
+        cxs_run_fail(CXS_EXIT_USAGE, "OLI: %s", err);
+    struct cxs_plan p = {.nobj = (int)r->ctx.nobj};
+    snprintf(p.workload, sizeof p.workload, "%s", w->name);
+    uint64_t hottest = 0;
+    for (size_t i = 0; i < r->ctx.nobj; i++)
+        hottest = ws->acc[i] > hottest ? ws->acc[i] : hottest;
+    for (size_t i = 0; i < r->ctx.nobj; i++) {
+        if (!il[i])
+            set_place(&per[i], CXS_POL_PREFERRED, f->place.nodes, 1, NULL);
+        snprintf(p.obj[i].name, sizeof p.obj[i].name, "%s", r->ctx.obj[i].name);
+        p.obj[i].place = per[i];
+        snprintf(p.obj[i].why, sizeof p.obj[i].why, "%s", why[i]);
+        char v[5][40];
+        fmt_u(v[0], r->ctx.obj[i].bytes);
+        fmt_d(v[1], 2, 100.0 * (double)r->ctx.obj[i].bytes / (double)ws->total);
+        fmt_u(v[2], ws->acc[i]);
+        fmt_d(v[3], 2, hottest ? 100.0 * (double)ws->acc[i] / (double)hottest : 0);
+        const char *row[] = {
+            w->name, r->ctx.obj[i].name, v[0], v[1], v[2], v[3], il[i] ? "interleave" : "ldram",
+            why[i]};
+        if (plan_out)
+            cxs_out_row(plan_out, row);
+        fprintf(stderr, "cxlscope-interleave: OLI plan for %s: %-8s %s\n", w->name,
+                r->ctx.obj[i].name, why[i]);
     }
-    free(samples);
+    if (x->c.std.outdir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/oli-plan-%s.json", x->c.std.outdir, w->name);
+        if (cxs_plan_save(&p, path, err, sizeof err))
+            cxs_run_fail(CXS_EXIT_FAIL, "%s", err);
+    }
+}
+
+/* The baseline's extra run: the reference result, and the access profile OLI plans from. */
+static void profile_reference(struct ilctx *x, struct wlstate *ws)
+{
+    struct wlrun *r = &x->r;
+    r->reference = ws->w->reference(&r->ctx);
+    static uint64_t counts[CXS_WL_MAXTHREADS * CXS_WL_MAXOBJ];
+    memset(counts, 0, sizeof counts);
+    r->ctx.acc = counts;
+    uint64_t sum = run_once(r);
+    r->ctx.acc = NULL;
+    for (int th = 0; th < x->nthreads; th++)
+        for (size_t i = 0; i < r->ctx.nobj; i++)
+            ws->acc[i] += counts[th * CXS_WL_MAXOBJ + i];
+    if (sum != r->reference) {
+        free_objects(r);
+        cxs_run_fail(CXS_EXIT_FAIL, "%s: checksum %" PRIu64 " differs from the reference %" PRIu64,
+                     ws->w->name, sum, r->reference);
+    }
+}
+
+/* The warm-up and the timed runs under one placement; 1 when interrupted (objects freed). */
+static int measure(struct ilctx *x, const struct wlstate *ws, const struct conf *f,
+                   struct cxs_summary *s)
+{
+    struct wlrun *r = &x->r;
+    r->bad_checksum = 0;
+    run_once(r); /* warm-up */
+    struct cxs_adaptive a = {x->c.std.min_samples, x->c.std.repeat, x->c.std.budget_s, 0.01};
+    size_t taken;
+    if (cxs_sample_adaptive(&a, sample_fn, r, x->samples, &taken, s) != 0) {
+        free_objects(r);
+        if (cxs_stop_requested())
+            return 1;
+        cxs_run_fail(CXS_EXIT_FAIL, "%s under %s: no samples", ws->w->name, f->name);
+    }
+    if (r->bad_checksum) {
+        free_objects(r);
+        cxs_run_fail(CXS_EXIT_FAIL,
+                     "%s under %s: a run's checksum %" PRIu64 " differs from the reference %" PRIu64
+                     ": wrong result",
+                     ws->w->name, f->name, r->last_checksum, r->reference);
+    }
+    return 0;
+}
+
+/* Where the pages are: per node into on[], a row per object and memory node; 1 if page sizes mix.
+ */
+static int emit_object_rows(const struct ilctx *x, const struct wlstate *ws, const struct conf *f,
+                            uint64_t *on)
+{
+    const struct cxs_topo *t = x->t;
+    const struct wlrun *r = &x->r;
+    int mixed = 0;
+    for (size_t i = 0; i < r->ctx.nobj; i++) {
+        for (int ni = 0; ni < t->nnodes; ni++) {
+            on[ni] += r->buf[i].pages_on[ni];
+            if (!obj_out || !cxs_node_has_memory(&t->nodes[ni]))
+                continue;
+            char v[8][40];
+            fmt_u(v[0], r->ctx.obj[i].bytes);
+            fmt_d(v[1], 2, 100.0 * (double)r->ctx.obj[i].bytes / (double)ws->total);
+            fmt_u(v[2], ws->acc[i]);
+            fmt_u(v[3], (uint64_t)r->nseg[i]);
+            fmt_u(v[4], (uint64_t)t->nodes[ni].id);
+            fmt_u(v[5], r->buf[i].pages_on[ni]);
+            fmt_u(v[6], r->buf[i].pages_on[ni] * 4096);
+            const char *row[] = {ws->w->name,
+                                 f->name,
+                                 r->ctx.obj[i].name,
+                                 v[0],
+                                 v[1],
+                                 v[2],
+                                 r->placed[i],
+                                 v[3],
+                                 v[4],
+                                 cxs_class_name(cxs_topo_classify(t, t->nodes[ni].id, x->cpu_node)),
+                                 v[5],
+                                 v[6]};
+            cxs_out_row(obj_out, row);
+        }
+        mixed |= strcmp(r->buf[i].page_used, r->buf[0].page_used) != 0;
+    }
+    return mixed;
+}
+
+/* The placement's nodes and weights columns ("per object" for a plan, "-" unweighted). */
+static void place_columns(const struct conf *f, char *nodes_s, size_t nodes_n, char *w_s,
+                          size_t w_n)
+{
+    const struct cxs_place *pl = &f->place;
+    if (f->kind == C_PLAN)
+        snprintf(nodes_s, nodes_n, "per object");
+    else
+        for (int i = 0, q = 0; i < pl->nnodes; i++)
+            q += snprintf(nodes_s + q, nodes_n - (size_t)q, "%s%d", i ? " " : "", pl->nodes[i]);
+    if (f->kind == C_POLICY && pl->policy == CXS_POL_WEIGHTED)
+        for (int i = 0, q = 0; i < pl->nnodes; i++)
+            q += snprintf(w_s + q, w_n - (size_t)q, "%s%u", i ? " " : "", pl->weights[i]);
+}
+
+/* The interleave.csv row for one workload under one placement. */
+static void emit_row(const struct ilctx *x, const struct wlstate *ws, const struct conf *f,
+                     const struct cxs_summary *s, const uint64_t *on, int mixed)
+{
+    const struct cxs_topo *t = x->t;
+    const struct wlrun *r = &x->r;
+    const struct cxs_workload *w = ws->w;
+    char by[512] = "", nodes_s[128] = "", w_s[128] = "-", v[16][40];
+    size_t o = 0;
+    uint64_t ldram_bytes = 0;
+    for (int ni = 0; ni < t->nnodes; ni++) {
+        if (!cxs_node_has_memory(&t->nodes[ni]))
+            continue;
+        o += (size_t)snprintf(by + o, sizeof by - o, "%s%d:%" PRIu64, o ? " " : "", t->nodes[ni].id,
+                              on[ni] * 4096);
+        if (t->nodes[ni].id == x->nd.ldram)
+            ldram_bytes = on[ni] * 4096;
+    }
+    const struct cxs_place *pl = &f->place;
+    const char *pol = f->kind == C_OLI    ? "oli"
+                      : f->kind == C_PLAN ? "plan"
+                                          : cxs_policy_name(pl->policy);
+    place_columns(f, nodes_s, sizeof nodes_s, w_s, sizeof w_s);
+    int weighted = f->kind == C_POLICY && pl->policy == CXS_POL_WEIGHTED;
+    fmt_u(v[0], (uint64_t)x->cpu_node);
+    fmt_u(v[1], (uint64_t)x->nthreads);
+    fmt_u(v[2], ws->total);
+    fmt_u(v[3], (uint64_t)x->nd.ldram);
+    fmt_u(v[4], x->c.ldram_limit);
+    fmt_d(v[5], 6, s->median);
+    fmt_d(v[6], 6, s->ci_lo);
+    fmt_d(v[7], 6, s->ci_hi);
+    fmt_d(v[8], 6, s->mean);
+    fmt_d(v[9], 6, s->min);
+    fmt_d(v[10], 6, s->max);
+    fmt_u(v[11], s->kept);
+    fmt_u(v[12], s->dropped);
+    fmt_d(v[13], 3, ws->base_median / s->median);
+    fmt_u(v[14], ldram_bytes);
+    fmt_u(v[15], r->reference);
+    const char *row[NCOLS] = {w->name,
+                              w->bound,
+                              f->name,
+                              pol,
+                              nodes_s,
+                              w_s,
+                              weighted ? x->weights_via : "-",
+                              v[0],
+                              v[1],
+                              v[2],
+                              v[3],
+                              v[4],
+                              cxs_page_name(x->c.std.page),
+                              mixed ? "mixed" : r->buf[0].page_used,
+                              v[5],
+                              v[6],
+                              v[7],
+                              v[8],
+                              v[9],
+                              v[10],
+                              v[11],
+                              v[12],
+                              v[13],
+                              by,
+                              v[14],
+                              v[15]};
+    cxs_run_row(row);
+}
+
+/* One workload under placement k: place, (profile), measure, emit; 1 when interrupted. */
+static int run_placement(struct ilctx *x, struct wlstate *ws, int k)
+{
+    struct wlrun *r = &x->r;
+    struct cxs_place per[CXS_WL_MAXOBJ];
+    const struct conf *f = &x->cf[k];
+    for (size_t i = 0; i < r->ctx.nobj; i++)
+        per[i] = f->place;
+    if (f->kind == C_PLAN)
+        for (size_t i = 0; i < r->ctx.nobj; i++)
+            per[i] = cxs_plan_find(&x->plan, r->ctx.obj[i].name)->place;
+    if (f->kind == C_OLI)
+        oli_plan(x, ws, f, per);
+    /* The kernel has one set of weights: the --set-weights ones,
+     * for --policy/experiment placements; a plan's own weights and
+     * any split past --ldram-limit are emulated. */
+    place_objects(&x->c, &x->nd, r, per,
+                  !x->c.set_weights || x->c.ldram_limit || f->kind == C_PLAN);
+    ws->w->init(&r->ctx, x->c.std.seed);
+    if (k == 0)
+        profile_reference(x, ws); /* the reference result, and the profile OLI plans from */
+    struct cxs_summary s;
+    if (measure(x, ws, f, &s))
+        return 1;
+    if (k == 0)
+        ws->base_median = s.median;
+    uint64_t on[CXS_MAX_NODES] = {0};
+    int mixed = emit_object_rows(x, ws, f, on);
+    emit_row(x, ws, f, &s, on, mixed);
+    free_objects(r);
+    return 0;
+}
+
+/* One workload: its layout, then every placement in order until done or interrupted. */
+static void run_workload(struct ilctx *x, const struct cxs_workload *w)
+{
+    struct wlrun *r = &x->r;
+    struct wlstate ws = {.w = w};
+    char err[512];
+    memset(&r->ctx, 0, sizeof r->ctx);
+    r->w = w;
+    r->ctx.nobj = w->layout(x->c.size, r->ctx.obj, err, sizeof err);
+    r->ctx.nthreads = x->nthreads;
+    for (size_t i = 0; i < r->ctx.nobj; i++)
+        ws.total += r->ctx.obj[i].bytes;
+    for (int k = 0; k < x->ncf && !cxs_stop_requested(); k++)
+        if (run_placement(x, &ws, k))
+            break;
+}
+
+int main(int argc, char **argv)
+{
+    cxs_prog = "cxlscope-interleave";
+    static struct ilctx x;
+    parse_args(argc, argv, &x.c);
+    cxs_run_load();
+    x.t = &cxs_run.topo;
+
+    select_cpu_node(&x);
+    pick_nodes(x.t, x.cpu_node, &x.nd);
+    select_mem_nodes(&x);
+    check_node_options(&x);
+    x.ncf = build_confs(&x.c, &x.nd, x.mem, x.nmem, x.cf);
+    load_plan(&x);
+    pick_threads(&x);
+    check_workloads(&x);
+
+    cxs_interrupt_install();
+    cxs_timer_init();
+    x.weights_via = x.c.set_weights && !x.c.ldram_limit ? "kernel" : "emulated";
+    apply_kernel_weights(&x);
+    add_notes(&x);
+    open_outputs(&x, argc, argv);
+
+    size_t maxs = x.c.std.repeat;
+    x.samples = calloc(maxs, sizeof *x.samples);
+    if (!x.samples)
+        cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
+    for (int wi = 0; wi < x.c.nwl && !cxs_stop_requested(); wi++)
+        run_workload(&x, x.c.wl[wi]);
+    free(x.samples);
     close_extras(NULL);
     cxs_wi_restore();
     cxs_run_end();
