@@ -368,6 +368,10 @@ static json_t *test_json(struct jb *b, const struct cxs_meta_test *m)
     for (size_t i = 0; notes && i < sizeof(m->notes) / sizeof(m->notes[0]) && m->notes[i]; i++)
         append(b, notes, json_string(m->notes[i]));
     put(b, o, "notes", notes);
+    json_t *skipped = json_array();
+    for (size_t i = 0; skipped && i < m->nskipped; i++)
+        append(b, skipped, json_string(m->skipped[i]));
+    put(b, o, "skipped", skipped);
     return o;
 }
 

@@ -111,8 +111,15 @@ void cxs_run_open(const char *outdir, const char *name, const char *csv, const c
     }
     const char *notes[sizeof cxs_run.meta.notes / sizeof cxs_run.meta.notes[0]];
     memcpy(notes, cxs_run.meta.notes, sizeof notes); /* added before the run opened */
-    cxs_run.meta = (struct cxs_meta_test){
-        .name = name, .argc = argc, .argv = argv, .start = time(NULL), .csv = csv};
+    char **skipped = cxs_run.meta.skipped;
+    size_t nskipped = cxs_run.meta.nskipped;
+    cxs_run.meta = (struct cxs_meta_test){.name = name,
+                                          .argc = argc,
+                                          .argv = argv,
+                                          .start = time(NULL),
+                                          .csv = csv,
+                                          .skipped = skipped,
+                                          .nskipped = nskipped};
     for (size_t i = 0; i < cxs_run.nnotes; i++)
         cxs_run.meta.notes[i] = notes[i];
     if (outdir && cxs_meta_write(outdir, &cxs_run.topo, &cxs_run.meta, err, sizeof err))
@@ -130,6 +137,16 @@ void cxs_run_note(const char *note)
     size_t max = sizeof cxs_run.meta.notes / sizeof cxs_run.meta.notes[0] - 1;
     if (cxs_run.nnotes < max)
         cxs_run.meta.notes[cxs_run.nnotes++] = note;
+}
+
+void cxs_run_skipped(const char *line)
+{
+    char **v = realloc(cxs_run.meta.skipped, (cxs_run.meta.nskipped + 1) * sizeof *v);
+    char *copy = strdup(line);
+    if (!v || !copy)
+        cxs_die("out of memory");
+    v[cxs_run.meta.nskipped++] = copy;
+    cxs_run.meta.skipped = v;
 }
 
 void cxs_run_row(const char *const *vals)

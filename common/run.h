@@ -34,8 +34,9 @@
  *   that allocate with one page size add CXS_PLACE_LONGOPTS (--page-size,
  *   --allow-fallback: std.page, std.allow_fallback). --help
  *   prints the usage text and --version "PROG VERSION", both exiting 0.
- * - cxs_run_note() adds a free-text note to meta.json (at most 7; kept by
- *   pointer, so the text must outlive the run).
+ * - cxs_run_note() adds a free-text note to meta.json (at most 15; kept by
+ *   pointer, so the text must outlive the run); cxs_run_skipped() a
+ *   skipped target (copied; any number).
  */
 #ifndef CXS_RUN_H
 #define CXS_RUN_H
@@ -126,6 +127,8 @@ void cxs_run_check(const char *name);
 struct cxs_out *cxs_run_out_open(const char *name, const char *const *cols, size_t ncols);
 void cxs_run_row(const char *const *vals);
 void cxs_run_note(const char *note);
+/* Records a target the run skipped ("TARGET: why", copied) for meta.json. */
+void cxs_run_skipped(const char *line);
 _Noreturn void cxs_run_finish(int code);
 _Noreturn void cxs_run_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 _Noreturn void cxs_run_end(void);

@@ -382,25 +382,52 @@ static int cxl_ancestry(char *path, size_t rootlen, char *label, size_t len)
     return 1;
 }
 
-/* One dax device: if its target node is in the table and its ancestry is
- * CXL, the node gets CXL evidence. */
+/* The name of the driver a dax device is bound to ("kmem", "device_dax"),
+ * "" when none. */
+static void dax_driver(const char *name, char *buf, size_t len)
+{
+    char path[PATH_MAX], target[PATH_MAX];
+    buf[0] = '\0';
+    ssize_t n = readlink(cxs_sysfs_path(path, sizeof path, DAX_DIR "/%s/driver", name), target,
+                         sizeof target - 1);
+    if (n <= 0)
+        return;
+    target[n] = '\0';
+    const char *base = strrchr(target, '/');
+    copy_str(buf, len, base ? base + 1 : target);
+}
+
+/* One dax device: recorded in t->dax; if its target node is in the table
+ * and its ancestry is CXL, the node gets CXL evidence. */
 static void dax_device_evidence(struct cxs_topo *t, const char *name, size_t rootlen)
 {
     char rel[NAME_MAX + 64], path[PATH_MAX], real[PATH_MAX], label[64];
     int64_t node;
     snprintf(rel, sizeof rel, DAX_DIR "/%s/target_node", name);
-    if (cxs_sysfs_read_i64(rel, &node) < 0 || node < 0 || node > INT_MAX)
-        return;
-    int idx = cxs_topo_index(t, (int)node);
-    if (idx < 0 || t->nodes[idx].cxl)
-        return;
-    if (!realpath(cxs_sysfs_path(path, sizeof path, DAX_DIR "/%s", name), real) ||
-        !cxl_ancestry(real, rootlen, label, sizeof label))
+    if (cxs_sysfs_read_i64(rel, &node) < 0 || node < -1 || node > INT_MAX)
+        node = -1;
+    int cxl = realpath(cxs_sysfs_path(path, sizeof path, DAX_DIR "/%s", name), real) &&
+              cxl_ancestry(real, rootlen, label, sizeof label);
+    if (t->ndax < CXS_MAX_DAX) {
+        struct cxs_dax *d = &t->dax[t->ndax++];
+        copy_str(d->name, sizeof d->name, name);
+        d->target_node = (int)node;
+        d->cxl = cxl;
+        copy_str(d->region, sizeof d->region, cxl && strncmp(label, "region", 6) == 0 ? label : "");
+        dax_driver(name, d->driver, sizeof d->driver);
+    }
+    int idx = node < 0 ? -1 : cxs_topo_index(t, (int)node);
+    if (idx < 0 || t->nodes[idx].cxl || !cxl)
         return;
     struct cxs_node *nd = &t->nodes[idx];
     nd->cxl = 1;
     snprintf(nd->cxl_evidence, sizeof nd->cxl_evidence, "%.64s (CXL %s) target_node=%d", name,
              label, nd->id);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void dax_evidence(struct cxs_topo *t)
@@ -410,11 +437,18 @@ static void dax_evidence(struct cxs_topo *t)
     if (!d)
         return;
     size_t rootlen = realpath(cxs_sysfs_root(), root) ? strlen(root) : 0;
+    char *names[CXS_MAX_DAX * 4];
+    size_t n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            dax_device_evidence(t, e->d_name, rootlen);
+    while ((e = readdir(d)) != NULL && n < sizeof names / sizeof names[0])
+        if (e->d_name[0] != '.' && (names[n] = strdup(e->d_name)) != NULL)
+            n++;
     closedir(d);
+    qsort(names, n, sizeof names[0], cmp_str); /* readdir order is arbitrary */
+    for (size_t i = 0; i < n; i++) {
+        dax_device_evidence(t, names[i], rootlen);
+        free(names[i]);
+    }
 }
 
 #ifdef CXS_HWLOC_CXL
@@ -793,4 +827,88 @@ uint64_t cxs_node_avail_bytes(const struct cxs_topo *t, int node)
         found = 1;
     }
     return found > 0 ? kb * 1024 : 0;
+}
+
+int cxs_topo_cpu_node(const struct cxs_topo *t, int cpu)
+{
+    for (int i = 0; i < t->nnodes; i++)
+        if (t->nodes[i].ncpus > 0 && node_has_cpu(&t->nodes[i], cpu))
+            return t->nodes[i].id;
+    return -1;
+}
+
+/* ---- CXL memory that is not online ------------------------------------- */
+
+/* The node's memory blocks that are offline: how many, and the first one's
+ * name ("memory42"). */
+static int offline_blocks(int node, char *first, size_t len)
+{
+    char rel[64], path[PATH_MAX], state[32];
+    size_t n = 0;
+    int count = 0;
+    first[0] = '\0';
+    snprintf(rel, sizeof rel, NODE_DIR "/node%d", node);
+    int *ids = malloc(MAX_IDS * sizeof *ids); /* block names have at most 5 digits */
+    if (!ids || dir_ids(rel, "memory", ids, MAX_IDS, &n) == -1)
+        n = 0;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, NODE_DIR "/node%d/memory%d/state", node, ids[i]);
+        if (cxs_sysfs_read_str(path, state, sizeof state) < 0 || strcmp(state, "offline") != 0)
+            continue;
+        if (!count++)
+            snprintf(first, len, "memory%d", ids[i]);
+    }
+    free(ids);
+    return count;
+}
+
+/* One line for a CXL dax device whose memory is not usable; 0 if it is. */
+static int unusable_line(const struct cxs_topo *t, const struct cxs_dax *d, char *buf, size_t len)
+{
+    const struct cxs_node *nd = cxs_topo_node(t, d->target_node);
+    if (!d->cxl || d->target_node < 0 || cxs_node_has_memory(nd))
+        return 0;
+    char what[96], block[32];
+    snprintf(what, sizeof what, "%s%s%s", d->name, d->region[0] ? ", " : "", d->region);
+    if (strcmp(d->driver, "kmem") == 0) {
+        int off = offline_blocks(d->target_node, block, sizeof block);
+        if (off)
+            snprintf(buf, len,
+                     "node %d is CXL memory (%s) with no online memory: online it with `daxctl "
+                     "online-memory %s` (or echo online > /sys/devices/system/memory/%s/state, "
+                     "for each of its %d offline blocks)",
+                     d->target_node, what, d->name, block, off);
+        else
+            snprintf(buf, len,
+                     "node %d is CXL memory (%s) with no online memory: online it with `daxctl "
+                     "online-memory %s`",
+                     d->target_node, what, d->name);
+    } else {
+        snprintf(buf, len,
+                 "node %d is CXL memory (%s) %s, not system RAM: convert it with `daxctl "
+                 "reconfigure-device --mode=system-ram %s`",
+                 d->target_node, what,
+                 strcmp(d->driver, "device_dax") == 0 ? "set up as a device-dax device"
+                                                      : "not bound to any driver",
+                 d->name);
+    }
+    return 1;
+}
+
+int cxs_topo_unusable(const struct cxs_topo *t, int node_id, char *buf, size_t len)
+{
+    int n = 0;
+    size_t o = 0;
+    if (len)
+        buf[0] = '\0';
+    for (int i = 0; i < t->ndax; i++) {
+        char line[512];
+        if ((node_id >= 0 && t->dax[i].target_node != node_id) ||
+            !unusable_line(t, &t->dax[i], line, sizeof line))
+            continue;
+        if (o < len)
+            o += (size_t)snprintf(buf + o, len - o, "%s%s", n ? "\n" : "", line);
+        n++;
+    }
+    return n;
 }

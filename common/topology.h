@@ -48,9 +48,24 @@ struct cxs_node {
     int distance[CXS_MAX_NODES]; /* to nodes[j], by index j; -1 unknown */
 };
 
+/* A dax device (bus/dax/devices/NAME): where its memory would go and what
+ * it is now. A CXL device whose memory is not online (bound to device_dax, or
+ * to kmem with its memory blocks offline) is what cxs_topo_unusable()
+ * explains. */
+struct cxs_dax {
+    char name[32];   /* "dax0.0" */
+    int target_node; /* -1 when unknown */
+    int cxl;         /* its sysfs ancestry is CXL */
+    char region[32]; /* nearest region ("region0"), "" if none */
+    char driver[16]; /* "kmem" (system RAM), "device_dax" (devdax), "" unbound */
+};
+#define CXS_MAX_DAX 32
+
 struct cxs_topo {
     int nnodes;
     struct cxs_node nodes[CXS_MAX_NODES]; /* ascending ID */
+    int ndax;
+    struct cxs_dax dax[CXS_MAX_DAX]; /* by name order of discovery */
 };
 
 /* 0 on success; -1 with a reason in err. */
@@ -94,5 +109,18 @@ int cxs_topo_select(const struct cxs_topo *t, const char *spec, enum cxs_select_
  * system-wide MemAvailable is used if larger (some VMs initialize memory
  * lazily and under-report a node's size). Returns 0 if unreadable. */
 uint64_t cxs_node_avail_bytes(const struct cxs_topo *t, int node);
+
+/* Node listing CPU cpu; -1 if none does. */
+int cxs_topo_cpu_node(const struct cxs_topo *t, int cpu);
+
+/* Why CXL memory that exists cannot be used: for each CXL dax device whose
+ * target node has no online memory (absent from the table, or 0 bytes), one
+ * line naming the node, the device and its region and how to online it
+ * (`daxctl online-memory DEV` for kmem with offline memory blocks, with the
+ * first such block's state file; `daxctl reconfigure-device
+ * --mode=system-ram DEV` for a devdax device). node_id < 0: every such
+ * device, else only those targeting that node. Lines separated by "\n";
+ * returns how many. */
+int cxs_topo_unusable(const struct cxs_topo *t, int node_id, char *buf, size_t len);
 
 #endif

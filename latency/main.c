@@ -26,6 +26,7 @@
 #include "stats.h"
 #include "run.h"
 #include "threads.h"
+#include "targets.h"
 #include "timer.h"
 #include "topology.h"
 
@@ -422,55 +423,79 @@ static void join_nodes(const struct cxs_topo *t, const int *nodes, size_t n, int
     }
 }
 
-static struct cxs_alloc_req make_req(const struct config *c, const int *nodes, size_t nnodes,
-                                     enum cxs_page page, uint64_t size)
+static struct cxs_alloc_req make_req(const struct config *c, const struct cxs_target *tg,
+                                     uint64_t size)
 {
     struct cxs_alloc_req q = {.size = size,
                               .policy = c->policy,
-                              .nnodes = (int)nnodes,
-                              .page = page,
+                              .nnodes = tg->nmem,
+                              .page = tg->page,
                               .allow_fallback = c->allow_fallback,
                               .reserve_hugepages = c->reserve_hugepages};
-    memcpy(q.nodes, nodes, nnodes * sizeof nodes[0]);
+    memcpy(q.nodes, tg->mem, (size_t)tg->nmem * sizeof tg->mem[0]);
     return q;
 }
 
-/* Before measuring anything: can every target hold the largest size? */
-static void precheck(const struct config *c, const int *nodes, size_t nnodes)
+/* The targets: CPU node by CPU node, memory node by memory node (all of
+ * them as one with interleave), page size by page size; each prechecked at
+ * the largest size, the ones that cannot be measured named and left out. */
+static void plan_targets(const struct config *c, struct cxs_targets *ts)
 {
     uint64_t largest = 0;
     for (size_t i = 0; i < c->nsizes; i++)
         largest = c->sizes[i] > largest ? c->sizes[i] : largest;
-    size_t each = c->policy == CXS_POL_INTERLEAVE ? nnodes : 1;
-    for (size_t mi = 0; mi < nnodes; mi += each)
-        for (size_t gi = 0; gi < c->npages; gi++) {
-            struct cxs_alloc_req q = make_req(c, nodes + mi, each, c->pages[gi], largest);
-            char err[512];
-            int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
-            if (rc == CXS_EXIT_USAGE)
-                cxs_usage_die("%s", err);
-            if (rc)
-                cxs_die("%s", err);
-        }
+    struct cxs_target_req r = {.cpu_spec = c->std.cpu_spec,
+                               .mem_spec = c->std.mem_spec,
+                               .cpu = -1,
+                               .grouped = c->policy == CXS_POL_INTERLEAVE,
+                               .pages = c->pages,
+                               .npages = c->npages,
+                               .bytes = largest};
+    struct cxs_precheck pc = {c->policy, c->allow_fallback, c->reserve_hugepages};
+    char err[2048];
+    int rc = cxs_targets_plan(&cxs_run.topo, &r, ts, err, sizeof err);
+    if (!rc)
+        rc = cxs_targets_precheck(&cxs_run.topo, ts, &pc, err, sizeof err);
+    if (rc == CXS_EXIT_SKIP)
+        cxs_skip("%s", err);
+    if (rc)
+        cxs_usage_die("%s", err);
+    cxs_tgt_unusable_notes(&cxs_run.topo, c->std.mem_spec);
+    cxs_targets_report(ts);
 }
 
-static void measure_target(const struct config *c, struct point *pt, const int *nodes,
-                           size_t nnodes, struct cxs_counters *cnt, double *samples)
+static void measure_target(const struct config *c, struct point *pt, const struct cxs_target *tg,
+                           struct cxs_counters *cnt, double *samples)
 {
-    join_nodes(&cxs_run.topo, nodes, nnodes, pt->cpu_node, pt);
-    for (size_t gi = 0; gi < c->npages && !cxs_stop_requested(); gi++) {
-        for (size_t si = 0; si < c->nsizes && !cxs_stop_requested(); si++) {
-            struct cxs_alloc_req q = make_req(c, nodes, nnodes, c->pages[gi], c->sizes[si]);
-            struct cxs_buf b;
-            char err[512];
-            int rc = cxs_buf_alloc(&cxs_run.topo, &q, &b, err, sizeof err);
-            if (rc)
-                cxs_run_fail(rc, "%s", err);
-            pt->on_node_pct = cxs_buf_on_node_pct(&b);
-            pt->buf = &b;
-            measure_buffer(c, pt, &b, cnt, samples);
-            cxs_buf_free(&b);
-        }
+    join_nodes(&cxs_run.topo, tg->mem, (size_t)tg->nmem, pt->cpu_node, pt);
+    for (size_t si = 0; si < c->nsizes && !cxs_stop_requested(); si++) {
+        struct cxs_alloc_req q = make_req(c, tg, c->sizes[si]);
+        struct cxs_buf b;
+        char err[512];
+        int rc = cxs_buf_alloc(&cxs_run.topo, &q, &b, err, sizeof err);
+        if (rc)
+            cxs_run_fail(rc, "%s", err);
+        pt->on_node_pct = cxs_buf_on_node_pct(&b);
+        pt->buf = &b;
+        measure_buffer(c, pt, &b, cnt, samples);
+        cxs_buf_free(&b);
+    }
+}
+
+/* Every target not skipped, pinned to its CPU. */
+static void measure_targets(const struct config *c, const struct cxs_targets *ts,
+                            struct cxs_counters *cnt, double *samples)
+{
+    int pinned = -1;
+    for (size_t i = 0; i < ts->n && !cxs_stop_requested(); i++) {
+        const struct cxs_target *tg = &ts->v[i];
+        if (tg->skip)
+            continue;
+        if (tg->cpu != pinned && cxs_pin_self_cpu(tg->cpu))
+            cxs_run_fail(CXS_EXIT_FAIL, "cannot pin the measuring thread");
+        pinned = tg->cpu;
+        struct point pt = {.cpu_node = tg->cpu_node, .cpu = tg->cpu};
+        measure_target(c, &pt, tg, cnt, samples);
     }
 }
 
@@ -480,33 +505,9 @@ int main(int argc, char **argv)
     struct config c;
     parse_args(argc, argv, &c);
 
-    char err[512];
     cxs_run_load();
-    int cpu_default = cxs_topo_default_cpu_node(&cxs_run.topo);
-    if (cpu_default < 0)
-        cxs_skip("no NUMA node with CPUs found");
-    int cpu_nodes[CXS_MAX_NODES], mem_nodes[CXS_MAX_NODES];
-    size_t ncpu = 1, nmem;
-    cpu_nodes[0] = cpu_default;
-    if (c.std.cpu_spec) {
-        int r = cxs_topo_select(&cxs_run.topo, c.std.cpu_spec, CXS_SELECT_CPU, cpu_default,
-                                cpu_nodes, CXS_MAX_NODES, &ncpu, err, sizeof err);
-        if (r)
-            cxs_usage_die("--cpu-node: %s", err);
-    }
-    /* Class names resolve against each CPU node; check them all up front. */
-    for (size_t i = 0; i < ncpu; i++) {
-        int r = cxs_topo_select(&cxs_run.topo, c.std.mem_spec, CXS_SELECT_MEM, cpu_nodes[i],
-                                mem_nodes, CXS_MAX_NODES, &nmem, err, sizeof err);
-        if (r == CXS_SEL_EMPTY)
-            cxs_skip("--mem-node: %s", err);
-        if (r)
-            cxs_usage_die("--mem-node: %s", err);
-        if (cxs_node_pick_cpu(cxs_topo_node(&cxs_run.topo, cpu_nodes[i])) < 0)
-            cxs_usage_die("--cpu-node: none of node %d's CPUs is in this process's CPU affinity",
-                          cpu_nodes[i]);
-        precheck(&c, mem_nodes, nmem);
-    }
+    struct cxs_targets ts = {0};
+    plan_targets(&c, &ts);
 
     cxs_interrupt_install();
     cxs_timer_init();
@@ -534,20 +535,9 @@ int main(int argc, char **argv)
     double *samples = malloc(c.std.repeat * sizeof *samples);
     if (!samples)
         cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
-    for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
-        const struct cxs_node *cn = cxs_topo_node(&cxs_run.topo, cpu_nodes[ci]);
-        struct point pt = {.cpu_node = cn->id, .cpu = cxs_node_pick_cpu(cn)};
-        if (cxs_pin_self_cpu(pt.cpu))
-            cxs_run_fail(CXS_EXIT_FAIL, "cannot pin the measuring thread");
-        cxs_topo_select(&cxs_run.topo, c.std.mem_spec, CXS_SELECT_MEM, cn->id, mem_nodes,
-                        CXS_MAX_NODES, &nmem, err, sizeof err);
-        if (c.policy == CXS_POL_INTERLEAVE)
-            measure_target(&c, &pt, mem_nodes, nmem, cnt, samples);
-        else
-            for (size_t mi = 0; mi < nmem && !cxs_stop_requested(); mi++)
-                measure_target(&c, &pt, &mem_nodes[mi], 1, cnt, samples);
-    }
+    measure_targets(&c, &ts, cnt, samples);
     free(samples);
+    cxs_targets_free(&ts);
     cxs_counters_close(cnt);
     cxs_run_end();
 }

@@ -52,6 +52,27 @@ echo "20 10" >$F/node2/distance
 expect_exit "a CPU-less node as --cpu-node is a usage error" 2 "node 2 has no CPUs" \
     env CXLSCOPE_SYSFS_ROOT=$TMP/sysfs $L --cpu-node 2 --size 4K
 
+# Per-target prechecks on that tree (no hugetlb pool anywhere): a target
+# that cannot be measured is named and skipped, the others are measured.
+PT=$TMP/pertarget
+if env CXLSCOPE_SYSFS_ROOT=$TMP/sysfs $L --mem-node 0 --page-size 2m,4k --size 64K $QUICK \
+    --output $PT --quiet 2>$TMP/err; then
+    pages=$(csv_col $PT/latency.csv page_size_req | sort -u | tr '\n' ' ')
+    if [ "$pages" = "4k " ] && grep -q "note: skipped CPU node 0 (CPU [0-9]*), memory node 0, 2m pages: node 0 has no 2m hugetlb pool" $TMP/err &&
+        [ "$($J $PT/meta.json tests latency skipped '#')" = 1 ] &&
+        [ "$($J $PT/meta.json tests latency complete)" = true ]; then
+        ok "--page-size 2m,4k without 2m pages: the 4k points measured, the 2m target named and skipped"
+    else notok "--page-size 2m,4k without 2m pages: the 4k points measured, the 2m target named and skipped" \
+        "pages: $pages" "$(cat $TMP/err)"; fi
+else notok "--page-size 2m,4k without 2m pages: the 4k points measured, the 2m target named and skipped" \
+    "exit $?: $(cat $TMP/err)"; fi
+env CXLSCOPE_SYSFS_ROOT=$TMP/sysfs $L --mem-node all --page-size 2m --size 64K $QUICK >/dev/null 2>$TMP/err
+rc=$?
+if [ $rc -eq 1 ] && grep -q "memory node 0, 2m pages: node 0 has no 2m" $TMP/err &&
+    grep -q "memory node 2, 2m pages: node 2 has no 2m" $TMP/err && grep -q "none of the 2 targets" $TMP/err; then
+    ok "no target left: exit 1, every short target named"
+else notok "no target left: exit 1, every short target named" "exit $rc" "$(cat $TMP/err)"; fi
+
 # --- a small sweep on node 0: CSV + meta.json
 OUT=$TMP/run
 if $L --mem-node $node0 --sweep 4K:128M:32 $QUICK --output $OUT --quiet 2>$TMP/err; then
