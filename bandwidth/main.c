@@ -17,6 +17,7 @@
 #include "run.h"
 #include "stats.h"
 #include "stream.h"
+#include "targets.h"
 #include "threads.h"
 #include "timer.h"
 #include "topology.h"
@@ -69,6 +70,8 @@ static const char usage_text[] =
     "  --per-thread         --size is per thread instead.\n"
     "  --page-size P        4k (default), thp, 2m or 1g (hugetlb pool of the node).\n"
     "  --allow-fallback     measure even if pages landed off the requested node.\n"
+    "  --reserve-hugepages  if a node's hugetlb pool is short, raise it for the run\n"
+    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
     "\n"
     "Statistics:\n"
     "  --repeat N           at most N samples (passes) per point (default 21).\n"
@@ -297,7 +300,8 @@ static int setup_worker(int i, void *arg)
                               .policy = CXS_POL_BIND,
                               .nnodes = 1,
                               .page = j->c->std.page,
-                              .allow_fallback = j->c->std.allow_fallback};
+                              .allow_fallback = j->c->std.allow_fallback,
+                              .reserve_hugepages = j->c->std.reserve_hugepages};
     q.nodes[0] = w->node;
     pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
     int rc = cxs_buf_alloc(&cxs_run.topo, &q, &w->buf, w->msg, sizeof w->msg);
@@ -700,7 +704,21 @@ static void single_series(struct plan *p, int cpu_node, int mem, enum cxs_kind k
     }
 }
 
-static void class_list(const struct cxs_assign *a, int cpu_node, char *nodes, char *classes,
+/* The class of group g's memory node seen from the CPUs its threads run on
+ * (measure() gives the pool's CPUs to the groups in order). */
+static void group_class(const struct plan *p, const struct cxs_assign *a, int g, char *buf,
+                        size_t len)
+{
+    int cpus[MAX_THREADS];
+    size_t n = 0, first = 0;
+    for (int i = 0; i < g; i++)
+        first += (size_t)a->threads[i];
+    for (int t = 0; t < a->threads[g] && n < MAX_THREADS; t++)
+        cpus[n++] = p->pool[(first + (size_t)t) % p->npool];
+    cxs_class_of_cpus(&cxs_run.topo, a->node[g], cpus, n, buf, len);
+}
+
+static void class_list(const struct plan *p, const struct cxs_assign *a, char *nodes, char *classes,
                        size_t len)
 {
     size_t o = 0, q = 0;
@@ -708,8 +726,8 @@ static void class_list(const struct cxs_assign *a, int cpu_node, char *nodes, ch
     for (int i = 0; i < a->n; i++) {
         if (a->threads[i] <= 0)
             continue;
-        char cl[16];
-        class_of(a->node[i], cpu_node, cl, sizeof cl);
+        char cl[64];
+        group_class(p, a, i, cl, sizeof cl);
         o += (size_t)snprintf(nodes + o, len - o, "%s%d", o ? "+" : "", a->node[i]);
         q += (size_t)snprintf(classes + q, len - q, "%s%s", q ? "+" : "", cl);
     }
@@ -737,11 +755,10 @@ static int run_assignment(const struct cxs_assign *a, double *gbps, void *arg)
         return CXS_EXIT_INTERRUPTED;
     char as[256], nodes[256], classes[256], none[1] = "";
     cxs_assign_format(a, as, sizeof as);
-    int cpu_node = p->cpu_nodes[0];
     for (int g = 0; g < a->n; g++) {
-        char mn[16], cl[16];
+        char mn[16], cl[64];
         snprintf(mn, sizeof mn, "%d", a->node[g]);
-        class_of(a->node[g], cpu_node, cl, sizeof cl);
+        group_class(p, a, g, cl, sizeof cl);
         struct rowinfo ri = {.mode = x->mode,
                              .cpu_node = p->pool_nodes,
                              .mem_node = mn,
@@ -762,7 +779,7 @@ static int run_assignment(const struct cxs_assign *a, double *gbps, void *arg)
                              .s = &r.node[g]};
         emit(c, &ri);
     }
-    class_list(a, cpu_node, nodes, classes, sizeof nodes);
+    class_list(p, a, nodes, classes, sizeof nodes);
     double on = 0;
     for (int g = 0; g < a->n; g++)
         on += r.on_node_pct[g] * a->threads[g];
@@ -801,10 +818,12 @@ static void check_mem_node(int node)
     }
 }
 
-/* What main hands its steps: the plan, the ISA and the memory nodes chosen. */
+/* What main hands its steps: the plan, the ISA, the targets (CPU node x its
+ * memory nodes) and the memory nodes of all of them (--optimize's). */
 struct run_ctx {
     struct plan *p;
     enum cxs_isa isa;
+    struct cxs_targets ts;
     int mem[CXS_MAX_NODES];
     size_t nmem;
 };
@@ -877,18 +896,42 @@ static void check_pool_counts(const struct plan *p)
                               c->counts[t], p->npool, p->pool_nodes);
 }
 
-/* Memory nodes per CPU node (classes resolve against each). */
+/* Memory nodes per CPU node (classes resolve against each): one target
+ * per pair, in row order. */
 static void select_mem_nodes(struct run_ctx *x)
 {
     const struct plan *p = x->p;
-    char err[512];
+    char err[2048];
     for (size_t i = 0; i < p->ncpu && !p->c.have_assign; i++) {
-        int r = cxs_topo_select(&cxs_run.topo, p->c.std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[i],
-                                x->mem, CXS_MAX_NODES, &x->nmem, err, sizeof err);
-        if (r == CXS_SEL_EMPTY)
-            cxs_skip("--mem-node: %s", err);
+        int mem[CXS_MAX_NODES];
+        size_t n;
+        int r = cxs_tgt_mem_nodes(&cxs_run.topo, p->c.std.mem_spec, p->cpu_nodes[i], mem,
+                                  CXS_MAX_NODES, &n, err, sizeof err);
+        if (r == CXS_EXIT_SKIP)
+            cxs_skip("%s", err);
         if (r)
-            cxs_usage_die("--mem-node: %s", err);
+            cxs_usage_die("%s", err);
+        for (size_t m = 0; m < n; m++) {
+            struct cxs_target tg = {.cpu_node = p->cpu_nodes[i],
+                                    .cpu = -1,
+                                    .nmem = 1,
+                                    .mem = {mem[m]},
+                                    .page = p->c.std.page};
+            cxs_targets_add(&x->ts, &tg);
+        }
+    }
+}
+
+/* The memory nodes of the targets left, ascending (--optimize's). */
+static void union_mem_nodes(struct run_ctx *x)
+{
+    x->nmem = 0;
+    for (int id = 0; id < 1 << 16 && x->nmem < CXS_MAX_NODES; id++) {
+        int hit = 0;
+        for (size_t i = 0; i < x->ts.n && !hit; i++)
+            hit = !x->ts.v[i].skip && x->ts.v[i].mem[0] == id;
+        if (hit)
+            x->mem[x->nmem++] = id;
     }
 }
 
@@ -938,28 +981,25 @@ static void default_size(struct config *c)
     }
 }
 
-/* Capacity of each memory node before anything is measured. */
-static void precheck_capacity(const struct run_ctx *x)
+/* Capacity of each target's memory node before anything is measured: a
+ * node that cannot hold the largest point is named and left out. */
+static void precheck_capacity(struct run_ctx *x)
 {
     const struct config *c = &x->p->c;
-    char err[512];
+    char err[1024];
     if (c->have_assign)
         return;
-    for (size_t i = 0; i < x->nmem; i++) {
-        int maxc = 1;
-        for (int t = 0; t < c->ncounts; t++)
-            maxc = c->counts[t] > maxc ? c->counts[t] : maxc;
-        struct cxs_alloc_req q = {.size = c->per_thread ? c->size * (uint64_t)maxc : c->size,
-                                  .policy = CXS_POL_BIND,
-                                  .nnodes = 1,
-                                  .page = c->std.page};
-        q.nodes[0] = x->mem[i];
-        int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
-        if (rc == CXS_EXIT_USAGE)
-            cxs_usage_die("%s", err);
-        if (rc)
-            cxs_die("%s", err);
-    }
+    int maxc = 1;
+    for (int t = 0; t < c->ncounts; t++)
+        maxc = c->counts[t] > maxc ? c->counts[t] : maxc;
+    for (size_t i = 0; i < x->ts.n; i++)
+        x->ts.v[i].bytes = c->per_thread ? c->size * (uint64_t)maxc : c->size;
+    struct cxs_precheck pc = {CXS_POL_BIND, c->std.allow_fallback, c->std.reserve_hugepages};
+    if (cxs_targets_precheck(&cxs_run.topo, &x->ts, &pc, err, sizeof err))
+        cxs_usage_die("%s", err);
+    cxs_tgt_unusable_notes(&cxs_run.topo, c->std.mem_spec);
+    cxs_targets_report(&x->ts);
+    union_mem_nodes(x);
 }
 
 /* Interrupts, timer, bandwidth.csv and saturation.csv (optimize.csv checked). */
@@ -1052,14 +1092,10 @@ static int run_optimize(struct run_ctx *x, struct assign_ctx *ax)
 /* Plain runs: every CPU node x its memory nodes, each a thread series. */
 static void run_singles(struct run_ctx *x, enum cxs_kind kind, enum access acc)
 {
-    struct plan *p = x->p;
-    char err[512];
-    for (size_t ci = 0; ci < p->ncpu && !cxs_stop_requested(); ci++) {
-        cxs_topo_select(&cxs_run.topo, p->c.std.mem_spec, CXS_SELECT_MEM, p->cpu_nodes[ci], x->mem,
-                        CXS_MAX_NODES, &x->nmem, err, sizeof err);
-        for (size_t m = 0; m < x->nmem && !cxs_stop_requested(); m++)
-            single_series(p, p->cpu_nodes[ci], x->mem[m], kind, acc, x->isa, NULL, NULL);
-    }
+    for (size_t i = 0; i < x->ts.n && !cxs_stop_requested(); i++)
+        if (!x->ts.v[i].skip)
+            single_series(x->p, x->ts.v[i].cpu_node, x->ts.v[i].mem[0], kind, acc, x->isa, NULL,
+                          NULL);
 }
 
 /* One kind/access in the mode asked for; 1 = stop the access loop. */
@@ -1111,5 +1147,6 @@ int main(int argc, char **argv)
     if (p->sat && cxs_out_close(p->sat))
         cxs_run_fail(CXS_EXIT_FAIL, "writing saturation.csv failed");
     free(p);
+    cxs_targets_free(&x.ts);
     cxs_run_end();
 }

@@ -248,6 +248,9 @@ int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char
     case CXS_OPT_FALLBACK:
         o->allow_fallback = 1;
         return 1;
+    case CXS_OPT_RESERVE:
+        o->reserve_hugepages = 1;
+        return 1;
     case CXS_OPT_HELP:
         fputs(usage, stdout);
         exit(0);

@@ -32,7 +32,8 @@
  *   the program does not know to cxs_std_option(), which returns 0 for a
  *   code that is not one of them; cxs_std_check() after parsing. Binaries
  *   that allocate with one page size add CXS_PLACE_LONGOPTS (--page-size,
- *   --allow-fallback: std.page, std.allow_fallback). --help
+ *   --allow-fallback, --reserve-hugepages: std.page, std.allow_fallback,
+ *   std.reserve_hugepages). --help
  *   prints the usage text and --version "PROG VERSION", both exiting 0.
  * - cxs_run_note() adds a free-text note to meta.json (at most 15; kept by
  *   pointer, so the text must outlive the run); cxs_run_skipped() a
@@ -60,6 +61,7 @@ struct cxs_std_opts {
     int quiet;                          /* --quiet */
     enum cxs_page page;                 /* --page-size (CXS_PLACE_LONGOPTS) */
     int allow_fallback;                 /* --allow-fallback (CXS_PLACE_LONGOPTS) */
+    int reserve_hugepages;              /* --reserve-hugepages (CXS_PLACE_LONGOPTS) */
 };
 
 enum {
@@ -76,7 +78,8 @@ enum {
     CXS_OPT_HELP,
     CXS_OPT_VERSION,
     CXS_OPT_PAGE,
-    CXS_OPT_FALLBACK
+    CXS_OPT_FALLBACK,
+    CXS_OPT_RESERVE
 };
 // clang-format off
 #define CXS_STD_LONGOPTS                                      \
@@ -93,10 +96,13 @@ enum {
     {"help", no_argument, 0, CXS_OPT_HELP},                  \
     {"version", no_argument, 0, CXS_OPT_VERSION}
 /* The placement options of the binaries that allocate one page size:
- * --page-size (4k, default, thp, 2m, 1g) and --allow-fallback. */
+ * --page-size (4k, default, thp, 2m, 1g), --allow-fallback and
+ * --reserve-hugepages (memory.h: raise the node's hugetlb pool for the run,
+ * given back at exit, Ctrl-C and SIGTERM included). */
 #define CXS_PLACE_LONGOPTS                                    \
     {"page-size", required_argument, 0, CXS_OPT_PAGE},       \
-    {"allow-fallback", no_argument, 0, CXS_OPT_FALLBACK}
+    {"allow-fallback", no_argument, 0, CXS_OPT_FALLBACK},    \
+    {"reserve-hugepages", no_argument, 0, CXS_OPT_RESERVE}
 // clang-format on
 
 int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char *usage);

@@ -13,8 +13,8 @@
 
 /* ---- classes from the CPUs that run ------------------------------------ */
 
-void cxs_class_of_cpus(const struct cxs_topo *t, int mem_node, const int *cpus, size_t n,
-                       char *buf, size_t len)
+void cxs_class_of_cpus(const struct cxs_topo *t, int mem_node, const int *cpus, size_t n, char *buf,
+                       size_t len)
 {
     size_t o = 0;
     if (len)
@@ -48,8 +48,7 @@ int cxs_tgt_check_cpus(const struct cxs_topo *t, const char *what, const int *cp
                             what, cpus[i], cpus[i], node, cpu_node, node, cpu_node),
                    CXS_EXIT_USAGE;
         if (!cxs_cpu_allowed(cpus[i]))
-            return cxs_errf(err, errlen, "%s %d: not a CPU this process may run on", what,
-                            cpus[i]),
+            return cxs_errf(err, errlen, "%s %d: not a CPU this process may run on", what, cpus[i]),
                    CXS_EXIT_USAGE;
     }
     return 0;
@@ -227,9 +226,14 @@ static int precheck_one(const struct cxs_topo *t, struct cxs_target *tg,
                         const struct cxs_precheck *p, char *err, size_t errlen)
 {
     int spread = p->policy != CXS_POL_BIND && p->policy != CXS_POL_PREFERRED;
-    int each = spread ? tg->nmem : 1;
-    for (int mi = 0; mi < tg->nmem && !tg->skip; mi += each) {
-        struct cxs_alloc_req q = {.size = tg->bytes,
+    int each = spread ? tg->nmem : 1, pair = tg->nmem == 2 && tg->bytes2;
+    int same = pair && tg->mem[0] == tg->mem[1];
+    for (int mi = 0; mi < tg->nmem - same && !tg->skip; mi += each) {
+        uint64_t bytes = !pair  ? tg->bytes
+                         : same ? tg->bytes + tg->bytes2
+                         : mi   ? tg->bytes2
+                                : tg->bytes;
+        struct cxs_alloc_req q = {.size = bytes,
                                   .policy = p->policy,
                                   .nnodes = each,
                                   .page = tg->page,

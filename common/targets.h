@@ -29,7 +29,9 @@
  * - cxs_targets_precheck(): every target is checked (memory.h
  *   cxs_buf_precheck with its bytes); one that cannot be measured now
  *   (memory or huge pages short on that node) is marked skipped with the
- *   reason and the rest stay. A request that can never work is
+ *   reason and the rest stay (a pair with bytes2 set: its first node must
+ *   hold bytes, its second bytes2, one node both when they are the same).
+ *   A request that can never work is
  *   CXS_EXIT_USAGE with the reason. cxs_targets_report() then names every
  *   skipped target at once (one note each on stderr, and meta.json's
  *   "skipped" list) and returns how many are left; when none is left the
@@ -49,8 +51,8 @@
 #include "topology.h"
 
 /* Class of mem_node for threads on these CPUs (see above), into buf. */
-void cxs_class_of_cpus(const struct cxs_topo *t, int mem_node, const int *cpus, size_t n,
-                       char *buf, size_t len);
+void cxs_class_of_cpus(const struct cxs_topo *t, int mem_node, const int *cpus, size_t n, char *buf,
+                       size_t len);
 
 int cxs_tgt_cpu_nodes(const struct cxs_topo *t, const char *spec, const int *cpus, size_t ncpus,
                       int *out, size_t max, size_t *n, char *err, size_t errlen);
@@ -69,8 +71,9 @@ struct cxs_target {
     int nmem;
     int mem[CXS_MAX_NODES]; /* ordered: one node, a group, or a (chase, traffic) pair */
     enum cxs_page page;
-    uint64_t bytes; /* the largest allocation on each memory node (precheck) */
-    int skip;       /* the precheck found it cannot be measured now */
+    uint64_t bytes;  /* the largest allocation on each memory node (precheck) */
+    uint64_t bytes2; /* a pair (nmem 2): mem[0] gets bytes, mem[1] bytes2 */
+    int skip;        /* the precheck found it cannot be measured now */
     char why[512];
 };
 

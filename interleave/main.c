@@ -90,6 +90,8 @@ static const char usage_text[] =
     "  --page-size P        4k (default), thp, 2m, 1g\n"
     "  --allow-fallback     measure even when pages land on a node the placement did\n"
     "                       not name (counted in the objects CSV)\n"
+    "  --reserve-hugepages  if a node's hugetlb pool is short, raise it for the run\n"
+    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
     "  --repeat N           at most N timed runs per placement (default 51)\n"
     "  --min-samples N      at least N (default 5)\n"
     "  --time-budget S      seconds of runs per placement (default 2)\n"
@@ -442,8 +444,8 @@ static void place_objects(const struct config *c, const struct nodes *nd, struct
         int rc = cxs_place_segments(&per_obj[i], r->ctx.obj[i].bytes, cxs_page_bytes(c->std.page),
                                     emulate, 1024, &lim, segs, &n, err, sizeof err);
         if (!rc)
-            rc = cxs_buf_alloc_segs(&cxs_run.topo, segs, n, c->std.page, c->std.allow_fallback, 0,
-                                    &r->buf[i], err, sizeof err);
+            rc = cxs_buf_alloc_segs(&cxs_run.topo, segs, n, c->std.page, c->std.allow_fallback,
+                                    c->std.reserve_hugepages, &r->buf[i], err, sizeof err);
         if (rc) {
             free_objects(r);
             cxs_run_fail(rc, "%s: object %s (%s): %s", r->w->name, r->ctx.obj[i].name,
@@ -652,7 +654,8 @@ static void precheck_capacity(const struct ilctx *x, const struct cxs_workload *
         struct cxs_alloc_req q = {.size = x->c.size,
                                   .page = x->c.std.page,
                                   .policy = f->place.policy,
-                                  .nnodes = f->place.nnodes};
+                                  .nnodes = f->place.nnodes,
+                                  .reserve_hugepages = x->c.std.reserve_hugepages};
         if (f->kind != C_POLICY || x->c.ldram_limit || q.policy == CXS_POL_WEIGHTED)
             continue;
         memcpy(q.nodes, f->place.nodes, sizeof q.nodes);

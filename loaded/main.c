@@ -22,6 +22,7 @@
 #include "spin.h"
 #include "stats.h"
 #include "stream.h"
+#include "targets.h"
 #include "threads.h"
 #include "timer.h"
 #include "topology.h"
@@ -39,14 +40,17 @@ static const char usage_text[] =
     "\n"
     "Where:\n"
     "  --cpu-node SPEC      CPU node of the chase and, by default, the load threads.\n"
-    "                       Default: the node of the CPU we start on; --matrix: all.\n"
+    "                       Default: --chase-cpu's node, else the node of the CPU we\n"
+    "                       start on; --matrix: all.\n"
     "  --mem-node SPEC      node(s) the chase measures: IDs, ranges, all, or a class\n"
     "                       (ldram, rdram, cxl, cpuless). Default: all.\n"
     "  --traffic-node SPEC  node(s) the load threads stream from and to: same (the\n"
     "                       chase's node, the default), IDs, ranges, all, or a class.\n"
     "                       Every chase node is paired with every traffic node.\n"
     "  --matrix             every CPU node (as --cpu-node all).\n"
-    "  --chase-cpu CPU      the chase's CPU (default: the last CPU of the CPU node).\n"
+    "  --chase-cpu CPU      the chase's CPU (default: the last CPU of the CPU node); it\n"
+    "                       must be on the CPU node (exit 2 names its node) and does\n"
+    "                       not go with --matrix.\n"
     "  --load-threads N     N load threads on the CPU node's other CPUs, in order\n"
     "                       (default: all of them).\n"
     "  --load-cpus LIST     the load threads' CPUs, e.g. 0-5,8 (any node; not the\n"
@@ -72,6 +76,8 @@ static const char usage_text[] =
     "  --loads N            dependent loads per chase sample (default 1000000).\n"
     "  --page-size P        4k (default), thp, 2m or 1g, for both buffers.\n"
     "  --allow-fallback     measure even if pages landed off the requested node.\n"
+    "  --reserve-hugepages  if a node's hugetlb pool is short, raise it for the run\n"
+    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
     "\n"
     "Statistics (per delay):\n"
     "  --repeat N           at most N chase samples (default 51).\n"
@@ -86,8 +92,10 @@ static const char usage_text[] =
     "  --quiet              nothing on stdout.\n"
     "  --help, --version\n"
     "\n"
-    "Columns (one row per delay per node pair and kind): cpu_node, chase_cpu, mem_node,\n"
-    "mem_class, traffic_node, traffic_class, kind, isa, load_threads, load_cpus,\n"
+    "Columns (one row per delay per node pair and kind): cpu_node (the chase CPU's\n"
+    "node), chase_cpu, mem_node, mem_class (seen from the chase CPU), traffic_node,\n"
+    "traffic_class (seen from the load CPUs' node; 'A/B' when they are on several), kind, isa, "
+    "load_threads, load_cpus,\n"
     "burst_bytes, delay (in delay_unit, or 'idle'), delay_unit, delay_ns,\n"
     "page_size_req, page_size_used, chase_bytes, traffic_bytes, on_node_pct,\n"
     "traffic_on_node_pct, traffic_gbps (bytes the load threads' kernels loaded and\n"
@@ -282,6 +290,10 @@ static void parse_args(int argc, char **argv, struct config *c)
         c->ndelays = sizeof mlc_delays_ns / sizeof mlc_delays_ns[0];
         memcpy(c->delays, mlc_delays_ns, sizeof mlc_delays_ns);
     }
+    if (c->std.matrix && c->chase_cpu >= 0)
+        cxs_usage_die("--chase-cpu %d is one CPU and --matrix measures from every CPU node: give "
+                      "one of them",
+                      c->chase_cpu);
     if (c->std.matrix && !c->std.cpu_spec)
         c->std.cpu_spec = "all";
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
@@ -330,7 +342,8 @@ static int alloc_on(const struct config *c, int node, uint64_t size, struct cxs_
                               .policy = CXS_POL_BIND,
                               .nnodes = 1,
                               .page = c->std.page,
-                              .allow_fallback = c->std.allow_fallback};
+                              .allow_fallback = c->std.allow_fallback,
+                              .reserve_hugepages = c->std.reserve_hugepages};
     q.nodes[0] = node;
     pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
     int rc = cxs_buf_alloc(&cxs_run.topo, &q, b, err, errlen);
@@ -608,7 +621,7 @@ static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct p
     snprintf(v[k++], 64, "%d", s->mem_node);
     snprintf(v[k++], 64, "%s", cxs_class_name(cxs_topo_classify(t, s->mem_node, s->cpu_node)));
     snprintf(v[k++], 64, "%d", s->traffic_node);
-    snprintf(v[k++], 64, "%s", cxs_class_name(cxs_topo_classify(t, s->traffic_node, s->cpu_node)));
+    cxs_class_of_cpus(t, s->traffic_node, s->load_cpus, s->nload, v[k++], 64);
     snprintf(v[k++], 64, "%s", cxs_stream_kinds[s->kind].name);
     snprintf(v[k++], 64, "%s", cxs_isa_name(s->isa));
     snprintf(v[k++], 64, "%zu", p->idle ? 0 : s->nload);
@@ -659,27 +672,54 @@ static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct p
 
 /* ---- nodes and CPUs ------------------------------------------------------ */
 
-static void select_nodes(const char *what, const char *spec, enum cxs_select_kind sel, int cpu_node,
-                         int *out, size_t *n)
+static _Noreturn void die_rc(int rc, const char *err)
 {
-    char err[512];
-    int r =
-        cxs_topo_select(&cxs_run.topo, spec, sel, cpu_node, out, CXS_MAX_NODES, n, err, sizeof err);
-    if (r == CXS_SEL_EMPTY)
-        cxs_skip("%s: %s", what, err);
-    if (r)
-        cxs_usage_die("%s: %s", what, err);
+    if (rc == CXS_EXIT_SKIP)
+        cxs_skip("%s", err);
+    cxs_usage_die("%s", err);
 }
 
-/* The chase CPU and the load CPUs for one CPU node; dies on bad input. */
+/* The CPU nodes: --cpu-node (--matrix: all), else --chase-cpu's node, else
+ * the node we start on. */
+static size_t select_cpu_nodes(const struct config *c, int *out)
+{
+    char err[1024];
+    size_t n;
+    int rc = cxs_tgt_cpu_nodes(&cxs_run.topo, c->std.cpu_spec, &c->chase_cpu, c->chase_cpu >= 0,
+                               out, CXS_MAX_NODES, &n, err, sizeof err);
+    if (rc)
+        die_rc(rc, err);
+    return n;
+}
+
+static size_t select_mem(const char *what, const char *spec, int cpu_node, int *out)
+{
+    char err[2048];
+    size_t n;
+    int rc =
+        cxs_tgt_mem_nodes(&cxs_run.topo, spec, cpu_node, out, CXS_MAX_NODES, &n, err, sizeof err);
+    if (rc && strncmp(err, "--mem-node: ", 12) == 0) { /* name the option that asked */
+        char msg[2100];
+        snprintf(msg, sizeof msg, "%s: %s", what, err + 12);
+        die_rc(rc, msg);
+    }
+    if (rc)
+        die_rc(rc, err);
+    return n;
+}
+
+/* The chase CPU and the load CPUs for one CPU node; dies on bad input. The
+ * chase CPU is on the CPU node (its class is the row's); load CPUs given
+ * with --load-cpus may be anywhere (traffic_class follows them). */
 static size_t pick_cpus(const struct config *c, const struct cxs_node *cn, int *chase, int *load)
 {
+    char err[512];
     *chase = c->chase_cpu >= 0 ? c->chase_cpu : cxs_node_pick_cpu(cn);
     if (*chase < 0)
         cxs_usage_die("--cpu-node: none of node %d's CPUs is in this process's CPU affinity",
                       cn->id);
-    if (!cxs_cpu_allowed(*chase))
-        cxs_usage_die("--chase-cpu %d: not a CPU this process may run on", *chase);
+    if (cxs_tgt_check_cpus(&cxs_run.topo, "--chase-cpu", chase, 1, cn->id, err, sizeof err))
+        cxs_usage_die("%s", err);
     size_t n = 0;
     if (c->nload_cpus) {
         for (size_t i = 0; i < c->nload_cpus; i++) {
@@ -709,17 +749,53 @@ static size_t pick_cpus(const struct config *c, const struct cxs_node *cn, int *
     return n;
 }
 
-static void precheck(const struct config *c, int node, uint64_t size)
+/* The (chase node, traffic node) pairs of one CPU node, in row order, each
+ * a target prechecked for its two buffers. */
+static void plan_pairs(const struct config *c, int cpu_node, int chase, struct cxs_targets *ts)
 {
-    struct cxs_alloc_req q = {
-        .size = size, .policy = CXS_POL_BIND, .nnodes = 1, .page = c->std.page};
-    q.nodes[0] = node;
-    char err[512];
-    int rc = cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
-    if (rc == CXS_EXIT_USAGE)
+    int mem[CXS_MAX_NODES], traffic[CXS_MAX_NODES];
+    size_t nmem = select_mem("--mem-node", c->std.mem_spec, cpu_node, mem), ntraffic = 1;
+    if (c->traffic_spec)
+        ntraffic = select_mem("--traffic-node", c->traffic_spec, cpu_node, traffic);
+    for (size_t m = 0; m < nmem; m++)
+        for (size_t tn = 0; tn < ntraffic; tn++) {
+            struct cxs_target tg = {.cpu_node = cpu_node,
+                                    .cpu = chase,
+                                    .nmem = 2,
+                                    .mem = {mem[m], c->traffic_spec ? traffic[tn] : mem[m]},
+                                    .page = c->std.page,
+                                    .bytes = c->size,
+                                    .bytes2 = c->traffic_size};
+            cxs_targets_add(ts, &tg);
+        }
+}
+
+/* Everything checked before anything is measured: CPUs, nodes, sizes, and
+ * each pair's capacity (a pair that cannot be measured is named and left
+ * out). */
+static void plan_targets(const struct config *c, const int *cpu_nodes, size_t ncpu,
+                         struct cxs_targets *ts)
+{
+    static int load_cpus[MAX_LOADERS];
+    for (size_t ci = 0; ci < ncpu; ci++) {
+        const struct cxs_node *cn = cxs_topo_node(&cxs_run.topo, cpu_nodes[ci]);
+        int chase;
+        size_t nl = pick_cpus(c, cn, &chase, load_cpus);
+        plan_pairs(c, cn->id, chase, ts);
+        for (size_t k = 0; k < c->nkinds; k++) {
+            uint64_t per = c->traffic_size / nl / (uint64_t)cxs_stream_narrays(c->kinds[k]);
+            if (per < c->burst)
+                cxs_usage_die("--traffic-size %" PRIu64 " B is too small for %zu load threads x "
+                              "%d arrays of at least one %" PRIu64 " B burst",
+                              c->traffic_size, nl, cxs_stream_narrays(c->kinds[k]), c->burst);
+        }
+    }
+    struct cxs_precheck pc = {CXS_POL_BIND, c->std.allow_fallback, c->std.reserve_hugepages};
+    char err[1024];
+    if (cxs_targets_precheck(&cxs_run.topo, ts, &pc, err, sizeof err))
         cxs_usage_die("%s", err);
-    if (rc)
-        cxs_die("%s", err);
+    cxs_tgt_unusable_notes(&cxs_run.topo, c->std.mem_spec);
+    cxs_targets_report(ts);
 }
 
 /* One sweep (a kind, a chase node, a traffic node): the chase and the load
@@ -759,13 +835,44 @@ static void run_sweep(struct sweep *s, const int *cpus)
         cxs_run_fail(rc > 0 ? rc : CXS_EXIT_FAIL, "%s", msg);
 }
 
+/* Per CPU node: kind by kind, every pair not skipped. */
+static void measure_all(const struct config *c, enum cxs_isa isa, const int *cpu_nodes, size_t ncpu,
+                        const struct cxs_targets *ts)
+{
+    static int load_cpus[MAX_LOADERS];
+    for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
+        const struct cxs_node *cn = cxs_topo_node(&cxs_run.topo, cpu_nodes[ci]);
+        int chase;
+        size_t nl = pick_cpus(c, cn, &chase, load_cpus);
+        int cpus[MAX_LOADERS + 1];
+        cpus[0] = chase;
+        memcpy(cpus + 1, load_cpus, nl * sizeof *cpus);
+        for (size_t k = 0; k < c->nkinds && !cxs_stop_requested(); k++)
+            for (size_t i = 0; i < ts->n && !cxs_stop_requested(); i++) {
+                const struct cxs_target *tg = &ts->v[i];
+                if (tg->skip || tg->cpu_node != cn->id)
+                    continue;
+                struct sweep s = {.c = c,
+                                  .kind = (enum cxs_kind)c->kinds[k],
+                                  .isa = isa,
+                                  .cpu_node = cn->id,
+                                  .chase_cpu = chase,
+                                  .mem_node = tg->mem[0],
+                                  .traffic_node = tg->mem[1],
+                                  .nload = nl,
+                                  .load_cpus = load_cpus,
+                                  .burst_doubles = c->burst / 8};
+                run_sweep(&s, cpus);
+            }
+    }
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-loaded";
     struct config c;
     parse_args(argc, argv, &c);
     cxs_run_load();
-    const struct cxs_topo *t = &cxs_run.topo;
 
     enum cxs_isa isa = c.isa >= 0 ? (enum cxs_isa)c.isa : cxs_isa_best();
     if (!cxs_isa_supported(isa))
@@ -776,36 +883,10 @@ int main(int argc, char **argv)
     if (!c.traffic_size)
         c.traffic_size = llc4 > (UINT64_C(64) << 20) ? llc4 : UINT64_C(64) << 20;
 
-    int cpu_default = cxs_topo_default_cpu_node(t);
-    if (cpu_default < 0)
-        cxs_skip("no NUMA node with CPUs found");
-    int cpu_nodes[CXS_MAX_NODES], mem[CXS_MAX_NODES], traffic[CXS_MAX_NODES];
-    size_t ncpu = 1, nmem, ntraffic;
-    cpu_nodes[0] = cpu_default;
-    if (c.std.cpu_spec)
-        select_nodes("--cpu-node", c.std.cpu_spec, CXS_SELECT_CPU, cpu_default, cpu_nodes, &ncpu);
-    /* Everything checked before anything is measured. */
-    static int load_cpus[MAX_LOADERS];
-    for (size_t ci = 0; ci < ncpu; ci++) {
-        const struct cxs_node *cn = cxs_topo_node(t, cpu_nodes[ci]);
-        int chase;
-        size_t nl = pick_cpus(&c, cn, &chase, load_cpus);
-        select_nodes("--mem-node", c.std.mem_spec, CXS_SELECT_MEM, cn->id, mem, &nmem);
-        if (c.traffic_spec)
-            select_nodes("--traffic-node", c.traffic_spec, CXS_SELECT_MEM, cn->id, traffic,
-                         &ntraffic);
-        for (size_t m = 0; m < nmem; m++)
-            precheck(&c, mem[m], c.size);
-        for (size_t m = 0; c.traffic_spec && m < ntraffic; m++)
-            precheck(&c, traffic[m], c.traffic_size);
-        for (size_t k = 0; k < c.nkinds; k++) {
-            uint64_t per = c.traffic_size / nl / (uint64_t)cxs_stream_narrays(c.kinds[k]);
-            if (per < c.burst)
-                cxs_usage_die("--traffic-size %" PRIu64 " B is too small for %zu load threads x "
-                              "%d arrays of at least one %" PRIu64 " B burst",
-                              c.traffic_size, nl, cxs_stream_narrays(c.kinds[k]), c.burst);
-        }
-    }
+    int cpu_nodes[CXS_MAX_NODES];
+    size_t ncpu = select_cpu_nodes(&c, cpu_nodes);
+    struct cxs_targets ts = {0};
+    plan_targets(&c, cpu_nodes, ncpu, &ts);
 
     cxs_interrupt_install();
     cxs_timer_init();
@@ -823,33 +904,7 @@ int main(int argc, char **argv)
     cxs_run_open(c.std.outdir, "loaded", "loaded.csv", cols, NCOLS, c.std.quiet, c.std.format, argc,
                  argv);
 
-    for (size_t ci = 0; ci < ncpu && !cxs_stop_requested(); ci++) {
-        const struct cxs_node *cn = cxs_topo_node(t, cpu_nodes[ci]);
-        int chase;
-        size_t nl = pick_cpus(&c, cn, &chase, load_cpus);
-        select_nodes("--mem-node", c.std.mem_spec, CXS_SELECT_MEM, cn->id, mem, &nmem);
-        if (c.traffic_spec)
-            select_nodes("--traffic-node", c.traffic_spec, CXS_SELECT_MEM, cn->id, traffic,
-                         &ntraffic);
-        int cpus[MAX_LOADERS + 1];
-        cpus[0] = chase;
-        memcpy(cpus + 1, load_cpus, nl * sizeof *cpus);
-        for (size_t k = 0; k < c.nkinds && !cxs_stop_requested(); k++)
-            for (size_t m = 0; m < nmem && !cxs_stop_requested(); m++)
-                for (size_t tn = 0; tn < (c.traffic_spec ? ntraffic : 1) && !cxs_stop_requested();
-                     tn++) {
-                    struct sweep s = {.c = &c,
-                                      .kind = (enum cxs_kind)c.kinds[k],
-                                      .isa = isa,
-                                      .cpu_node = cn->id,
-                                      .chase_cpu = chase,
-                                      .mem_node = mem[m],
-                                      .traffic_node = c.traffic_spec ? traffic[tn] : mem[m],
-                                      .nload = nl,
-                                      .load_cpus = load_cpus,
-                                      .burst_doubles = c.burst / 8};
-                    run_sweep(&s, cpus);
-                }
-    }
+    measure_all(&c, isa, cpu_nodes, ncpu, &ts);
+    cxs_targets_free(&ts);
     cxs_run_end();
 }

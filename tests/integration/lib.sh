@@ -67,3 +67,20 @@ interrupt_after_rows() {
     rc=$?
     rows=$(($(wc -l <"$csv" 2>/dev/null || echo 1) - 1))
 }
+
+# fake_two_sockets DIR: a fake sysfs tree (CXLSCOPE_SYSFS_ROOT=DIR) where
+# this machine's CPU 0 is node 0 and CPU 1 node 1, both with memory; only
+# node 0 is real, so a test allocates on node 0 alone. For labels: which
+# node a CPU is on decides the classes. Returns 1 when CPU 1 is not ours.
+fake_two_sockets() {
+    [ -d /sys/devices/system/cpu/cpu1 ] && taskset -c 1 true 2>/dev/null || return 1
+    for n in 0 1; do
+        mkdir -p "$1/devices/system/node/node$n"
+        echo $n >"$1/devices/system/node/node$n/cpulist"
+        printf 'Node %s MemTotal: 4194304 kB\nNode %s MemFree: 4000000 kB\n' $n $n \
+            >"$1/devices/system/node/node$n/meminfo"
+    done
+    echo 0-1 >"$1/devices/system/node/online"
+    echo "10 21" >"$1/devices/system/node/node0/distance"
+    echo "21 10" >"$1/devices/system/node/node1/distance"
+}

@@ -140,3 +140,23 @@ if [ $rc -eq 130 ] && [ -e $OUT2/bandwidth.csv ] && [ ! -e $OUT2/bandwidth.csv.p
     [ "$($J $OUT2/meta.json tests bandwidth complete)" = false ] && grep -q interrupted $TMP/err2; then
     ok "Ctrl-C: exit 130, CSV kept, meta.json says incomplete"
 else notok "Ctrl-C: exit 130, CSV kept, meta.json incomplete" "rc=$rc" "$(cat $TMP/err2)" "$(ls $OUT2)"; fi
+
+# --- labels follow the CPUs that run (fake tree: CPU 0 on node 0, CPU 1 on node 1)
+FT=$TMP/two-sockets
+if fake_two_sockets $FT; then
+    out=$(CXLSCOPE_SYSFS_ROOT=$FT $B --cpu-node 0-1 --assign 0:2 --kind read $QUICK --quiet \
+        --output $TMP/bw-assign2 2>$TMP/err)
+    got=$(csv_col $TMP/bw-assign2/bandwidth.csv mem_class | sort -u | tr '\n' ' ')
+    if [ "$got" = "LDRAM/RDRAM " ]; then
+        ok "--cpu-node 0-1 --assign 0:2: node 0 seen from CPUs on nodes 0 and 1 is LDRAM/RDRAM"
+    else notok "--cpu-node 0-1 --assign 0:2: node 0 seen from CPUs on nodes 0 and 1 is LDRAM/RDRAM" \
+        "classes: $got" "$(cat $TMP/err)"; fi
+    CXLSCOPE_SYSFS_ROOT=$FT $B --cpu-node 1 --mem-node 0 --threads 1 --kind read $QUICK --quiet \
+        --output $TMP/bw-n1 2>$TMP/err
+    got=$(csv_col $TMP/bw-n1/bandwidth.csv mem_class | sort -u | tr '\n' ' ')
+    if [ "$got" = "RDRAM " ]; then ok "--cpu-node 1 --mem-node 0: RDRAM"
+    else notok "--cpu-node 1 --mem-node 0: RDRAM" "classes: $got" "$(cat $TMP/err)"; fi
+else
+    skip "--cpu-node 0-1 --assign 0:2: node 0 seen from CPUs on nodes 0 and 1 is LDRAM/RDRAM" "needs CPUs 0 and 1"
+    skip "--cpu-node 1 --mem-node 0: RDRAM" "needs CPUs 0 and 1"
+fi

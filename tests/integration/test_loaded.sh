@@ -118,3 +118,25 @@ if [ $rc -eq 130 ] && [ "$rows" -ge 2 ] && [ "$rows" -lt 16 ] && [ ! -e $OUT2/lo
     [ "$($J $OUT2/meta.json tests loaded complete)" = false ] && grep -q interrupted $TMP/err2; then
     ok "Ctrl-C: exit 130, the $rows finished rows kept, meta.json says incomplete"
 else notok "Ctrl-C: exit 130, rows kept, meta.json incomplete" "rc=$rc rows=$rows" "$(cat $TMP/err2)" "$(ls $OUT2)"; fi
+
+# --- labels follow the CPUs that run (fake tree: CPU 0 on node 0, CPU 1 on node 1)
+FT=$TMP/two-sockets
+if fake_two_sockets $FT; then
+    CXLSCOPE_SYSFS_ROOT=$FT $L --chase-cpu 1 --load-cpus 0 --mem-node 0 --delays 0 $QUICK --quiet \
+        --output $TMP/lo-c1 2>$TMP/err
+    got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { print $c["cpu_node"] "/" $c["chase_cpu"] "/" $c["mem_class"] "/" $c["traffic_class"] }' \
+        $TMP/lo-c1/loaded.csv 2>/dev/null | sort -u | tr '\n' ' ')
+    if [ "$got" = "1/1/RDRAM/LDRAM " ]; then
+        ok "--chase-cpu 1 (node 1) alone: cpu_node 1, memory node 0 RDRAM from the chase, LDRAM from the load CPU"
+    else notok "--chase-cpu 1 (node 1) alone: cpu_node 1, memory node 0 RDRAM from the chase, LDRAM from the load CPU" \
+        "rows: $got" "$(cat $TMP/err)"; fi
+    expect_exit "--cpu-node 0 --chase-cpu 1 (node 1): exit 2 naming node 1" 2 \
+        "CPU 1 is on node 1, not on CPU node 0" env CXLSCOPE_SYSFS_ROOT=$FT $L --cpu-node 0 --chase-cpu 1 --load-cpus 0 --mem-node 0
+    expect_exit "--matrix --chase-cpu: exit 2" 2 "--matrix measures from every CPU node" \
+        env CXLSCOPE_SYSFS_ROOT=$FT $L --matrix --chase-cpu 1 --load-cpus 0
+else
+    skip "--chase-cpu 1 (node 1) alone: cpu_node 1, memory node 0 RDRAM from the chase, LDRAM from the load CPU" "needs CPUs 0 and 1"
+    skip "--cpu-node 0 --chase-cpu 1 (node 1): exit 2 naming node 1" "needs CPUs 0 and 1"
+    skip "--matrix --chase-cpu: exit 2" "needs CPUs 0 and 1"
+fi

@@ -67,8 +67,8 @@ static inline void parent_dir(const char *path)
     mkdir_p(dir);
 }
 
-__attribute__((format(printf, 3, 4))) static inline void put(const struct fixture *f, const char *rel,
-                                                      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static inline void put(const struct fixture *f,
+                                                             const char *rel, const char *fmt, ...)
 {
     char path[PATH_MAX];
     full_path(f, rel, path, sizeof path);
@@ -99,7 +99,7 @@ static inline void link_to(const struct fixture *f, const char *rel, const char 
 
 /* A node directory: cpulist, meminfo (sizes in kB), distance row. */
 static inline void node(const struct fixture *f, int id, const char *cpus, uint64_t total_kb,
-                 uint64_t free_kb, const char *distance)
+                        uint64_t free_kb, const char *distance)
 {
     char rel[128];
     snprintf(rel, sizeof rel, NODE "node%d/cpulist", id);
@@ -123,7 +123,7 @@ static inline void node(const struct fixture *f, int id, const char *cpus, uint6
 
 /* HMAT access class k of target node id, from the initiators in list. */
 static inline void hmat(const struct fixture *f, int id, int k, const int *inits, int n, int rlat,
-                 int wlat, int rbw, int wbw)
+                        int wlat, int rbw, int wbw)
 {
     char rel[160], target[64];
     const char *names[4] = {"read_latency", "write_latency", "read_bandwidth", "write_bandwidth"};

@@ -15,8 +15,7 @@ static void cxl_dax(const struct fixture *f, const char *region, const char *dev
     char rel[256], target[256];
     snprintf(rel, sizeof rel, "%s/subsystem", region);
     link_to(f, rel, "../../../../../bus/cxl");
-    snprintf(rel, sizeof rel, "%s/dax_%s/%s/target_node", region, region + strlen(region) - 7,
-             dev);
+    snprintf(rel, sizeof rel, "%s/dax_%s/%s/target_node", region, region + strlen(region) - 7, dev);
     put(f, rel, "%d\n", node);
     snprintf(rel, sizeof rel, "bus/dax/devices/%s", dev);
     snprintf(target, sizeof target, "../../../%s/dax_%s/%s", region, region + strlen(region) - 7,
@@ -131,27 +130,24 @@ static void test_cpu_nodes(void **state)
     size_t n;
     char err[512];
     const int c3[] = {3}, split[] = {1, 2};
-    assert_int_equal(cxs_tgt_cpu_nodes(&f->topo, NULL, NULL, 0, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
-                     0);
+    assert_int_equal(
+        cxs_tgt_cpu_nodes(&f->topo, NULL, NULL, 0, out, CXS_MAX_NODES, &n, err, sizeof err), 0);
     assert_int_equal(n, 1);
     assert_int_equal(out[0], 0); /* the first CPU node of a fake tree */
     /* --chase-cpu 3 alone: the row's CPU node is CPU 3's node */
-    assert_int_equal(cxs_tgt_cpu_nodes(&f->topo, NULL, c3, 1, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
-                     0);
+    assert_int_equal(
+        cxs_tgt_cpu_nodes(&f->topo, NULL, c3, 1, out, CXS_MAX_NODES, &n, err, sizeof err), 0);
     assert_int_equal(out[0], 1);
-    assert_int_equal(cxs_tgt_cpu_nodes(&f->topo, NULL, split, 2, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
-                     CXS_EXIT_USAGE);
+    assert_int_equal(
+        cxs_tgt_cpu_nodes(&f->topo, NULL, split, 2, out, CXS_MAX_NODES, &n, err, sizeof err),
+        CXS_EXIT_USAGE);
     assert_has(err, "nodes 0 and 1");
-    assert_int_equal(cxs_tgt_cpu_nodes(&f->topo, "2", NULL, 0, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
-                     CXS_EXIT_USAGE);
+    assert_int_equal(
+        cxs_tgt_cpu_nodes(&f->topo, "2", NULL, 0, out, CXS_MAX_NODES, &n, err, sizeof err),
+        CXS_EXIT_USAGE);
     assert_has(err, "--cpu-node: node 2 has no CPUs");
-    assert_int_equal(cxs_tgt_cpu_nodes(&f->topo, "all", NULL, 0, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
-                     0);
+    assert_int_equal(
+        cxs_tgt_cpu_nodes(&f->topo, "all", NULL, 0, out, CXS_MAX_NODES, &n, err, sizeof err), 0);
     assert_int_equal(n, 2);
 }
 
@@ -177,13 +173,11 @@ static void test_mem_nodes(void **state)
     int out[CXS_MAX_NODES];
     size_t n;
     char err[1024];
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
+    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
                      0);
     assert_int_equal(n, 1);
     assert_int_equal(out[0], 3);
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, NULL, 1, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
+    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, NULL, 1, out, CXS_MAX_NODES, &n, err, sizeof err),
                      0);
     assert_int_equal(n, 4); /* 0-3; node 4 has no online memory */
     assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "4", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
@@ -206,8 +200,7 @@ static void test_offline_cxl(void **state)
     int out[CXS_MAX_NODES];
     size_t n;
     char err[1024];
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
+    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
                      CXS_EXIT_SKIP);
     assert_has(err, "--mem-node: node 4 is CXL memory (dax1.0, region1) with no online memory");
     assert_has(err, "memory40/state, for each of its 1 offline blocks");
@@ -220,8 +213,7 @@ static void test_devdax_cxl(void **state)
     int out[CXS_MAX_NODES];
     size_t n;
     char err[1024];
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err,
-                                       sizeof err),
+    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
                      CXS_EXIT_SKIP);
     assert_has(err, "node 5 is CXL memory (dax2.0, region2) set up as a device-dax device");
     assert_int_equal(f->topo.ndax, 1);

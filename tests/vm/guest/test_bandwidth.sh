@@ -57,3 +57,17 @@ rc=$?
 msg=$(head -1 /tmp/bw.err)
 [ $rc -eq 2 ] && echo "$msg" | grep -q oversubscribe
 check $? "bandwidth: 2 threads on a 1-CPU node need --oversubscribe (exit 2): $msg"
+
+# --- --assign classes come from the CPUs each group runs on: with one CPU per
+# node, node 1's thread runs on CPU node 0's CPU and node 0's on node 1's.
+d=/tmp/bw-assign-labels
+$B --cpu-node 0-1 --assign 1:1,0:1 --kind read --size 512K --repeat 3 --min-samples 3 \
+    --time-budget 0.2 --output $d --quiet 2>/tmp/bw.err
+rc=$?
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { print $c["mem_node"] ":" $c["mem_class"] ":" $c["cpus"] }' $d/bandwidth.csv 2>/dev/null | tr '\n' ' ')
+c0=$(cut -d, -f1 /sys/devices/system/node/node0/cpulist | cut -d- -f1)
+c1=$(cut -d, -f1 /sys/devices/system/node/node1/cpulist | cut -d- -f1)
+[ $rc -eq 0 ] && [ "$got" = "1:RDRAM:$c0 0:RDRAM:$c1 1+0:RDRAM+RDRAM: " ]
+check $? "bandwidth: --cpu-node 0-1 --assign 1:1,0:1: each node's class seen from its thread's CPU (exit $rc: $got)"
+[ $rc -eq 0 ] || sed 's/^/# /' /tmp/bw.err

@@ -101,3 +101,46 @@ rc=$?
 msg=$(head -1 /tmp/lat.err)
 [ $rc -eq 2 ] && echo "$msg" | grep -q "$hole"
 check $? "latency: --mem-node $hole (no such node) is refused with exit 2: $msg"
+
+# --- per-target prechecks: 2 MiB pages reserved on node 1 only
+HP=/sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages
+if [ -w "$HP" ] && echo 4 >"$HP" && [ "$(cat $HP)" -ge 2 ]; then
+    d=/tmp/lat-pertarget
+    # shellcheck disable=SC2086
+    $L --cpu-node 0 --mem-node 0,1 --page-size 2m,4k --size 2M --loads 3200 --repeat 3 \
+        --min-samples 3 --time-budget 0.2 --no-counters --quiet --output $d 2>/tmp/lat.err
+    rc=$?
+    got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { print $c["mem_node"] ":" $c["page_size_req"] }' $d/latency.csv 2>/dev/null | tr '\n' ' ')
+    [ $rc -eq 0 ] && [ "$got" = "0:4k 1:2m 1:4k " ] &&
+        grep -q "skipped CPU node 0 (CPU [0-9]*), memory node 0, 2m pages: node 0 has 0 free 2m" /tmp/lat.err &&
+        [ "$(jsonq $d/meta.json tests latency skipped '#')" = 1 ]
+    check $? "latency: huge pages on node 1 only: node 0's 2m target named and skipped, the other 3 measured (exit $rc: $got)"
+    [ $rc -eq 0 ] || sed 's/^/# /' /tmp/lat.err
+    echo 0 >"$HP"
+else
+    skip "latency: huge pages on node 1 only: node 0's 2m target named and skipped" "cannot reserve 2 MiB pages on node 1"
+fi
+
+# --- CXL memory that is offline is named, with how to online it
+if [ -n "$VM_CXL" ]; then
+    blocks=$(ls -d /sys/devices/system/node/node"$VM_CXL"/memory[0-9]* 2>/dev/null)
+    off=""
+    for b in $blocks; do echo offline >"$b/state" 2>/dev/null && off="$off $b"; done
+    if [ -n "$off" ] && [ "$(awk '/MemTotal/ { print $4 }' /sys/devices/system/node/node"$VM_CXL"/meminfo)" = 0 ]; then
+        # shellcheck disable=SC2086
+        $L --cpu-node 0 --mem-node cxl $FAST 2>/tmp/lat.err
+        rc=$?
+        msg=$(head -1 /tmp/lat.err)
+        [ $rc -eq 77 ] && echo "$msg" | grep -q "node $VM_CXL is CXL memory (dax[0-9.]*, region[0-9]*) with no online memory: online it with .daxctl online-memory dax"
+        check $? "latency: --mem-node cxl with the CXL memory offline names it and how to online it (exit $rc): $msg"
+        # shellcheck disable=SC2086
+        $L --cpu-node 0 --mem-node all $FAST 2>/tmp/lat.err >/dev/null
+        rc=$?
+        [ $rc -eq 0 ] && grep -q "note: --mem-node all leaves out node $VM_CXL is CXL memory" /tmp/lat.err
+        check $? "latency: --mem-node all notes the offline CXL node (exit $rc: $(grep leaves /tmp/lat.err))"
+    else
+        skip "latency: --mem-node cxl with the CXL memory offline names it" "could not offline node $VM_CXL's memory blocks"
+    fi
+    for b in $off; do echo online_movable >"$b/state" 2>/dev/null || echo online >"$b/state" 2>/dev/null; done
+fi

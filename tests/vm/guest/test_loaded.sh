@@ -1,12 +1,14 @@
 #!/bin/sh
 # cxlscope-loaded on a kernel with several nodes: the chase on node 0's CPU,
 # the load thread on node 1's, every memory node paired with every traffic
-# node (LDRAM under RDRAM or CXL traffic and the reverse), tiny sizes. The
-# wiring is asserted (which node each buffer is on, the classes, the CPUs,
-# the load kernels validated in the binary); emulated timings are not.
+# node, tiny sizes. The wiring is asserted (which node each buffer is on,
+# the classes: the chase's seen from its CPU, the traffic's from the load
+# CPUs, the CPUs, the load kernels validated in the binary); emulated
+# timings are not.
 . /tests/lib.sh
 L=cxlscope-loaded
 load_cpu=$(cut -d, -f1 /sys/devices/system/node/node1/cpulist | cut -d- -f1)
+chase0=$(cut -d, -f1 /sys/devices/system/node/node0/cpulist | cut -d- -f1)
 TINY="--size 1M --traffic-size 256K --burst 1K --loads 32768 --delays 0,2000 --repeat 3 \
 --min-samples 3 --time-budget 0.2"
 
@@ -29,7 +31,7 @@ while [ "$r" -le "${rows:-0}" ]; do
     tn=$(csv_get "$f" $r traffic_node) tc=$(csv_get "$f" $r traffic_class)
     ton=$(csv_get "$f" $r traffic_on_node_pct) dl=$(csv_get "$f" $r delay)
     lc=$(csv_get "$f" $r load_cpus) tg=$(csv_get "$f" $r traffic_gbps)
-    [ "$tc" = "$(class_of "$tn" 0)" ] || bad="$bad row $r: traffic node $tn class $tc;"
+    [ "$tc" = "$(class_of "$tn" 1)" ] || bad="$bad row $r: traffic node $tn class $tc (load CPU on node 1);"
     awk -v v="$ton" 'BEGIN { exit !(v == 100) }' || bad="$bad row $r: traffic_on_node_pct $ton;"
     if [ "$dl" = idle ]; then
         [ -z "$lc$tg" ] || bad="$bad row $r: idle with load CPUs '$lc' traffic '$tg';"
@@ -50,9 +52,9 @@ check $? "loaded: traffic node's class, placement, load CPU and traffic right${b
 pairs=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { print $c["mem_class"] ">" $c["traffic_class"] }' "$f" 2>/dev/null | sort -u | tr '\n' ' ')
 if [ -n "$VM_CXL" ] && in_list "$VM_CXL" "$mem"; then
-    case "$pairs" in *"LDRAM>CXL"*"CXL>LDRAM"* | *"CXL>LDRAM"*"LDRAM>CXL"*)
-        ok "loaded: LDRAM under CXL traffic and CXL under LDRAM traffic measured ($pairs)" ;;
-    *) notok "loaded: LDRAM under CXL traffic and the reverse ($pairs)" ;; esac
+    case "$pairs" in *"CXL>LDRAM"*"LDRAM>CXL"*)
+        ok "loaded: LDRAM under CXL traffic and CXL under node-1 traffic measured ($pairs)" ;;
+    *) notok "loaded: LDRAM under CXL traffic and CXL under node-1 traffic ($pairs)" ;; esac
 fi
 
 # shellcheck disable=SC2086
@@ -69,3 +71,29 @@ rc=$?
 msg=$(head -1 /tmp/lo.err)
 [ $rc -eq 2 ] && echo "$msg" | grep -q -- "--traffic-node"
 check $? "loaded: --traffic-node $hole (no such node) refused with exit 2: $msg"
+
+# Labels follow the CPU that really runs: --chase-cpu on node 1 makes the
+# rows' CPU node 1 (node 0 is RDRAM from there); the load CPU on node 0 sees
+# node 0 as LDRAM; a chase CPU off --cpu-node, or with --matrix, is refused.
+d=/tmp/loaded-chase1
+# shellcheck disable=SC2086
+$L --chase-cpu "$load_cpu" --load-cpus "$chase0" --mem-node 0,1 $TINY --output $d --quiet 2>/tmp/lo.err
+rc=$?
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { print $c["cpu_node"] "/" $c["chase_cpu"] "/" $c["mem_node"] $c["mem_class"] "/" $c["traffic_node"] $c["traffic_class"] }' \
+    $d/loaded.csv 2>/dev/null | sort -u | tr '\n' ' ')
+[ $rc -eq 0 ] && [ "$got" = "1/$load_cpu/0RDRAM/0LDRAM 1/$load_cpu/1LDRAM/1RDRAM " ]
+check $? "loaded: --chase-cpu $load_cpu (node 1) alone: rows of CPU node 1, classes from the CPUs that run (exit $rc: $got)"
+[ $rc -eq 0 ] || sed 's/^/# /' /tmp/lo.err
+# shellcheck disable=SC2086
+$L --cpu-node 0 --chase-cpu "$load_cpu" --load-cpus "$chase0" --mem-node 0,1 $TINY 2>/tmp/lo.err >/dev/null
+rc=$?
+msg=$(head -1 /tmp/lo.err)
+[ $rc -eq 2 ] && echo "$msg" | grep -q "CPU $load_cpu is on node 1, not on CPU node 0"
+check $? "loaded: --cpu-node 0 --chase-cpu $load_cpu (node 1) is refused with exit 2 naming node 1: $msg"
+# shellcheck disable=SC2086
+$L --matrix --chase-cpu "$load_cpu" --load-cpus "$chase0" $TINY 2>/tmp/lo.err >/dev/null
+rc=$?
+msg=$(head -1 /tmp/lo.err)
+[ $rc -eq 2 ] && echo "$msg" | grep -q -- "--matrix"
+check $? "loaded: --matrix --chase-cpu is refused with exit 2: $msg"
