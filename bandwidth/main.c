@@ -97,7 +97,10 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong, a\n"
     "kernel's result wrong); 2 bad usage (e.g. more threads than CPUs, a node without\n"
-    "memory); 77 skipped (an ISA this CPU lacks, no node of a class); 130 interrupted.\n";
+    "memory); 77 skipped (an ISA this CPU lacks, no node of a class); 130 interrupted.\n"
+    "A target that cannot be measured now (memory or huge pages short on its node)\n"
+    "is named on stderr and in meta.json's \"skipped\" list and the others are\n"
+    "measured: exit 0 when any was measured, 1 when none could be (all named).\n";
 
 enum access { ACC_SEQ, ACC_LINE, ACC_BLOCK, NACCESS };
 static const char *const access_names[NACCESS] = {"seq", "random-line", "random-block"};

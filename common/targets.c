@@ -138,6 +138,38 @@ void cxs_tgt_unusable_notes(const struct cxs_topo *t, const char *spec)
     }
 }
 
+/* ---- the far node and the nearest ---------------------------------------- */
+
+int cxs_tgt_far_node(const struct cxs_topo *t, int cpu_node)
+{
+    int best = -1;
+    long best_score = -1;
+    for (int i = 0; i < t->nnodes; i++) {
+        const struct cxs_node *n = &t->nodes[i];
+        if (!cxs_node_has_memory(n) || n->id == cpu_node)
+            continue;
+        int d = cxs_topo_distance(t, cpu_node, n->id);
+        /* CXL first, then distance, then CPU-less; ascending IDs keep the lower on a tie */
+        long score = (cxs_topo_classify(t, n->id, cpu_node) == CXS_CXL ? 1L << 40 : 0) +
+                     (long)(d < 0 ? 0 : d) * 2 + (n->ncpus == 0);
+        if (score > best_score)
+            best_score = score, best = n->id;
+    }
+    return best;
+}
+
+int cxs_tgt_nearest_node(const struct cxs_topo *t, int from)
+{
+    int best = -1, bd = 1 << 30;
+    for (int i = 0; i < t->nnodes; i++) {
+        const struct cxs_node *n = &t->nodes[i];
+        int d = cxs_topo_distance(t, from, n->id);
+        if (cxs_node_has_memory(n) && n->id != from && d < bd)
+            bd = d, best = n->id;
+    }
+    return best;
+}
+
 /* ---- targets -------------------------------------------------------------- */
 
 struct cxs_target *cxs_targets_add(struct cxs_targets *ts, const struct cxs_target *tg)

@@ -65,6 +65,16 @@ int cxs_tgt_mem_nodes(const struct cxs_topo *t, const char *spec, int cpu_node, 
  * when spec is NULL or "all"). */
 void cxs_tgt_unusable_notes(const struct cxs_topo *t, const char *spec);
 
+/* The far node for placements seen from cpu_node (interleave's "CXL"): a
+ * CXL memory node if there is one, else the stand-in: among the other
+ * memory nodes the farthest by SLIT distance, on a tie a CPU-less node
+ * before one with CPUs, then the lower ID. -1 when cpu_node is the only
+ * memory node. */
+int cxs_tgt_far_node(const struct cxs_topo *t, int cpu_node);
+/* The memory node nearest to `from` other than itself (lowest distance,
+ * then lower ID); -1 if none. */
+int cxs_tgt_nearest_node(const struct cxs_topo *t, int from);
+
 struct cxs_target {
     int cpu_node; /* the node of cpu */
     int cpu;      /* the measuring CPU; -1 when the caller picks per thread */

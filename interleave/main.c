@@ -17,6 +17,7 @@
 #include "plan.h"
 #include "run.h"
 #include "stats.h"
+#include "targets.h"
 #include "threads.h"
 #include "timer.h"
 #include "topology.h"
@@ -56,8 +57,11 @@ static const char usage_text[] =
     "Experiment set (default), from the CPU node's view: ldram-preferred (the\n"
     "baseline), cxl-preferred, interleave-all (every memory node),\n"
     "interleave-ldram-cxl, weighted-ldram-cxl, oli (over LDRAM and CXL). Without a\n"
-    "CXL node the farthest memory node stands in for it; with one memory node every\n"
-    "placement degrades to that node, and meta.json says so.\n"
+    "CXL node another memory node N stands in for it and the placements are named\n"
+    "farN-preferred, interleave-ldram-farN, weighted-ldram-farN (said on stderr and\n"
+    "in meta.json): the farthest by SLIT distance, a CPU-less node before another\n"
+    "socket's on a tie, then the lower ID. With one memory node every placement\n"
+    "degrades to that node, and meta.json says so.\n"
     "\n"
     "Options:\n"
     "  --workload LIST      mg (bandwidth-bound stencil sweep), cg (latency-bound\n"
@@ -271,40 +275,36 @@ static void parse_args(int argc, char **argv, struct config *c)
 struct nodes {
     int cpu_node, ldram, far, spill; /* spill: the next memory node after LDRAM */
     int all[CXS_MAX_NODES], nall;
-    int one; /* a single memory node: every placement is that node */
+    int one;          /* a single memory node: every placement is that node */
+    char far_tag[16]; /* "cxl", or "farN" when node N stands in for CXL */
 };
 
+/* LDRAM, the far node (targets.h: CXL, or the documented stand-in) and
+ * where LDRAM spills. */
 static void pick_nodes(const struct cxs_topo *t, int cpu_node, struct nodes *nd)
 {
     memset(nd, 0, sizeof *nd);
     nd->cpu_node = cpu_node;
-    nd->ldram = nd->far = nd->spill = -1;
-    int best_far = -1;
+    nd->ldram = -1;
     for (int i = 0; i < t->nnodes; i++) {
         const struct cxs_node *n = &t->nodes[i];
         if (!cxs_node_has_memory(n))
             continue;
         nd->all[nd->nall++] = n->id;
-        enum cxs_mem_class cl = cxs_topo_classify(t, n->id, cpu_node);
-        int d = cxs_topo_distance(t, cpu_node, n->id);
-        if (cl == CXS_LDRAM && nd->ldram < 0)
+        if (n->id == cpu_node)
             nd->ldram = n->id;
-        /* CXL first; else the farthest node */
-        int score = (cl == CXS_CXL ? 100000 : 0) + d;
-        if (n->id != cpu_node && score > best_far)
-            best_far = score, nd->far = n->id;
     }
     if (nd->ldram < 0)
         nd->ldram = nd->all[0];
+    nd->far = cxs_tgt_far_node(t, cpu_node);
     if (nd->far < 0 || nd->far == nd->ldram)
         nd->far = nd->ldram;
-    int bd = 1 << 30;
-    for (int i = 0; i < nd->nall; i++) {
-        int d = cxs_topo_distance(t, nd->ldram, nd->all[i]);
-        if (nd->all[i] != nd->ldram && d < bd)
-            bd = d, nd->spill = nd->all[i];
-    }
+    nd->spill = cxs_tgt_nearest_node(t, nd->ldram);
     nd->one = nd->nall == 1;
+    if (nd->one || cxs_topo_classify(t, nd->far, cpu_node) == CXS_CXL)
+        snprintf(nd->far_tag, sizeof nd->far_tag, "cxl");
+    else
+        snprintf(nd->far_tag, sizeof nd->far_tag, "far%d", nd->far);
 }
 
 /* A placement over nodes (duplicates dropped, weights kept with their node). */
@@ -339,20 +339,23 @@ static int build_confs(const struct config *c, const struct nodes *nd, const int
     set_place(&cf[n++].place, CXS_POL_PREFERRED, &nd->ldram, 1, NULL);
     if (!c->npolicies && !c->plan_file) {
         int lc[2] = {nd->ldram, nd->far};
+        /* name: pre, the far tag ("cxl", or "farN" for the node standing in
+         * for it) when far is set, post */
         static const struct {
-            const char *name;
-            int kind;
+            const char *pre, *post;
+            int far, kind;
             enum cxs_policy pol;
             int all;
         } set[] = {
-            {"cxl-preferred", C_POLICY, CXS_POL_PREFERRED, 0},
-            {"interleave-all", C_POLICY, CXS_POL_INTERLEAVE, 1},
-            {"interleave-ldram-cxl", C_POLICY, CXS_POL_INTERLEAVE, 0},
-            {"weighted-ldram-cxl", C_POLICY, CXS_POL_WEIGHTED, 0},
-            {"oli", C_OLI, CXS_POL_INTERLEAVE, 0},
+            {"", "-preferred", 1, C_POLICY, CXS_POL_PREFERRED, 0},
+            {"interleave-all", "", 0, C_POLICY, CXS_POL_INTERLEAVE, 1},
+            {"interleave-ldram-", "", 1, C_POLICY, CXS_POL_INTERLEAVE, 0},
+            {"weighted-ldram-", "", 1, C_POLICY, CXS_POL_WEIGHTED, 0},
+            {"oli", "", 0, C_OLI, CXS_POL_INTERLEAVE, 0},
         };
         for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
-            snprintf(cf[n].name, sizeof cf[n].name, "%s", set[i].name);
+            snprintf(cf[n].name, sizeof cf[n].name, "%s%s%s", set[i].pre,
+                     set[i].far ? nd->far_tag : "", set[i].post);
             cf[n].kind = set[i].kind;
             if (set[i].all)
                 set_place(&cf[n].place, set[i].pol, nd->all, nd->nall, NULL);
@@ -716,8 +719,11 @@ static void add_notes(const struct ilctx *x)
         cxs_run_note(notes[nn++]);
     } else if (!c->npolicies && cxs_topo_classify(x->t, nd->far, x->cpu_node) != CXS_CXL) {
         snprintf(notes[nn], sizeof notes[nn],
-                 "no CXL node: node %d (%s, the farthest) stands in for CXL", nd->far,
-                 cxs_class_name(cxs_topo_classify(x->t, nd->far, x->cpu_node)));
+                 "no CXL node: node %d (%s, the farthest) stands in for CXL; its placements "
+                 "are named %s-preferred, interleave-ldram-%s, weighted-ldram-%s",
+                 nd->far, cxs_class_name(cxs_topo_classify(x->t, nd->far, x->cpu_node)),
+                 nd->far_tag, nd->far_tag, nd->far_tag);
+        cxs_note("%s", notes[nn]);
         cxs_run_note(notes[nn++]);
     }
     if (c->size < x->llc4) {

@@ -100,7 +100,10 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong);\n"
     "2 bad usage; 77 skipped (e.g. no node of the class asked for); 130 interrupted\n"
-    "(rows measured so far are kept, meta.json says incomplete).\n";
+    "(rows measured so far are kept, meta.json says incomplete).\n"
+    "A target that cannot be measured now (memory or huge pages short on its node)\n"
+    "is named on stderr and in meta.json's \"skipped\" list and the others are\n"
+    "measured: exit 0 when any was measured, 1 when none could be (all named).\n";
 
 struct config {
     int allow_fallback, reserve_hugepages, no_counters;

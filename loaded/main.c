@@ -108,7 +108,10 @@ static const char usage_text[] =
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong, a\n"
     "kernel's result wrong); 2 bad usage (no CPU left for load threads, an unknown\n"
     "kind, delays not increasing, a node without memory); 77 skipped (an ISA this\n"
-    "CPU lacks, no node of a class); 130 interrupted (finished rows kept).\n";
+    "CPU lacks, no node of a class); 130 interrupted (finished rows kept).\n"
+    "A node pair that cannot be measured now (its buffers do not fit) is named on\n"
+    "stderr and in meta.json's \"skipped\" list and the others are\n"
+    "measured: exit 0 when any was measured, 1 when none could be (all named).\n";
 
 #define MAX_DELAYS 64
 /* The longest delay: 100 ms between bursts is already no load at all, and

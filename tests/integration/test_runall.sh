@@ -109,6 +109,26 @@ if [ $rc -eq 1 ] && [ "$(J '[.steps[].status] | join(" ")' $TMP/fs/run.json)" = 
     ok "a failing step is recorded with its reason, a skipped one too, the run goes on, exit 1"
 else notok "failing and skipped steps recorded" "exit $rc" "$(cat $TMP/fs.out)"; fi
 
+# --- a step done with some targets skipped (no free 1 GiB pages): exit 3
+g1=$(cat /sys/devices/system/node/node*/hugepages/hugepages-1048576kB/free_hugepages 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+if [ "$g1" = 0 ]; then
+    cat >$TMP/ts.profile <<EOP
+#: a step with a target that cannot be measured
+pages     latency  1  --mem-node all --page-size 1g,4k --size 1M --repeat 5 --min-samples 3 --time-budget 0.2 --loads 20000
+EOP
+    $R --profile $TMP/ts.profile --out $TMP/ts --no-report >$TMP/ts.out 2>&1
+    rc=$?
+    if [ $rc -eq 3 ] && [ "$(J '.steps[0].status' $TMP/ts/run.json)" = done ] &&
+        [ "$(J '.steps[0].skipped_targets' $TMP/ts/run.json)" -ge 1 ] &&
+        J '.steps[0].reason' $TMP/ts/run.json | grep -q '1g pages' &&
+        grep -q 'pages (latency): done: .* target(s) skipped' $TMP/ts.out &&
+        [ "$(csv_col $TMP/ts/latency.csv page_size_req | sort -u)" = 4k ]; then
+        ok "a step with a skipped target: done, its 4k rows merged, the target named, exit 3"
+    else notok "a step with a skipped target: done, the target named, exit 3" "exit $rc" "$(cat $TMP/ts.out)"; fi
+else
+    skip "a step with a skipped target: done, the target named, exit 3" "this machine has free 1 GiB pages"
+fi
+
 # --- interrupt for real, then resume: finished steps kept, the rest run
 cat >$TMP/ir.profile <<EOP
 #: interrupt and resume
