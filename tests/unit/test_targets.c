@@ -287,6 +287,46 @@ static void test_precheck_each(void **state)
     cxs_targets_free(&ts);
 }
 
+/* THP set to never: --page-size thp measures 4k pages, and says so. */
+static void test_thp_never(void **state)
+{
+    const struct fixture *f = *state;
+    const enum cxs_page thp = CXS_PAGE_THP, k4 = CXS_PAGE_4K;
+    put(f, "kernel/mm/transparent_hugepage/enabled", "always madvise [never]\n");
+    assert_non_null(cxs_thp_note(&thp, 1));
+    assert_has(cxs_thp_note(&thp, 1), "--page-size thp measured 4k pages");
+    assert_null(cxs_thp_note(&k4, 1));
+    put(f, "kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");
+    assert_null(cxs_thp_note(&thp, 1));
+}
+
+/* The far node: CXL first; without one the farthest, a CPU-less node before
+ * another socket's on a tie. */
+static void test_far_node(void **state)
+{
+    const struct fixture *f = *state;
+    assert_int_equal(cxs_tgt_far_node(&f->topo, 0), 3); /* CXL, though node 2 is nearer */
+    assert_int_equal(cxs_tgt_nearest_node(&f->topo, 0), 2);
+}
+
+static void build_tie(struct fixture *f)
+{
+    put(f, NODE "online", "0-2\n");
+    node(f, 0, "0-1", 8388608, 4194304, "10 20 20");
+    node(f, 1, "2-3", 8388608, 4194304, "20 10 20");
+    node(f, 2, "", 2097152, 2097152, "20 20 10");
+}
+static int setup_tie(void **state)
+{
+    return setup_tree(state, build_tie);
+}
+
+static void test_far_tie(void **state)
+{
+    const struct fixture *f = *state;
+    assert_int_equal(cxs_tgt_far_node(&f->topo, 0), 2); /* not node 1, another socket */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +338,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_devdax_cxl, setup_devdax, teardown_tree),
         cmocka_unit_test_setup_teardown(test_plan_order, setup_full, teardown_tree),
         cmocka_unit_test_setup_teardown(test_precheck_each, setup_full, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_thp_never, setup_full, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_far_node, setup_full, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_far_tie, setup_tie, teardown_tree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
