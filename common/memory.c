@@ -206,23 +206,22 @@ static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t n
 
 /* ---- capacity ---- */
 
-static int popcount64(uint64_t m)
-{
-    return __builtin_popcountll(m);
-}
-
-/* Bytes each node (by ID) must hold for the segments: a one-node policy puts
- * the whole range there, the spreading ones an even share (weighted: as if
- * even; the check guards against the OOM killer, not a forecast). */
-static void node_needs(const struct cxs_seg *segs, int nsegs, size_t g,
+/* Bytes each node (by topology index) must hold for the segments: a
+ * one-node policy puts the whole range there, the spreading ones an even
+ * share (weighted: as if even; the check guards against the OOM killer, not
+ * a forecast). The segments' nodes are in the topology (validated). */
+static void node_needs(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs, size_t g,
                        uint64_t need[CXS_MAX_NODES])
 {
     memset(need, 0, CXS_MAX_NODES * sizeof need[0]);
     for (int i = 0; i < nsegs; i++) {
-        uint64_t units = (segs[i].len + g - 1) / g, k = (uint64_t)popcount64(segs[i].nodes);
-        for (int id = 0; id < CXS_MAX_NODES; id++)
-            if (segs[i].nodes >> id & 1)
-                need[id] += (units + k - 1) / k * g;
+        const struct cxs_nodeset *ns = &segs[i].nodes;
+        uint64_t units = (segs[i].len + g - 1) / g, k = (uint64_t)cxs_nodeset_count(ns);
+        for (int id = cxs_nodeset_next(ns, -1); id >= 0; id = cxs_nodeset_next(ns, id)) {
+            int idx = cxs_topo_index(t, id);
+            if (idx >= 0)
+                need[idx] += (units + k - 1) / k * g;
+        }
     }
 }
 
@@ -232,20 +231,21 @@ static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, 
 {
     size_t g = page_kinds[page].bytes;
     uint64_t need[CXS_MAX_NODES];
-    node_needs(segs, nsegs, g, need);
-    for (int node = 0; node < CXS_MAX_NODES; node++) {
-        if (!need[node])
+    node_needs(t, segs, nsegs, g, need);
+    for (int idx = 0; idx < t->nnodes; idx++) {
+        int node = t->nodes[idx].id;
+        if (!need[idx])
             continue;
         if (page_kinds[page].hugetlb) {
-            int rc = ensure_pool(b, node, page, need[node] / g, reserve, err, errlen);
+            int rc = ensure_pool(b, node, page, need[idx] / g, reserve, err, errlen);
             if (rc)
                 return rc;
             continue;
         }
         uint64_t avail = cxs_node_avail_bytes(t, node);
-        if (need[node] + HEADROOM > avail) {
+        if (need[idx] + HEADROOM > avail) {
             char want[32], have[32];
-            human(need[node], want, sizeof want);
+            human(need[idx], want, sizeof want);
             human(avail, have, sizeof have);
             return fail(CXS_EXIT_FAIL, err, errlen,
                         "node %d cannot hold %s: it has %s free (free + reclaimable, "
@@ -331,7 +331,7 @@ static int verify(const struct cxs_topo *t, const struct cxs_seg *segs, int nseg
         for (int i = 0; i < t->nnodes; i++) {
             b->pages_on[i] += counts[i];
             int id = t->nodes[i].id;
-            if (counts[i] && !(id < 64 && segs[s].nodes >> id & 1)) {
+            if (counts[i] && !cxs_nodeset_has(&segs[s].nodes, id)) {
                 b->pages_elsewhere += counts[i];
                 worst_n[i] += counts[i];
                 if (worst_seg < 0)
@@ -438,11 +438,11 @@ static int validate(const struct cxs_topo *t, const struct cxs_alloc_req *q, str
         const struct cxs_node *n = cxs_topo_node(t, q->nodes[i]);
         if (!n || !cxs_node_has_memory(n))
             return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", q->nodes[i]);
-        if (q->nodes[i] >= CXS_MAX_NODES || q->nodes[i] >= 64)
+        if (q->nodes[i] >= CXS_NODESET_MAX)
             return fail(CXS_EXIT_USAGE, err, errlen, "node ID %d is too large", q->nodes[i]);
-        if (seg->nodes >> q->nodes[i] & 1)
+        if (cxs_nodeset_has(&seg->nodes, q->nodes[i]))
             return fail(CXS_EXIT_USAGE, err, errlen, "node %d is named twice", q->nodes[i]);
-        seg->nodes |= UINT64_C(1) << q->nodes[i];
+        cxs_nodeset_add(&seg->nodes, q->nodes[i]);
     }
     return 0;
 }
@@ -461,13 +461,15 @@ static int validate_segs(const struct cxs_topo *t, const struct cxs_seg *segs, i
             return fail(CXS_EXIT_USAGE, err, errlen,
                         "range %d: %zu bytes is not a positive multiple of the %s page", s, g->len,
                         page_kinds[page].name);
-        if (!g->nodes || (g->policy == CXS_POL_PREFERRED && popcount64(g->nodes) != 1))
+        int k = cxs_nodeset_count(&g->nodes);
+        if (!k || (g->policy == CXS_POL_PREFERRED && k != 1))
             return fail(CXS_EXIT_USAGE, err, errlen, "range %d: the %s policy takes %s", s,
                         cxs_policy_name(g->policy),
                         g->policy == CXS_POL_PREFERRED ? "exactly one node" : "one or more nodes");
-        for (int id = 0; id < 64; id++) {
-            const struct cxs_node *n = g->nodes >> id & 1 ? cxs_topo_node(t, id) : NULL;
-            if (g->nodes >> id & 1 && (!n || !cxs_node_has_memory(n)))
+        for (int id = cxs_nodeset_next(&g->nodes, -1); id >= 0;
+             id = cxs_nodeset_next(&g->nodes, id)) {
+            const struct cxs_node *n = cxs_topo_node(t, id);
+            if (!n || !cxs_node_has_memory(n))
                 return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", id);
         }
         *total += g->len;
@@ -540,9 +542,9 @@ int cxs_buf_alloc_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int
     size_t off = 0;
     for (int s = 0; s < nsegs; s++) {
         size_t len = s == nsegs - 1 ? b->map_size - off : segs[s].len;
-        unsigned long mask[1] = {(unsigned long)segs[s].nodes};
-        int maxid = 63 - __builtin_clzll(segs[s].nodes);
-        if (mbind((char *)b->p + off, len, policies[segs[s].policy].mode, mask,
+        /* maxnode = highest ID + 2: the kernel reads maxnode - 1 bits */
+        int maxid = cxs_nodeset_max(&segs[s].nodes);
+        if (mbind((char *)b->p + off, len, policies[segs[s].policy].mode, segs[s].nodes.bits,
                   (unsigned long)maxid + 2, 0)) {
             int e = errno;
             rc = fail(e == EINVAL && segs[s].policy >= CXS_POL_PREFERRED_MANY ? CXS_EXIT_SKIP

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nodeset.h"
 #include "topology.h"
 
 /* Linux memory policies (mbind modes). preferred-many needs kernel >= 5.15,
@@ -89,11 +90,14 @@ double cxs_buf_on_node_pct(const struct cxs_buf *b);
 
 /* A buffer made of consecutive ranges, each with its own policy (used to
  * place an object part here, part there: emulated weighted interleave, a
- * spill past a capacity limit). Nodes are a mask of node IDs (< 64). */
+ * spill past a capacity limit). Nodes are a set of node IDs (nodeset.h;
+ * a range's policy needs no node order: preferred names one node, weighted
+ * ranges come from plan.h's emulation, one node each, or use the kernel's
+ * weights by node ID). */
 struct cxs_seg {
     size_t len; /* a multiple of the page granule, except the last */
     enum cxs_policy policy;
-    uint64_t nodes; /* preferred: exactly one bit */
+    struct cxs_nodeset nodes; /* preferred: exactly one node */
 };
 #define CXS_MAX_SEGS 4096
 /* As cxs_buf_alloc(), range by range: one mapping, segs[i] applied to the

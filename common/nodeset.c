@@ -106,7 +106,8 @@ int cxs_nodeset_format(const struct cxs_nodeset *s, char sep, char *buf, size_t 
         buf[0] = '\0';
     for (int id = cxs_nodeset_next(s, -1); id >= 0; id = cxs_nodeset_next(s, id)) {
         char one[16];
-        int k = o ? snprintf(one, sizeof one, "%c%d", sep, id) : snprintf(one, sizeof one, "%d", id);
+        int k =
+            o ? snprintf(one, sizeof one, "%c%d", sep, id) : snprintf(one, sizeof one, "%d", id);
         if (o + 1 < len)
             snprintf(buf + o, len - o, "%s", one);
         o += (size_t)k;
