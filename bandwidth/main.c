@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,8 +279,6 @@ struct job {
     double *thread_gbps; /* nw x max */
 };
 
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static uint64_t pass_bytes(const struct job *j)
 {
     const struct cxs_stream_kind *k = &cxs_stream_kinds[j->kind];
@@ -299,9 +296,7 @@ static int setup_worker(int i, void *arg)
                               .page = j->c->std.page,
                               .allow_fallback = j->c->std.allow_fallback};
     q.nodes[0] = w->node;
-    pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
     int rc = cxs_buf_alloc(&cxs_run.topo, &q, &w->buf, w->msg, sizeof w->msg);
-    pthread_mutex_unlock(&alloc_lock);
     if (rc)
         return rc;
     w->have_buf = 1;

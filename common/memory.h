@@ -18,6 +18,18 @@
  *   nodes given. Any other page is an
  *   error that names the node it landed on, unless allow_fallback is set, in
  *   which case the counts are still reported.
+ * - Thread-safe: callers need no lock. cxs_buf_alloc(), cxs_buf_alloc_segs(),
+ *   cxs_buf_precheck() and cxs_buf_free() may run in several threads at once
+ *   (one struct cxs_buf per thread); memory.c's own lock serialises the
+ *   capacity check with the mapping and first touch that use it (so two
+ *   threads cannot both count the same free memory), the hugetlb pools and
+ *   their reservations, and the touch's SIGBUS handling. So allocations'
+ *   first touches run one at a time; placement checks run in parallel.
+ *   The exit hook that gives reserved pages back takes no lock (it may run
+ *   in a signal handler that interrupted the lock's holder).
+ * - Reservations are counted per pool: buffers on the same node's pool share
+ *   one, and the pool goes back to its value before the first when the last
+ *   of them is freed, whatever the order of the frees.
  * - Return codes: 0; CXS_EXIT_USAGE (2) for a request that can never work
  *   (bad node list, size 0); CXS_EXIT_FAIL (1) when the system cannot do it
  *   now (memory short, pool short, placement wrong, syscall failed).
@@ -76,8 +88,8 @@ struct cxs_buf {
     uint64_t kernel_page_bytes; /* KernelPageSize of the mapping */
     double huge_fraction;       /* (AnonHugePages or hugetlb) / mapping */
     char page_used[16];         /* "4k", "thp", "2m", "1g", or "4k+thp" */
-    /* Huge pages this allocation reserved (reserve_hugepages), given back by
-     * cxs_buf_free(): indexes into memory.c's table of reservations. */
+    /* Huge-page reservations this allocation uses (reserve_hugepages),
+     * released by cxs_buf_free(): indexes into memory.c's table. */
     int nreserved;
     int reserved[CXS_MAX_NODES];
 };

@@ -321,8 +321,6 @@ struct sweep {
     int rc;
 };
 
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static int alloc_on(const struct config *c, int node, uint64_t size, struct cxs_buf *b, char *err,
                     size_t errlen)
 {
@@ -332,10 +330,7 @@ static int alloc_on(const struct config *c, int node, uint64_t size, struct cxs_
                               .page = c->std.page,
                               .allow_fallback = c->std.allow_fallback};
     q.nodes[0] = node;
-    pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
-    int rc = cxs_buf_alloc(&cxs_run.topo, &q, b, err, errlen);
-    pthread_mutex_unlock(&alloc_lock);
-    return rc;
+    return cxs_buf_alloc(&cxs_run.topo, &q, b, err, errlen);
 }
 
 static void set_phase(struct sweep *s, enum phase p)
