@@ -487,9 +487,8 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
         r->cpus[g][0] = '\0';
         for (int t = 0; t < groups->threads[g]; t++, i++) {
             med[t] = median_of(&j.thread_gbps[(size_t)i * j.max], j.ns);
-            int idx = cxs_topo_index(&cxs_run.topo, j.w[i].node);
-            on += idx >= 0 ? j.w[i].buf.pages_on[idx] : 0;
-            all += j.w[i].buf.map_size / 4096;
+            on += cxs_buf_pages_on(&j.w[i].buf, &cxs_run.topo, j.w[i].node);
+            all += cxs_buf_pages(&j.w[i].buf);
             r->allocated += (uint64_t)cxs_stream_narrays(kind) * j.doubles * 8;
             if (o < sizeof r->cpus[g])
                 o += (size_t)snprintf(r->cpus[g] + o, sizeof r->cpus[g] - o, "%s%d", t ? "+" : "",
@@ -500,7 +499,7 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
         join_double(r->thread_gbps[g], sizeof r->thread_gbps[g], med, (size_t)groups->threads[g]);
         r->pass_bytes[g] = pass_bytes(&j) * (uint64_t)groups->threads[g];
         r->pass_total += r->pass_bytes[g];
-        r->on_node_pct[g] = all ? 100.0 * (double)on / (double)all : 0;
+        r->on_node_pct[g] = cxs_pages_pct(on, all);
     }
     free_job(&j);
 }

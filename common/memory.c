@@ -678,11 +678,42 @@ int cxs_buf_alloc_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int
 
 double cxs_buf_on_node_pct(const struct cxs_buf *b)
 {
-    uint64_t total = b->map_size / 4096, on = 0;
+    uint64_t on = 0;
     for (int i = 0; i < CXS_MAX_NODES; i++)
         on += b->pages_on[i];
-    on -= b->pages_elsewhere;
-    return total ? 100.0 * (double)on / (double)total : 0;
+    return cxs_pages_pct(on - b->pages_elsewhere, cxs_buf_pages(b));
+}
+
+uint64_t cxs_buf_pages(const struct cxs_buf *b)
+{
+    return b->map_size / BASE_PAGE;
+}
+
+uint64_t cxs_buf_pages_on(const struct cxs_buf *b, const struct cxs_topo *t, int node_id)
+{
+    int idx = cxs_topo_index(t, node_id);
+    return idx >= 0 ? b->pages_on[idx] : 0;
+}
+
+uint64_t cxs_buf_pages_on_set(const struct cxs_buf *b, const struct cxs_topo *t,
+                              const struct cxs_nodeset *s)
+{
+    uint64_t on = 0;
+    for (int i = 0; i < t->nnodes; i++)
+        if (cxs_nodeset_has(s, t->nodes[i].id))
+            on += b->pages_on[i];
+    return on;
+}
+
+double cxs_pages_pct(uint64_t on, uint64_t all)
+{
+    return all ? 100.0 * (double)on / (double)all : 0;
+}
+
+double cxs_buf_pct_on(const struct cxs_buf *b, const struct cxs_topo *t,
+                      const struct cxs_nodeset *s)
+{
+    return cxs_pages_pct(cxs_buf_pages_on_set(b, t, s), cxs_buf_pages(b));
 }
 
 void cxs_buf_free(struct cxs_buf *b)

@@ -80,7 +80,8 @@ struct cxs_buf {
     size_t map_size; /* rounded up to the page granule */
     enum cxs_page page;
     /* Where the pages are, from move_pages(), in 4 KiB units:
-     * pages_on[i] counts pages on topology node index i. */
+     * pages_on[i] counts pages on topology node index i (by ID: read it
+     * with cxs_buf_pages_on()). */
     uint64_t pages_on[CXS_MAX_NODES];
     uint64_t pages_elsewhere; /* on a node we asked for none of */
     uint64_t pages_unknown;   /* move_pages() gave an error status */
@@ -99,6 +100,20 @@ int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *req, str
 void cxs_buf_free(struct cxs_buf *b);
 /* Percent of the mapping's 4 KiB pages found on the nodes requested. */
 double cxs_buf_on_node_pct(const struct cxs_buf *b);
+/* The mapping's 4 KiB pages (map_size / 4096). */
+uint64_t cxs_buf_pages(const struct cxs_buf *b);
+/* 4 KiB pages of b on the node with ID node_id (0 for a node not in t;
+ * t is the topology b was allocated with). */
+uint64_t cxs_buf_pages_on(const struct cxs_buf *b, const struct cxs_topo *t, int node_id);
+/* 4 KiB pages of b on any node of s. */
+uint64_t cxs_buf_pages_on_set(const struct cxs_buf *b, const struct cxs_topo *t,
+                              const struct cxs_nodeset *s);
+/* 100 * on / all, 0 when all is 0: the percent of pages on some nodes,
+ * summed over one buffer or several (all from cxs_buf_pages()). */
+double cxs_pages_pct(uint64_t on, uint64_t all);
+/* cxs_pages_pct(cxs_buf_pages_on_set(b, t, s), cxs_buf_pages(b)). */
+double cxs_buf_pct_on(const struct cxs_buf *b, const struct cxs_topo *t,
+                      const struct cxs_nodeset *s);
 
 /* A buffer made of consecutive ranges, each with its own policy (used to
  * place an object part here, part there: emulated weighted interleave, a

@@ -349,6 +349,49 @@ static void test_pages_where_unknown_node(void **state)
     free(p);
 }
 
+/* Pages on a node by ID, on a set, and as a percent, on a made-up
+ * topology whose IDs are not its indexes. */
+static void test_pages_on_accessors(void **state)
+{
+    (void)state;
+    struct cxs_topo t = {.nnodes = 3};
+    t.nodes[0].id = 0;
+    t.nodes[1].id = 2;
+    t.nodes[2].id = 700;
+    struct cxs_buf b = {.map_size = 40 * 4096};
+    b.pages_on[0] = 10;
+    b.pages_on[1] = 25;
+    b.pages_on[2] = 5;
+    assert_int_equal(cxs_buf_pages(&b), 40);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 0), 10);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 2), 25);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 700), 5);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 1), 0); /* not in the topology */
+    assert_int_equal(cxs_buf_pages_on(&b, &t, -1), 0);
+    struct cxs_nodeset s = {0};
+    assert_int_equal(cxs_buf_pages_on_set(&b, &t, &s), 0);
+    assert_true(cxs_buf_pct_on(&b, &t, &s) == 0.0);
+    cxs_nodeset_add(&s, 2);
+    cxs_nodeset_add(&s, 700);
+    cxs_nodeset_add(&s, 5); /* not in the topology: counts nothing */
+    assert_int_equal(cxs_buf_pages_on_set(&b, &t, &s), 30);
+    assert_true(cxs_buf_pct_on(&b, &t, &s) == 75.0);
+    assert_true(cxs_pages_pct(1, 3) == 100.0 * 1.0 / 3.0);
+    assert_true(cxs_pages_pct(0, 0) == 0.0);
+    struct cxs_buf empty = {0};
+    assert_true(cxs_buf_pct_on(&empty, &t, &s) == 0.0);
+    /* and on a real buffer of this machine */
+    struct cxs_alloc_req q = req(1u << 20, CXS_POL_BIND, CXS_PAGE_4K);
+    char err[512];
+    assert_int_equal(cxs_buf_alloc(&topo, &q, &b, err, sizeof err), 0);
+    assert_int_equal(cxs_buf_pages_on(&b, &topo, topo.nodes[0].id), cxs_buf_pages(&b));
+    cxs_nodeset_clear(&s);
+    cxs_nodeset_add(&s, topo.nodes[0].id);
+    assert_true(cxs_buf_pct_on(&b, &topo, &s) == 100.0);
+    assert_true(cxs_buf_on_node_pct(&b) == 100.0);
+    cxs_buf_free(&b);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -376,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_shared_reservation_any_order),
         cmocka_unit_test(test_exit_hook_gives_back),
         cmocka_unit_test(test_pages_where_unknown_node),
+        cmocka_unit_test(test_pages_on_accessors),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests_name("memory", tests, setup, teardown);
