@@ -19,8 +19,9 @@
  *   error that names the node it landed on, unless allow_fallback is set, in
  *   which case the counts are still reported.
  * - Thread-safe: callers need no lock. cxs_buf_alloc(), cxs_buf_alloc_segs(),
- *   cxs_buf_precheck() and cxs_buf_free() may run in several threads at once
- *   (one struct cxs_buf per thread); memory.c's own lock serialises the
+ *   cxs_buf_precheck(), cxs_buf_free() and cxs_pages_where() may run in
+ *   several threads at once (each on its own struct cxs_buf, which is not
+ *   locked); memory.c's own lock serialises the
  *   capacity check with the mapping and first touch that use it (so two
  *   threads cannot both count the same free memory), the hugetlb pools and
  *   their reservations, and the touch's SIGBUS handling. So allocations'
@@ -30,6 +31,10 @@
  * - Reservations are counted per pool: buffers on the same node's pool share
  *   one, and the pool goes back to its value before the first when the last
  *   of them is freed, whatever the order of the frees.
+ * - Node IDs: any up to CXS_NODESET_MAX - 1 (nodeset.h). A request's nodes
+ *   (struct cxs_alloc_req.nodes[]) are an ordered array, as the user gave
+ *   them (preferred takes exactly one); a range's (struct cxs_seg.nodes)
+ *   are a set, as mbind() takes them.
  * - Return codes: 0; CXS_EXIT_USAGE (2) for a request that can never work
  *   (bad node list, size 0); CXS_EXIT_FAIL (1) when the system cannot do it
  *   now (memory short, pool short, placement wrong, syscall failed).
