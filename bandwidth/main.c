@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,8 +285,6 @@ struct job {
     double *thread_gbps; /* nw x max */
 };
 
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static uint64_t pass_bytes(const struct job *j)
 {
     const struct cxs_stream_kind *k = &cxs_stream_kinds[j->kind];
@@ -306,9 +303,7 @@ static int setup_worker(int i, void *arg)
                               .allow_fallback = j->c->std.allow_fallback,
                               .reserve_hugepages = j->c->std.reserve_hugepages};
     q.nodes[0] = w->node;
-    pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
     int rc = cxs_buf_alloc(&cxs_run.topo, &q, &w->buf, w->msg, sizeof w->msg);
-    pthread_mutex_unlock(&alloc_lock);
     if (rc)
         return rc;
     w->have_buf = 1;
@@ -499,9 +494,8 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
         r->cpus[g][0] = '\0';
         for (int t = 0; t < groups->threads[g]; t++, i++) {
             med[t] = median_of(&j.thread_gbps[(size_t)i * j.max], j.ns);
-            int idx = cxs_topo_index(&cxs_run.topo, j.w[i].node);
-            on += idx >= 0 ? j.w[i].buf.pages_on[idx] : 0;
-            all += j.w[i].buf.map_size / 4096;
+            on += cxs_buf_pages_on(&j.w[i].buf, &cxs_run.topo, j.w[i].node);
+            all += cxs_buf_pages(&j.w[i].buf);
             r->allocated += (uint64_t)cxs_stream_narrays(kind) * j.doubles * 8;
             if (o < sizeof r->cpus[g])
                 o += (size_t)snprintf(r->cpus[g] + o, sizeof r->cpus[g] - o, "%s%d", t ? "+" : "",
@@ -512,7 +506,7 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
         join_double(r->thread_gbps[g], sizeof r->thread_gbps[g], med, (size_t)groups->threads[g]);
         r->pass_bytes[g] = pass_bytes(&j) * (uint64_t)groups->threads[g];
         r->pass_total += r->pass_bytes[g];
-        r->on_node_pct[g] = all ? 100.0 * (double)on / (double)all : 0;
+        r->on_node_pct[g] = cxs_pages_pct(on, all);
     }
     free_job(&j);
 }

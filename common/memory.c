@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <numaif.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,33 +112,122 @@ static void human(uint64_t bytes, char *buf, size_t len)
         snprintf(buf, len, "%.1f MiB", (double)bytes / (double)MIB);
 }
 
+/* ---- the lock ----
+ *
+ * One mutex, alloc_lock, serialises what in this file is shared between
+ * threads (callers need no lock of their own):
+ * - the capacity check and the first touch that uses the capacity up: two
+ *   threads checking one node's free memory before either touched would both
+ *   pass and together meet the OOM killer; under the lock the later check
+ *   sees what the earlier allocation took (cxs_buf_alloc_segs holds it from
+ *   check_capacity through touch; the placement check after it needs none);
+ * - the hugetlb pools: reading nr_hugepages/free_hugepages, writing
+ *   nr_hugepages (a read-modify-write of a system-wide value), the table of
+ *   reservations and its counts of buffers using each;
+ * - touch()'s SIGBUS handler (a process-wide setting, saved and restored)
+ *   and its jump buffer.
+ * cxs_buf_precheck() takes it to read the pools consistently, cxs_buf_free()
+ * to give reservations back. munmap(), smaps and move_pages() need none
+ * (cxs_pages_where's buffers are on the caller's stack).
+ *
+ * The exit hook (restore_all) never takes it: it runs at exit(), maybe while
+ * another thread is inside an allocation holding the lock, and on a second
+ * Ctrl-C in a signal handler that may have interrupted the holder itself (a
+ * mutex there would deadlock). Instead each reservation slot carries an
+ * atomic state (lock-free, so usable in a signal handler) that the hook
+ * claims with a compare-and-swap:
+ *   FREE -> ARMED       under the lock, after path and prev are filled in and
+ *                       before nr_hugepages is written (an interruption
+ *                       after the write finds the slot armed);
+ *   ARMED -> FREE       under the lock, when the last buffer using it is
+ *                       freed, after prev is written back;
+ *   ARMED -> RESTORING -> FREE   by the hook, which writes prev in between.
+ * Writing prev twice (free and hook racing at exit) is harmless. The hook
+ * first sets `exiting`; a reservation checks it after its write and, if set,
+ * writes prev back itself and fails, so one racing the hook at exit() cannot
+ * leave the pool raised either way round.
+ */
+
+static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* ---- hugetlb pool reservations, given back at free and at any exit ---- */
 
-static struct reservation {
-    int used;
-    char path[256]; /* absolute path of nr_hugepages */
-    char prev[24];  /* value to write back */
-} reservations[CXS_MAX_NODES];
+enum { RES_FREE, RES_ARMED, RES_RESTORING };
 
-static void restore_one(struct reservation *r)
+/* One slot per pool (node and page size) raised; buffers on the same pool
+ * share it, and the pool goes back to its value before the first of them
+ * when the last is freed (freeing in any order leaves it as it was). */
+static struct reservation {
+    atomic_int state; /* RES_*: read and claimed by the hook without the lock */
+    int users;        /* buffers holding it (under the lock) */
+    char path[256];   /* absolute path of nr_hugepages */
+    char prev[24];    /* value to write back */
+} reservations[2 * CXS_MAX_NODES];
+static atomic_int exiting;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2,
+               "the exit hook needs lock-free atomics in a signal handler");
+
+/* async-signal-safe: open/write/close only. */
+static void write_prev(const struct reservation *r)
 {
-    if (!r->used)
-        return;
-    int fd = open(r->path, O_WRONLY);
+    int fd = open(r->path, O_WRONLY | O_TRUNC);
     if (fd >= 0) {
         ssize_t w = write(fd, r->prev, strlen(r->prev));
         (void)w;
         close(fd);
     }
-    r->used = 0;
 }
 
-/* Exit hook: async-signal-safe (open/write/close only). */
+/* Exit hook: takes no lock (see "the lock" above). */
 static void restore_all(void *arg)
 {
     (void)arg;
-    for (int i = 0; i < CXS_MAX_NODES; i++)
-        restore_one(&reservations[i]);
+    atomic_store(&exiting, 1);
+    for (size_t i = 0; i < sizeof reservations / sizeof reservations[0]; i++) {
+        int armed = RES_ARMED;
+        if (atomic_compare_exchange_strong(&reservations[i].state, &armed, RES_RESTORING)) {
+            write_prev(&reservations[i]);
+            atomic_store(&reservations[i].state, RES_FREE);
+        }
+    }
+}
+
+/* Under the lock: a buffer stops using slot i. */
+static void release_locked(int i)
+{
+    struct reservation *r = &reservations[i];
+    if (--r->users > 0)
+        return;
+    write_prev(r);
+    int armed = RES_ARMED;
+    atomic_compare_exchange_strong(&r->state, &armed, RES_FREE); /* else the hook has it */
+}
+
+/* Under the lock: the slot for the pool at path (shared if already raised),
+ * armed, with one more user; -1 if none is free or the program is exiting. */
+static int claim_locked(const char *path, int64_t nr)
+{
+    static int hook;
+    if (!hook && cxs_exit_hook_add(restore_all, NULL) == 0)
+        hook = 1;
+    int slot = -1;
+    for (int i = 0; i < (int)(sizeof reservations / sizeof reservations[0]); i++) {
+        int st = atomic_load(&reservations[i].state);
+        if (st == RES_ARMED && !strcmp(reservations[i].path, path)) {
+            reservations[i].users++;
+            return i;
+        }
+        if (st == RES_FREE && slot < 0)
+            slot = i;
+    }
+    if (slot < 0 || atomic_load(&exiting))
+        return -1;
+    struct reservation *r = &reservations[slot];
+    snprintf(r->path, sizeof r->path, "%s", path);
+    snprintf(r->prev, sizeof r->prev, "%" PRId64, nr);
+    r->users = 1;
+    atomic_store(&r->state, RES_ARMED);
+    return slot;
 }
 
 static int pool_read(int node, enum cxs_page pg, const char *what, int64_t *v)
@@ -148,7 +239,8 @@ static int pool_read(int node, enum cxs_page pg, const char *what, int64_t *v)
 }
 
 /* Make sure node has `need` free huge pages of kind pg, reserving if asked.
- * With b == NULL only check (a reservation is assumed possible for root). */
+ * With b == NULL only check (a reservation is assumed possible for root).
+ * Called under the lock. */
 static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t need, int reserve,
                        char *err, size_t errlen)
 {
@@ -177,25 +269,21 @@ static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t n
                                      "--reserve-hugepages needs root (node %d has %" PRId64
                                      " free %s huge pages, %" PRIu64 " needed)",
                                      node, fr, page_kinds[pg].name, need);
-    int slot = -1;
-    for (int i = 0; i < CXS_MAX_NODES && slot < 0; i++)
-        if (!reservations[i].used)
-            slot = i;
+    int slot = claim_locked(path, nr);
     if (slot < 0)
-        return fail(CXS_EXIT_FAIL, err, errlen, "too many huge page reservations");
-    struct reservation *r = &reservations[slot];
-    snprintf(r->path, sizeof r->path, "%s", path);
-    snprintf(r->prev, sizeof r->prev, "%" PRId64, nr);
-    static int hook;
-    if (!hook && cxs_exit_hook_add(restore_all, NULL) == 0)
-        hook = 1;
-    r->used = 1;
+        return fail(CXS_EXIT_FAIL, err, errlen,
+                    atomic_load(&exiting) ? "not reserving huge pages: the program is exiting"
+                                          : "too many huge page reservations");
     b->reserved[b->nreserved++] = slot;
     char val[24];
     snprintf(val, sizeof val, "%" PRIu64, want);
     if (cxs_sysfs_write_str(rel, val))
         return fail(CXS_EXIT_FAIL, err, errlen, "cannot reserve huge pages: writing %s to %s: %s",
                     val, path, strerror(errno));
+    if (atomic_load(&exiting)) { /* the hook may have run before our write */
+        write_prev(&reservations[slot]);
+        return fail(CXS_EXIT_FAIL, err, errlen, "not reserving huge pages: the program is exiting");
+    }
     if (pool_read(node, pg, "free_hugepages", &fr) || (uint64_t)fr < need)
         return fail(CXS_EXIT_FAIL, err, errlen,
                     "asked the kernel for %" PRIu64 " %s huge pages on node %d but only %" PRId64
@@ -206,23 +294,22 @@ static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t n
 
 /* ---- capacity ---- */
 
-static int popcount64(uint64_t m)
-{
-    return __builtin_popcountll(m);
-}
-
-/* Bytes each node (by ID) must hold for the segments: a one-node policy puts
- * the whole range there, the spreading ones an even share (weighted: as if
- * even; the check guards against the OOM killer, not a forecast). */
-static void node_needs(const struct cxs_seg *segs, int nsegs, size_t g,
+/* Bytes each node (by topology index) must hold for the segments: a
+ * one-node policy puts the whole range there, the spreading ones an even
+ * share (weighted: as if even; the check guards against the OOM killer, not
+ * a forecast). The segments' nodes are in the topology (validated). */
+static void node_needs(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs, size_t g,
                        uint64_t need[CXS_MAX_NODES])
 {
     memset(need, 0, CXS_MAX_NODES * sizeof need[0]);
     for (int i = 0; i < nsegs; i++) {
-        uint64_t units = (segs[i].len + g - 1) / g, k = (uint64_t)popcount64(segs[i].nodes);
-        for (int id = 0; id < CXS_MAX_NODES; id++)
-            if (segs[i].nodes >> id & 1)
-                need[id] += (units + k - 1) / k * g;
+        const struct cxs_nodeset *ns = &segs[i].nodes;
+        uint64_t units = (segs[i].len + g - 1) / g, k = (uint64_t)cxs_nodeset_count(ns);
+        for (int id = cxs_nodeset_next(ns, -1); id >= 0; id = cxs_nodeset_next(ns, id)) {
+            int idx = cxs_topo_index(t, id);
+            if (idx >= 0)
+                need[idx] += (units + k - 1) / k * g;
+        }
     }
 }
 
@@ -232,20 +319,21 @@ static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, 
 {
     size_t g = page_kinds[page].bytes;
     uint64_t need[CXS_MAX_NODES];
-    node_needs(segs, nsegs, g, need);
-    for (int node = 0; node < CXS_MAX_NODES; node++) {
-        if (!need[node])
+    node_needs(t, segs, nsegs, g, need);
+    for (int idx = 0; idx < t->nnodes; idx++) {
+        int node = t->nodes[idx].id;
+        if (!need[idx])
             continue;
         if (page_kinds[page].hugetlb) {
-            int rc = ensure_pool(b, node, page, need[node] / g, reserve, err, errlen);
+            int rc = ensure_pool(b, node, page, need[idx] / g, reserve, err, errlen);
             if (rc)
                 return rc;
             continue;
         }
         uint64_t avail = cxs_node_avail_bytes(t, node);
-        if (need[node] + HEADROOM > avail) {
+        if (need[idx] + HEADROOM > avail) {
             char want[32], have[32];
-            human(need[node], want, sizeof want);
+            human(need[idx], want, sizeof want);
             human(avail, have, sizeof have);
             return fail(CXS_EXIT_FAIL, err, errlen,
                         "node %d cannot hold %s: it has %s free (free + reclaimable, "
@@ -257,6 +345,9 @@ static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, 
 }
 
 /* ---- touching, with hugetlb shortages turned into errors ---- */
+
+/* Under the lock: the SIGBUS handler is process-wide and the jump buffer
+ * shared. */
 
 static sigjmp_buf touch_jmp;
 static void on_sigbus(int sig)
@@ -288,9 +379,9 @@ static int touch(void *p, size_t len)
 uint64_t cxs_pages_where(const struct cxs_topo *t, const void *p, size_t len,
                          uint64_t counts[CXS_MAX_NODES])
 {
-    enum { CHUNK = 65536 };
-    static void *pages[CHUNK];
-    static int status[CHUNK];
+    enum { CHUNK = 1024 }; /* pages per move_pages() call; 12 KiB of stack */
+    void *pages[CHUNK];
+    int status[CHUNK];
     uint64_t bad = 0, n = len / BASE_PAGE;
     memset(counts, 0, CXS_MAX_NODES * sizeof counts[0]);
     for (uint64_t done = 0; done < n;) {
@@ -331,7 +422,7 @@ static int verify(const struct cxs_topo *t, const struct cxs_seg *segs, int nseg
         for (int i = 0; i < t->nnodes; i++) {
             b->pages_on[i] += counts[i];
             int id = t->nodes[i].id;
-            if (counts[i] && !(id < 64 && segs[s].nodes >> id & 1)) {
+            if (counts[i] && !cxs_nodeset_has(&segs[s].nodes, id)) {
                 b->pages_elsewhere += counts[i];
                 worst_n[i] += counts[i];
                 if (worst_seg < 0)
@@ -438,11 +529,11 @@ static int validate(const struct cxs_topo *t, const struct cxs_alloc_req *q, str
         const struct cxs_node *n = cxs_topo_node(t, q->nodes[i]);
         if (!n || !cxs_node_has_memory(n))
             return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", q->nodes[i]);
-        if (q->nodes[i] >= CXS_MAX_NODES || q->nodes[i] >= 64)
+        if (q->nodes[i] >= CXS_NODESET_MAX)
             return fail(CXS_EXIT_USAGE, err, errlen, "node ID %d is too large", q->nodes[i]);
-        if (seg->nodes >> q->nodes[i] & 1)
+        if (cxs_nodeset_has(&seg->nodes, q->nodes[i]))
             return fail(CXS_EXIT_USAGE, err, errlen, "node %d is named twice", q->nodes[i]);
-        seg->nodes |= UINT64_C(1) << q->nodes[i];
+        cxs_nodeset_add(&seg->nodes, q->nodes[i]);
     }
     return 0;
 }
@@ -461,13 +552,15 @@ static int validate_segs(const struct cxs_topo *t, const struct cxs_seg *segs, i
             return fail(CXS_EXIT_USAGE, err, errlen,
                         "range %d: %zu bytes is not a positive multiple of the %s page", s, g->len,
                         page_kinds[page].name);
-        if (!g->nodes || (g->policy == CXS_POL_PREFERRED && popcount64(g->nodes) != 1))
+        int k = cxs_nodeset_count(&g->nodes);
+        if (!k || (g->policy == CXS_POL_PREFERRED && k != 1))
             return fail(CXS_EXIT_USAGE, err, errlen, "range %d: the %s policy takes %s", s,
                         cxs_policy_name(g->policy),
                         g->policy == CXS_POL_PREFERRED ? "exactly one node" : "one or more nodes");
-        for (int id = 0; id < 64; id++) {
-            const struct cxs_node *n = g->nodes >> id & 1 ? cxs_topo_node(t, id) : NULL;
-            if (g->nodes >> id & 1 && (!n || !cxs_node_has_memory(n)))
+        for (int id = cxs_nodeset_next(&g->nodes, -1); id >= 0;
+             id = cxs_nodeset_next(&g->nodes, id)) {
+            const struct cxs_node *n = cxs_topo_node(t, id);
+            if (!n || !cxs_node_has_memory(n))
                 return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", id);
         }
         *total += g->len;
@@ -489,7 +582,10 @@ int cxs_buf_precheck(const struct cxs_topo *t, const struct cxs_alloc_req *q, ch
     if (rc)
         return rc;
     seg.len = rounded(q->size, q->page);
-    return check_capacity(t, &seg, 1, q->page, q->reserve_hugepages, NULL, err, errlen);
+    pthread_mutex_lock(&alloc_lock);
+    rc = check_capacity(t, &seg, 1, q->page, q->reserve_hugepages, NULL, err, errlen);
+    pthread_mutex_unlock(&alloc_lock);
+    return rc;
 }
 
 int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *q, struct cxs_buf *b,
@@ -504,6 +600,56 @@ int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *q, struc
                               errlen);
 }
 
+static int bind_range(void *p, size_t len, const struct cxs_seg *g, char *err, size_t errlen)
+{
+    /* maxnode = highest ID + 2: the kernel reads maxnode - 1 bits */
+    int maxid = cxs_nodeset_max(&g->nodes);
+    if (!mbind(p, len, policies[g->policy].mode, g->nodes.bits, (unsigned long)maxid + 2, 0))
+        return 0;
+    int e = errno;
+    return fail(e == EINVAL && g->policy >= CXS_POL_PREFERRED_MANY ? CXS_EXIT_SKIP : CXS_EXIT_FAIL,
+                err, errlen, "mbind(%s) failed: %s%s", cxs_policy_name(g->policy), strerror(e),
+                e == EINVAL && g->policy == CXS_POL_WEIGHTED
+                    ? " (weighted interleave needs Linux >= 6.9)"
+                : e == EINVAL && g->policy == CXS_POL_PREFERRED_MANY
+                    ? " (preferred-many needs Linux >= 5.15)"
+                    : "");
+}
+
+/* Under the lock: map b->map_size bytes, apply each range's policy, touch. */
+static int map_bind_touch(const struct cxs_seg *segs, int nsegs, enum cxs_page page,
+                          struct cxs_buf *b, char *err, size_t errlen)
+{
+    const struct page_kind *pk = &page_kinds[page];
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    if (pk->hugetlb)
+        flags |= MAP_HUGETLB | ((pk->bytes == GIB ? 30 : 21) << MAP_HUGE_SHIFT);
+    b->p = map_aligned(b->map_size, pk->bytes, flags);
+    if (b->p == MAP_FAILED) {
+        b->p = NULL;
+        return fail(CXS_EXIT_FAIL, err, errlen, "mmap of %zu bytes (%s pages) failed: %s",
+                    b->map_size, pk->name, strerror(errno));
+    }
+    if (!pk->hugetlb &&
+        madvise(b->p, b->map_size, page == CXS_PAGE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+        return fail(CXS_EXIT_FAIL, err, errlen, "madvise(%s) failed: %s",
+                    page == CXS_PAGE_THP ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE", strerror(errno));
+    size_t off = 0;
+    for (int s = 0; s < nsegs; s++) {
+        size_t len = s == nsegs - 1 ? b->map_size - off : segs[s].len;
+        int rc = bind_range((char *)b->p + off, len, &segs[s], err, errlen);
+        if (rc)
+            return rc;
+        off += len;
+    }
+    if (touch(b->p, b->map_size))
+        return fail(CXS_EXIT_FAIL, err, errlen,
+                    "ran out of %s huge pages while touching the buffer (SIGBUS): a node's pool "
+                    "is smaller than it said",
+                    pk->name);
+    return 0;
+}
+
 int cxs_buf_alloc_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
                        enum cxs_page page, int allow_fallback, int reserve_hugepages,
                        struct cxs_buf *b, char *err, size_t errlen)
@@ -513,61 +659,18 @@ int cxs_buf_alloc_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int
     int rc = validate_segs(t, segs, nsegs, page, &size, err, errlen);
     if (rc)
         return rc;
-    const struct page_kind *pk = &page_kinds[page];
     b->page = page;
     b->size = size;
     b->map_size = rounded(size, page);
+    pthread_mutex_lock(&alloc_lock);
     rc = check_capacity(t, segs, nsegs, page, reserve_hugepages, b, err, errlen);
-    if (rc)
-        goto out;
-
-    int flags = MAP_PRIVATE | MAP_ANONYMOUS;
-    if (pk->hugetlb)
-        flags |= MAP_HUGETLB | ((pk->bytes == GIB ? 30 : 21) << MAP_HUGE_SHIFT);
-    b->p = map_aligned(b->map_size, pk->bytes, flags);
-    if (b->p == MAP_FAILED) {
-        b->p = NULL;
-        rc = fail(CXS_EXIT_FAIL, err, errlen, "mmap of %zu bytes (%s pages) failed: %s",
-                  b->map_size, pk->name, strerror(errno));
-        goto out;
+    if (!rc)
+        rc = map_bind_touch(segs, nsegs, page, b, err, errlen);
+    pthread_mutex_unlock(&alloc_lock);
+    if (!rc) {
+        read_page_size(b);
+        rc = verify(t, segs, nsegs, allow_fallback, b, err, errlen);
     }
-    if (!pk->hugetlb &&
-        madvise(b->p, b->map_size, page == CXS_PAGE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)) {
-        rc = fail(CXS_EXIT_FAIL, err, errlen, "madvise(%s) failed: %s",
-                  page == CXS_PAGE_THP ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE", strerror(errno));
-        goto out;
-    }
-    size_t off = 0;
-    for (int s = 0; s < nsegs; s++) {
-        size_t len = s == nsegs - 1 ? b->map_size - off : segs[s].len;
-        unsigned long mask[1] = {(unsigned long)segs[s].nodes};
-        int maxid = 63 - __builtin_clzll(segs[s].nodes);
-        if (mbind((char *)b->p + off, len, policies[segs[s].policy].mode, mask,
-                  (unsigned long)maxid + 2, 0)) {
-            int e = errno;
-            rc = fail(e == EINVAL && segs[s].policy >= CXS_POL_PREFERRED_MANY ? CXS_EXIT_SKIP
-                                                                              : CXS_EXIT_FAIL,
-                      err, errlen, "mbind(%s) failed: %s%s", cxs_policy_name(segs[s].policy),
-                      strerror(e),
-                      e == EINVAL && segs[s].policy == CXS_POL_WEIGHTED
-                          ? " (weighted interleave needs Linux >= 6.9)"
-                      : e == EINVAL && segs[s].policy == CXS_POL_PREFERRED_MANY
-                          ? " (preferred-many needs Linux >= 5.15)"
-                          : "");
-            goto out;
-        }
-        off += len;
-    }
-    if (touch(b->p, b->map_size)) {
-        rc = fail(CXS_EXIT_FAIL, err, errlen,
-                  "ran out of %s huge pages while touching the buffer (SIGBUS): a node's pool "
-                  "is smaller than it said",
-                  pk->name);
-        goto out;
-    }
-    read_page_size(b);
-    rc = verify(t, segs, nsegs, allow_fallback, b, err, errlen);
-out:
     if (rc)
         cxs_buf_free(b);
     return rc;
@@ -575,11 +678,42 @@ out:
 
 double cxs_buf_on_node_pct(const struct cxs_buf *b)
 {
-    uint64_t total = b->map_size / 4096, on = 0;
+    uint64_t on = 0;
     for (int i = 0; i < CXS_MAX_NODES; i++)
         on += b->pages_on[i];
-    on -= b->pages_elsewhere;
-    return total ? 100.0 * (double)on / (double)total : 0;
+    return cxs_pages_pct(on - b->pages_elsewhere, cxs_buf_pages(b));
+}
+
+uint64_t cxs_buf_pages(const struct cxs_buf *b)
+{
+    return b->map_size / BASE_PAGE;
+}
+
+uint64_t cxs_buf_pages_on(const struct cxs_buf *b, const struct cxs_topo *t, int node_id)
+{
+    int idx = cxs_topo_index(t, node_id);
+    return idx >= 0 ? b->pages_on[idx] : 0;
+}
+
+uint64_t cxs_buf_pages_on_set(const struct cxs_buf *b, const struct cxs_topo *t,
+                              const struct cxs_nodeset *s)
+{
+    uint64_t on = 0;
+    for (int i = 0; i < t->nnodes; i++)
+        if (cxs_nodeset_has(s, t->nodes[i].id))
+            on += b->pages_on[i];
+    return on;
+}
+
+double cxs_pages_pct(uint64_t on, uint64_t all)
+{
+    return all ? 100.0 * (double)on / (double)all : 0;
+}
+
+double cxs_buf_pct_on(const struct cxs_buf *b, const struct cxs_topo *t,
+                      const struct cxs_nodeset *s)
+{
+    return cxs_pages_pct(cxs_buf_pages_on_set(b, t, s), cxs_buf_pages(b));
 }
 
 void cxs_buf_free(struct cxs_buf *b)
@@ -587,7 +721,11 @@ void cxs_buf_free(struct cxs_buf *b)
     if (b->p)
         munmap(b->p, b->map_size);
     b->p = NULL;
-    for (int i = 0; i < b->nreserved; i++)
-        restore_one(&reservations[b->reserved[i]]);
+    if (b->nreserved) {
+        pthread_mutex_lock(&alloc_lock);
+        for (int i = 0; i < b->nreserved; i++)
+            release_locked(b->reserved[i]);
+        pthread_mutex_unlock(&alloc_lock);
+    }
     b->nreserved = 0;
 }

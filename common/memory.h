@@ -18,6 +18,23 @@
  *   nodes given. Any other page is an
  *   error that names the node it landed on, unless allow_fallback is set, in
  *   which case the counts are still reported.
+ * - Thread-safe: callers need no lock. cxs_buf_alloc(), cxs_buf_alloc_segs(),
+ *   cxs_buf_precheck(), cxs_buf_free() and cxs_pages_where() may run in
+ *   several threads at once (each on its own struct cxs_buf, which is not
+ *   locked); memory.c's own lock serialises the
+ *   capacity check with the mapping and first touch that use it (so two
+ *   threads cannot both count the same free memory), the hugetlb pools and
+ *   their reservations, and the touch's SIGBUS handling. So allocations'
+ *   first touches run one at a time; placement checks run in parallel.
+ *   The exit hook that gives reserved pages back takes no lock (it may run
+ *   in a signal handler that interrupted the lock's holder).
+ * - Reservations are counted per pool: buffers on the same node's pool share
+ *   one, and the pool goes back to its value before the first when the last
+ *   of them is freed, whatever the order of the frees.
+ * - Node IDs: any up to CXS_NODESET_MAX - 1 (nodeset.h). A request's nodes
+ *   (struct cxs_alloc_req.nodes[]) are an ordered array, as the user gave
+ *   them (preferred takes exactly one); a range's (struct cxs_seg.nodes)
+ *   are a set, as mbind() takes them.
  * - Return codes: 0; CXS_EXIT_USAGE (2) for a request that can never work
  *   (bad node list, size 0); CXS_EXIT_FAIL (1) when the system cannot do it
  *   now (memory short, pool short, placement wrong, syscall failed).
@@ -28,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nodeset.h"
 #include "topology.h"
 
 /* Linux memory policies (mbind modes). preferred-many needs kernel >= 5.15,
@@ -67,7 +85,8 @@ struct cxs_buf {
     size_t map_size; /* rounded up to the page granule */
     enum cxs_page page;
     /* Where the pages are, from move_pages(), in 4 KiB units:
-     * pages_on[i] counts pages on topology node index i. */
+     * pages_on[i] counts pages on topology node index i (by ID: read it
+     * with cxs_buf_pages_on()). */
     uint64_t pages_on[CXS_MAX_NODES];
     uint64_t pages_elsewhere; /* on a node we asked for none of */
     uint64_t pages_unknown;   /* move_pages() gave an error status */
@@ -75,8 +94,8 @@ struct cxs_buf {
     uint64_t kernel_page_bytes; /* KernelPageSize of the mapping */
     double huge_fraction;       /* (AnonHugePages or hugetlb) / mapping */
     char page_used[16];         /* "4k", "thp", "2m", "1g", or "4k+thp" */
-    /* Huge pages this allocation reserved (reserve_hugepages), given back by
-     * cxs_buf_free(): indexes into memory.c's table of reservations. */
+    /* Huge-page reservations this allocation uses (reserve_hugepages),
+     * released by cxs_buf_free(): indexes into memory.c's table. */
     int nreserved;
     int reserved[CXS_MAX_NODES];
 };
@@ -86,14 +105,31 @@ int cxs_buf_alloc(const struct cxs_topo *t, const struct cxs_alloc_req *req, str
 void cxs_buf_free(struct cxs_buf *b);
 /* Percent of the mapping's 4 KiB pages found on the nodes requested. */
 double cxs_buf_on_node_pct(const struct cxs_buf *b);
+/* The mapping's 4 KiB pages (map_size / 4096). */
+uint64_t cxs_buf_pages(const struct cxs_buf *b);
+/* 4 KiB pages of b on the node with ID node_id (0 for a node not in t;
+ * t is the topology b was allocated with). */
+uint64_t cxs_buf_pages_on(const struct cxs_buf *b, const struct cxs_topo *t, int node_id);
+/* 4 KiB pages of b on any node of s. */
+uint64_t cxs_buf_pages_on_set(const struct cxs_buf *b, const struct cxs_topo *t,
+                              const struct cxs_nodeset *s);
+/* 100 * on / all, 0 when all is 0: the percent of pages on some nodes,
+ * summed over one buffer or several (all from cxs_buf_pages()). */
+double cxs_pages_pct(uint64_t on, uint64_t all);
+/* cxs_pages_pct(cxs_buf_pages_on_set(b, t, s), cxs_buf_pages(b)). */
+double cxs_buf_pct_on(const struct cxs_buf *b, const struct cxs_topo *t,
+                      const struct cxs_nodeset *s);
 
 /* A buffer made of consecutive ranges, each with its own policy (used to
  * place an object part here, part there: emulated weighted interleave, a
- * spill past a capacity limit). Nodes are a mask of node IDs (< 64). */
+ * spill past a capacity limit). Nodes are a set of node IDs (nodeset.h;
+ * a range's policy needs no node order: preferred names one node, weighted
+ * ranges come from plan.h's emulation, one node each, or use the kernel's
+ * weights by node ID). */
 struct cxs_seg {
     size_t len; /* a multiple of the page granule, except the last */
     enum cxs_policy policy;
-    uint64_t nodes; /* preferred: exactly one bit */
+    struct cxs_nodeset nodes; /* preferred: exactly one node */
 };
 #define CXS_MAX_SEGS 4096
 /* As cxs_buf_alloc(), range by range: one mapping, segs[i] applied to the

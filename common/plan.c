@@ -165,20 +165,19 @@ int cxs_plan_check(const struct cxs_plan *p, const char *const *names, size_t n,
 
 /* ---- ranges ---- */
 
-static uint64_t mask_of(const int *nodes, int n)
+static struct cxs_nodeset set_of(const int *nodes, int n)
 {
-    uint64_t m = 0;
-    for (int i = 0; i < n; i++)
-        m |= UINT64_C(1) << nodes[i];
-    return m;
+    struct cxs_nodeset s;
+    cxs_nodeset_from_array(&s, nodes, (size_t)n);
+    return s;
 }
 
 static int emit(struct cxs_seg *segs, int *n, int max, size_t len, enum cxs_policy pol,
-                uint64_t nodes)
+                struct cxs_nodeset nodes)
 {
     if (len == 0)
         return 0;
-    if (*n > 0 && segs[*n - 1].policy == pol && segs[*n - 1].nodes == nodes) {
+    if (*n > 0 && segs[*n - 1].policy == pol && cxs_nodeset_equal(&segs[*n - 1].nodes, &nodes)) {
         segs[*n - 1].len += len;
         return 0;
     }
@@ -207,7 +206,7 @@ static int emulate_weighted(const struct cxs_place *pl, size_t size, size_t g, i
     for (size_t off = 0; off < size;)
         for (int i = 0; i < pl->nnodes && off < size; i++) {
             size_t len = pl->weights[i] * unit < size - off ? pl->weights[i] * unit : size - off;
-            if (emit(segs, n, max, len, CXS_POL_BIND, UINT64_C(1) << pl->nodes[i]))
+            if (emit(segs, n, max, len, CXS_POL_BIND, set_of(&pl->nodes[i], 1)))
                 return -1;
             off += len;
         }
@@ -219,7 +218,7 @@ static int place(const struct cxs_place *pl, size_t size, size_t g, int emulate,
 {
     if (pl->policy == CXS_POL_WEIGHTED && emulate)
         return emulate_weighted(pl, size, g, max, segs, n);
-    return emit(segs, n, max, size, pl->policy, mask_of(pl->nodes, pl->nnodes));
+    return emit(segs, n, max, size, pl->policy, set_of(pl->nodes, pl->nnodes));
 }
 
 int cxs_place_segments(const struct cxs_place *pl, size_t size, size_t g, int emulate, int max,
@@ -292,7 +291,7 @@ int cxs_place_segments(const struct cxs_place *pl, size_t size, size_t g, int em
         for (size_t c = 0; c < p1 / (den * u); c++)
             for (int i = 0; i < pl->nnodes; i++)
                 if (emit(segs, nsegs, max, pl->weights[i] * u, CXS_POL_BIND,
-                         UINT64_C(1) << pl->nodes[i]))
+                         set_of(&pl->nodes[i], 1)))
                     goto toomany;
     } else if (p1 && place(pl, p1, g, emulate, max, segs, nsegs))
         goto toomany;

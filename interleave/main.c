@@ -859,7 +859,8 @@ static int emit_object_rows(const struct ilctx *x, const struct wlstate *ws, con
     int mixed = 0;
     for (size_t i = 0; i < r->ctx.nobj; i++) {
         for (int ni = 0; ni < t->nnodes; ni++) {
-            on[ni] += r->buf[i].pages_on[ni];
+            uint64_t pages = cxs_buf_pages_on(&r->buf[i], t, t->nodes[ni].id);
+            on[ni] += pages;
             if (!obj_out || !cxs_node_has_memory(&t->nodes[ni]))
                 continue;
             char v[8][40];
@@ -868,8 +869,8 @@ static int emit_object_rows(const struct ilctx *x, const struct wlstate *ws, con
             fmt_u(v[2], ws->acc[i]);
             fmt_u(v[3], (uint64_t)r->nseg[i]);
             fmt_u(v[4], (uint64_t)t->nodes[ni].id);
-            fmt_u(v[5], r->buf[i].pages_on[ni]);
-            fmt_u(v[6], r->buf[i].pages_on[ni] * 4096);
+            fmt_u(v[5], pages);
+            fmt_u(v[6], pages * 4096);
             const char *row[] = {ws->w->name,
                                  f->name,
                                  r->ctx.obj[i].name,

@@ -336,8 +336,6 @@ struct sweep {
     int rc;
 };
 
-static pthread_mutex_t alloc_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static int alloc_on(const struct config *c, int node, uint64_t size, struct cxs_buf *b, char *err,
                     size_t errlen)
 {
@@ -348,10 +346,7 @@ static int alloc_on(const struct config *c, int node, uint64_t size, struct cxs_
                               .allow_fallback = c->std.allow_fallback,
                               .reserve_hugepages = c->std.reserve_hugepages};
     q.nodes[0] = node;
-    pthread_mutex_lock(&alloc_lock); /* the allocator's bookkeeping is not thread-safe */
-    int rc = cxs_buf_alloc(&cxs_run.topo, &q, b, err, errlen);
-    pthread_mutex_unlock(&alloc_lock);
-    return rc;
+    return cxs_buf_alloc(&cxs_run.topo, &q, b, err, errlen);
 }
 
 static void set_phase(struct sweep *s, enum phase p)

@@ -33,10 +33,12 @@ static void segments(const struct cxs_place *pl, size_t size, int emulate, int m
     static struct cxs_seg segs[1024];
     int n = 0;
     char err[512] = "";
-    uint64_t allowed = lim && lim->spill >= 0 ? UINT64_C(1) << lim->spill : 0;
+    struct cxs_nodeset allowed = {0};
     uint64_t left = lim ? lim->left : 0;
+    if (lim && lim->spill >= 0)
+        cxs_nodeset_add(&allowed, lim->spill);
     for (int k = 0; k < pl->nnodes; k++)
-        allowed |= UINT64_C(1) << pl->nodes[k];
+        cxs_nodeset_add(&allowed, pl->nodes[k]);
     int rc = cxs_place_segments(pl, size, PAGE, emulate, max, lim, segs, &n, err, sizeof err);
     if (rc) {
         FUZZ_CHECK(err[0]);
@@ -45,7 +47,10 @@ static void segments(const struct cxs_place *pl, size_t size, int emulate, int m
     FUZZ_CHECK(n >= 1 && n <= max);
     size_t sum = 0;
     for (int i = 0; i < n; i++) {
-        FUZZ_CHECK(segs[i].len > 0 && segs[i].nodes != 0 && (segs[i].nodes & ~allowed) == 0);
+        FUZZ_CHECK(segs[i].len > 0 && !cxs_nodeset_empty(&segs[i].nodes));
+        for (int id = cxs_nodeset_next(&segs[i].nodes, -1); id >= 0;
+             id = cxs_nodeset_next(&segs[i].nodes, id))
+            FUZZ_CHECK(cxs_nodeset_has(&allowed, id));
         sum += segs[i].len;
     }
     FUZZ_CHECK(sum == size);

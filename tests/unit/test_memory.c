@@ -1,17 +1,26 @@
 /* test_memory.c — placement on node 0 of this machine, verified with
- * move_pages(), and the clear failures: too large, hugetlb pool short. */
+ * move_pages(), and the clear failures: too large, hugetlb pool short;
+ * allocations from several threads with no lock of the caller's; huge-page
+ * reservations shared by buffers and freed in any order, given back when
+ * a reservation fails (on a fake pool) and by the exit hook on a second
+ * Ctrl-C and at exit() (in a child). */
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "testutil.h"
 #include "memory.h"
 #include "sysfs.h"
@@ -176,6 +185,152 @@ static void test_hugetlb_reserve_gives_back(void **state)
     assert_int_equal(pool("nr_hugepages"), nr);
 }
 
+/* Several threads allocate at once, with no lock of their own. */
+#define NTHREADS 4
+struct worker {
+    int rc;
+    char err[512];
+    struct cxs_buf b;
+};
+
+static void *alloc_thread(void *arg)
+{
+    struct worker *w = arg;
+    for (int k = 0; k < 8 && !w->rc; k++) {
+        struct cxs_alloc_req q = req((size_t)(2 + k) << 20, CXS_POL_BIND, CXS_PAGE_4K);
+        w->rc = cxs_buf_alloc(&topo, &q, &w->b, w->err, sizeof w->err);
+        if (!w->rc && (w->b.pages_on[node0_idx] != w->b.map_size / 4096 || w->b.pages_unknown))
+            w->rc = -1, snprintf(w->err, sizeof w->err, "pages not all on node 0");
+        if (!w->rc)
+            memset(w->b.p, k, w->b.size);
+        cxs_buf_free(&w->b);
+    }
+    return NULL;
+}
+
+static void test_threads_need_no_lock(void **state)
+{
+    (void)state;
+    pthread_t th[NTHREADS];
+    static struct worker w[NTHREADS];
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < NTHREADS; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, alloc_thread, &w[i]), 0);
+    for (int i = 0; i < NTHREADS; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < NTHREADS; i++)
+        if (w[i].rc)
+            fail_msg("thread %d: %s", i, w[i].err);
+}
+
+/* A reservation that cannot be had is given back at once: a fake pool (a
+ * plain file stands for nr_hugepages; free_hugepages never grows). */
+static void test_failed_reservation_gives_back(void **state)
+{
+    (void)state;
+    char root[] = "/tmp/cxs-memtest-XXXXXX", dir[256], path[300], cmd[1024];
+    assert_non_null(mkdtemp(root));
+    snprintf(dir, sizeof dir, "%s/devices/system/node/node%d/hugepages/hugepages-2048kB", root,
+             topo.nodes[0].id);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s && echo 3 > %s/nr_hugepages && echo 0 > %s/free_hugepages", dir, dir,
+             dir);
+    assert_int_equal(system(cmd), 0);
+    setenv("CXLSCOPE_SYSFS_ROOT", root, 1);
+    struct cxs_alloc_req q = req(4u << 20, CXS_POL_BIND, CXS_PAGE_2M);
+    q.reserve_hugepages = 1;
+    struct cxs_buf b;
+    char err[512] = "";
+    int rc = cxs_buf_alloc(&topo, &q, &b, err, sizeof err);
+    int64_t nr = -1;
+    snprintf(path, sizeof path, "%s/nr_hugepages", dir);
+    cxs_sysfs_read_i64(path, &nr);
+    unsetenv("CXLSCOPE_SYSFS_ROOT");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(rc, CXS_EXIT_FAIL);
+    assert_null(b.p);
+    assert_int_equal(b.nreserved, 0);
+    assert_int_equal(nr, 3); /* raised to 5 for the attempt, then back */
+}
+
+static int reserve_ok(int64_t *nr)
+{
+    *nr = pool("nr_hugepages");
+    return *nr >= 0 && geteuid() == 0;
+}
+
+static void alloc_reserved(struct cxs_buf *b, size_t bytes)
+{
+    struct cxs_alloc_req q = req(bytes, CXS_POL_BIND, CXS_PAGE_2M);
+    q.reserve_hugepages = 1;
+    char err[512] = "";
+    if (cxs_buf_alloc(&topo, &q, b, err, sizeof err))
+        fail_msg("%s", err);
+}
+
+/* Two buffers on one pool, freed first-in first-out: the pool stays up
+ * while the second lives and ends as it was. */
+static void test_shared_reservation_any_order(void **state)
+{
+    (void)state;
+    int64_t nr;
+    if (!reserve_ok(&nr))
+        SKIP_BECAUSE("needs root and a 2 MiB hugetlb pool on node %d", topo.nodes[0].id);
+    struct cxs_buf a, b;
+    alloc_reserved(&a, 4u << 20);
+    alloc_reserved(&b, 6u << 20);
+    assert_true(pool("nr_hugepages") >= 5);
+    cxs_buf_free(&a);
+    assert_true(pool("nr_hugepages") >= 3); /* b's 3 pages are still there */
+    memset(b.p, 1, b.size);
+    cxs_buf_free(&b);
+    assert_int_equal(pool("nr_hugepages"), nr);
+}
+
+/* In a child: reserve, then end the way the hook must cover (a second
+ * Ctrl-C, or exit() without freeing); the parent sees the pool as it was. */
+static void child_exits_holding(int how)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0)
+            dup2(devnull, 2); /* "second signal: stopping now" */
+        cxs_interrupt_install();
+        struct cxs_alloc_req q = req(4u << 20, CXS_POL_BIND, CXS_PAGE_2M);
+        q.reserve_hugepages = 1;
+        struct cxs_buf b;
+        char err[512];
+        if (cxs_buf_alloc(&topo, &q, &b, err, sizeof err))
+            _exit(3);
+        if (how == 0) {
+            raise(SIGINT); /* first: the stop flag */
+            raise(SIGINT); /* second: hooks, then _exit(130) */
+            _exit(4);
+        }
+        exit(0); /* atexit runs the hooks */
+    }
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), how == 0 ? 128 + SIGINT : 0);
+}
+
+static void test_exit_hook_gives_back(void **state)
+{
+    (void)state;
+    int64_t nr;
+    if (!reserve_ok(&nr))
+        SKIP_BECAUSE("needs root and a 2 MiB hugetlb pool on node %d", topo.nodes[0].id);
+    child_exits_holding(0);
+    assert_int_equal(pool("nr_hugepages"), nr);
+    child_exits_holding(1);
+    assert_int_equal(pool("nr_hugepages"), nr);
+}
+
 static void test_pages_where_unknown_node(void **state)
 {
     (void)state;
@@ -192,6 +347,49 @@ static void test_pages_where_unknown_node(void **state)
     assert_int_equal(cxs_pages_where(&topo, p, len, counts), 0);
     assert_int_equal(counts[node0_idx], 16);
     free(p);
+}
+
+/* Pages on a node by ID, on a set, and as a percent, on a made-up
+ * topology whose IDs are not its indexes. */
+static void test_pages_on_accessors(void **state)
+{
+    (void)state;
+    struct cxs_topo t = {.nnodes = 3};
+    t.nodes[0].id = 0;
+    t.nodes[1].id = 2;
+    t.nodes[2].id = 700;
+    struct cxs_buf b = {.map_size = 40 * 4096};
+    b.pages_on[0] = 10;
+    b.pages_on[1] = 25;
+    b.pages_on[2] = 5;
+    assert_int_equal(cxs_buf_pages(&b), 40);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 0), 10);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 2), 25);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 700), 5);
+    assert_int_equal(cxs_buf_pages_on(&b, &t, 1), 0); /* not in the topology */
+    assert_int_equal(cxs_buf_pages_on(&b, &t, -1), 0);
+    struct cxs_nodeset s = {0};
+    assert_int_equal(cxs_buf_pages_on_set(&b, &t, &s), 0);
+    assert_true(cxs_buf_pct_on(&b, &t, &s) == 0.0);
+    cxs_nodeset_add(&s, 2);
+    cxs_nodeset_add(&s, 700);
+    cxs_nodeset_add(&s, 5); /* not in the topology: counts nothing */
+    assert_int_equal(cxs_buf_pages_on_set(&b, &t, &s), 30);
+    assert_true(cxs_buf_pct_on(&b, &t, &s) == 75.0);
+    assert_true(cxs_pages_pct(1, 3) == 100.0 * 1.0 / 3.0);
+    assert_true(cxs_pages_pct(0, 0) == 0.0);
+    struct cxs_buf empty = {0};
+    assert_true(cxs_buf_pct_on(&empty, &t, &s) == 0.0);
+    /* and on a real buffer of this machine */
+    struct cxs_alloc_req q = req(1u << 20, CXS_POL_BIND, CXS_PAGE_4K);
+    char err[512];
+    assert_int_equal(cxs_buf_alloc(&topo, &q, &b, err, sizeof err), 0);
+    assert_int_equal(cxs_buf_pages_on(&b, &topo, topo.nodes[0].id), cxs_buf_pages(&b));
+    cxs_nodeset_clear(&s);
+    cxs_nodeset_add(&s, topo.nodes[0].id);
+    assert_true(cxs_buf_pct_on(&b, &topo, &s) == 100.0);
+    assert_true(cxs_buf_on_node_pct(&b) == 100.0);
+    cxs_buf_free(&b);
 }
 
 static void test_names(void **state)
@@ -216,7 +414,12 @@ int main(void)
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_hugetlb_short_pool_says_what_to_do),
         cmocka_unit_test(test_hugetlb_reserve_gives_back),
+        cmocka_unit_test(test_threads_need_no_lock),
+        cmocka_unit_test(test_failed_reservation_gives_back),
+        cmocka_unit_test(test_shared_reservation_any_order),
+        cmocka_unit_test(test_exit_hook_gives_back),
         cmocka_unit_test(test_pages_where_unknown_node),
+        cmocka_unit_test(test_pages_on_accessors),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests_name("memory", tests, setup, teardown);

@@ -114,10 +114,10 @@ static void tally(const struct cxs_seg *s, int n, uint64_t on[8], uint64_t *spre
     memset(on, 0, 8 * sizeof on[0]);
     *spread = 0;
     for (int i = 0; i < n; i++) {
-        if (s[i].policy == CXS_POL_BIND && __builtin_popcountll(s[i].nodes) == 1)
-            on[__builtin_ctzll(s[i].nodes)] += s[i].len;
+        if (s[i].policy == CXS_POL_BIND && cxs_nodeset_count(&s[i].nodes) == 1)
+            on[cxs_nodeset_next(&s[i].nodes, -1)] += s[i].len;
         else if (s[i].policy == CXS_POL_PREFERRED)
-            on[__builtin_ctzll(s[i].nodes)] += s[i].len;
+            on[cxs_nodeset_next(&s[i].nodes, -1)] += s[i].len;
         else
             *spread += s[i].len;
     }
@@ -144,7 +144,8 @@ static void test_emulated_weights(void **state)
     assert_int_equal(cxs_place_segments(&w, 64u << 20, G, 0, 64, NULL, s, &n, err, sizeof err), 0);
     assert_int_equal(n, 1);
     assert_int_equal(s[0].policy, CXS_POL_WEIGHTED);
-    assert_int_equal(s[0].nodes, 0x5);
+    assert_int_equal(cxs_nodeset_count(&s[0].nodes), 2);
+    assert_true(cxs_nodeset_has(&s[0].nodes, 0) && cxs_nodeset_has(&s[0].nodes, 2));
 }
 
 static void test_limit_spills(void **state)
@@ -181,7 +182,8 @@ static void test_limit_spills(void **state)
     assert_int_equal(n, 2);
     assert_int_equal(s[0].policy, CXS_POL_INTERLEAVE);
     assert_int_equal(s[0].len, 12u << 20);
-    assert_int_equal(s[1].nodes, 1u << 2);
+    assert_int_equal(cxs_nodeset_count(&s[1].nodes), 1);
+    assert_true(cxs_nodeset_has(&s[1].nodes, 2));
     assert_int_equal(s[1].len, 20u << 20);
     assert_int_equal(lim.left, 0);
     /* emulated weights 3:1 with 3 MiB left on 0: 4 MiB in whole cycles */
