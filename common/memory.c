@@ -238,11 +238,37 @@ static int pool_read(int node, enum cxs_page pg, const char *what, int64_t *v)
     return cxs_sysfs_read_i64(rel, v);
 }
 
-/* Make sure node has `need` free huge pages of kind pg, reserving if asked.
- * With b == NULL only check (a reservation is assumed possible for root).
- * Called under the lock. */
-static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t need, int reserve,
-                       char *err, size_t errlen)
+/* A reservation of `more` pages of kind pg on node must leave the same
+ * headroom the 4 KiB capacity check keeps: 0, or fail with the node's free
+ * memory (and its size when that is what is short). */
+static int room_for_pages(const struct cxs_topo *t, int node, enum cxs_page pg, uint64_t more,
+                          char *err, size_t errlen)
+{
+    uint64_t bytes = more * page_kinds[pg].bytes, avail = cxs_node_avail_bytes(t, node);
+    const struct cxs_node *nd = cxs_topo_node(t, node);
+    if (bytes + HEADROOM <= avail)
+        return 0;
+    char want[32], have[32], total[32];
+    human(bytes, want, sizeof want);
+    human(avail, have, sizeof have);
+    human(nd ? nd->mem_total : 0, total, sizeof total);
+    if (nd && bytes + HEADROOM > nd->mem_total)
+        return fail(CXS_EXIT_FAIL, err, errlen,
+                    "node %d is too small for %" PRIu64 " more %s huge pages (%s): it has %s in "
+                    "all, keeping 64 MiB for the system",
+                    node, more, page_kinds[pg].name, want, total);
+    return fail(CXS_EXIT_FAIL, err, errlen,
+                "node %d cannot hold %" PRIu64 " more %s huge pages (%s): it has %s free (free + "
+                "reclaimable, keeping 64 MiB for the system)",
+                node, more, page_kinds[pg].name, want, have);
+}
+
+/* Make sure node has `need` free huge pages of kind pg, reserving if asked
+ * (only what the node can give with the usual headroom). With b == NULL
+ * only check (a reservation is assumed possible for root). Called under the
+ * lock. */
+static int ensure_pool(const struct cxs_topo *t, struct cxs_buf *b, int node, enum cxs_page pg,
+                       uint64_t need, int reserve, char *err, size_t errlen)
 {
     int64_t nr = 0, fr = 0;
     char rel[160];
@@ -263,12 +289,15 @@ static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t n
                     " needed: reserve them with 'echo %" PRIu64 " > %s' (as root) or run with "
                     "--reserve-hugepages",
                     node, fr, page_kinds[pg].name, need, want, path);
+    if (geteuid() != 0)
+        return fail(CXS_EXIT_FAIL, err, errlen,
+                    "--reserve-hugepages needs root (node %d has %" PRId64
+                    " free %s huge pages, %" PRIu64 " needed)",
+                    node, fr, page_kinds[pg].name, need);
+    if (room_for_pages(t, node, pg, need - (uint64_t)fr, err, errlen))
+        return CXS_EXIT_FAIL;
     if (!b)
-        return geteuid() == 0 ? 0
-                              : fail(CXS_EXIT_FAIL, err, errlen,
-                                     "--reserve-hugepages needs root (node %d has %" PRId64
-                                     " free %s huge pages, %" PRIu64 " needed)",
-                                     node, fr, page_kinds[pg].name, need);
+        return 0;
     int slot = claim_locked(path, nr);
     if (slot < 0)
         return fail(CXS_EXIT_FAIL, err, errlen,
@@ -287,7 +316,8 @@ static int ensure_pool(struct cxs_buf *b, int node, enum cxs_page pg, uint64_t n
     if (pool_read(node, pg, "free_hugepages", &fr) || (uint64_t)fr < need)
         return fail(CXS_EXIT_FAIL, err, errlen,
                     "asked the kernel for %" PRIu64 " %s huge pages on node %d but only %" PRId64
-                    " are free (memory too fragmented?)",
+                    " are free (the node had room for them: its free memory is too fragmented "
+                    "into smaller pieces)",
                     need, page_kinds[pg].name, node, fr);
     return 0;
 }
@@ -325,7 +355,7 @@ static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, 
         if (!need[idx])
             continue;
         if (page_kinds[page].hugetlb) {
-            int rc = ensure_pool(b, node, page, need[idx] / g, reserve, err, errlen);
+            int rc = ensure_pool(t, b, node, page, need[idx] / g, reserve, err, errlen);
             if (rc)
                 return rc;
             continue;

@@ -287,6 +287,37 @@ static void test_precheck_each(void **state)
     cxs_targets_free(&ts);
 }
 
+/* A reservation the node cannot give says so: its size or its free memory
+ * against the request, with the 4 KiB check's headroom (root only: a
+ * reservation is only planned for root). */
+static void test_reserve_too_small(void **state)
+{
+    const struct fixture *f = *state;
+    if (geteuid() != 0)
+        skip();
+    const enum cxs_page pages[] = {CXS_PAGE_2M};
+    struct cxs_target_req r = {
+        .cpu_spec = "0", .mem_spec = "0", .cpu = -1, .pages = pages, .npages = 1};
+    struct cxs_precheck pc = {.policy = CXS_POL_BIND, .reserve_hugepages = 1};
+    uint64_t sizes[] = {16ULL << 30, 6ULL << 30, 1ULL << 30};
+    const char *want[] = {"node 0 is too small for 8192 more 2m huge pages (16.0 GiB): it has 8.0 "
+                          "GiB in all",
+                          "node 0 cannot hold 3072 more 2m huge pages (6.0 GiB): it has 4.0 GiB "
+                          "free",
+                          NULL};
+    for (int i = 0; i < 3; i++) {
+        struct cxs_targets ts = {0};
+        char err[1024];
+        r.bytes = sizes[i];
+        assert_int_equal(cxs_targets_plan(&f->topo, &r, &ts, err, sizeof err), 0);
+        assert_int_equal(cxs_targets_precheck(&f->topo, &ts, &pc, err, sizeof err), 0);
+        assert_int_equal(ts.v[0].skip, want[i] != NULL);
+        if (want[i])
+            assert_has(ts.v[0].why, want[i]);
+        cxs_targets_free(&ts);
+    }
+}
+
 /* THP set to never: --page-size thp measures 4k pages, and says so. */
 static void test_thp_never(void **state)
 {
@@ -339,6 +370,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plan_order, setup_full, teardown_tree),
         cmocka_unit_test_setup_teardown(test_precheck_each, setup_full, teardown_tree),
         cmocka_unit_test_setup_teardown(test_thp_never, setup_full, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_reserve_too_small, setup_full, teardown_tree),
         cmocka_unit_test_setup_teardown(test_far_node, setup_full, teardown_tree),
         cmocka_unit_test_setup_teardown(test_far_tie, setup_tie, teardown_tree),
     };
