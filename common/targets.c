@@ -124,6 +124,37 @@ int cxs_tgt_mem_nodes(const struct cxs_topo *t, const char *spec, int cpu_node, 
     return r == CXS_SEL_EMPTY ? CXS_EXIT_SKIP : CXS_EXIT_USAGE;
 }
 
+int cxs_tgt_mem_ordered(const struct cxs_topo *t, const char *spec, int cpu_node, int *out,
+                        size_t max, size_t *n, char *err, size_t errlen)
+{
+    char *copy = strdup(spec ? spec : "all");
+    size_t k = 0;
+    int rc = 0;
+    if (!copy)
+        return cxs_errf(err, errlen, "out of memory"), CXS_EXIT_FAIL;
+    for (char *item = copy, *comma; item && !rc; item = comma ? comma + 1 : NULL) {
+        comma = strchr(item, ',');
+        if (comma)
+            *comma = '\0';
+        int ids[CXS_MAX_NODES];
+        size_t m;
+        rc = cxs_tgt_mem_nodes(t, item, cpu_node, ids, CXS_MAX_NODES, &m, err, errlen);
+        for (size_t j = 0; !rc && j < m; j++) {
+            int dup = 0;
+            for (size_t q = 0; q < k; q++)
+                dup |= out[q] == ids[j];
+            if (!dup && k == max) {
+                cxs_errf(err, errlen, "--mem-node: more than %zu nodes", max);
+                rc = CXS_EXIT_USAGE;
+            } else if (!dup)
+                out[k++] = ids[j];
+        }
+    }
+    free(copy);
+    *n = rc ? 0 : k;
+    return rc;
+}
+
 void cxs_tgt_unusable_notes(const struct cxs_topo *t, const char *spec)
 {
     static char lines[2048];

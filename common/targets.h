@@ -61,6 +61,11 @@ int cxs_tgt_check_cpus(const struct cxs_topo *t, const char *what, const int *cp
                        int cpu_node, char *err, size_t errlen);
 int cxs_tgt_mem_nodes(const struct cxs_topo *t, const char *spec, int cpu_node, int *out,
                       size_t max, size_t *n, char *err, size_t errlen);
+/* As cxs_tgt_mem_nodes(), but in the order the items are given (each item
+ * selected on its own, a node named again dropped): a placement's ordered
+ * node list (the first is the preferred one). */
+int cxs_tgt_mem_ordered(const struct cxs_topo *t, const char *spec, int cpu_node, int *out,
+                        size_t max, size_t *n, char *err, size_t errlen);
 /* Notes (stderr, meta.json) for offline CXL memory left out by spec (only
  * when spec is NULL or "all"). */
 void cxs_tgt_unusable_notes(const struct cxs_topo *t, const char *spec);

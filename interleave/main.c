@@ -532,56 +532,34 @@ struct wlstate {
     double base_median;          /* the baseline's (first placement's) median */
 };
 
-/* The CPU node: the one we start on, or --cpu-node's. */
+/* The CPU node: the one we start on, or --cpu-node's (one). */
 static void select_cpu_node(struct ilctx *x)
 {
-    char err[512];
-    x->cpu_node = cxs_topo_default_cpu_node(x->t);
-    if (x->cpu_node < 0)
-        cxs_skip("no NUMA node with CPUs found");
-    if (x->c.std.cpu_spec) {
-        int ids[CXS_MAX_NODES];
-        size_t n;
-        int r = cxs_topo_select(x->t, x->c.std.cpu_spec, CXS_SELECT_CPU, x->cpu_node, ids,
-                                CXS_MAX_NODES, &n, err, sizeof err);
-        if (r == CXS_SEL_EMPTY)
-            cxs_skip("--cpu-node: %s", err);
-        if (r || n != 1)
-            cxs_usage_die("--cpu-node: %s", r ? err : "give one CPU node");
-        x->cpu_node = ids[0];
-    }
+    char err[1024];
+    int ids[CXS_MAX_NODES];
+    size_t n;
+    int r = cxs_tgt_cpu_nodes(x->t, x->c.std.cpu_spec, NULL, 0, ids, CXS_MAX_NODES, &n, err,
+                              sizeof err);
+    if (r == CXS_EXIT_SKIP)
+        cxs_skip("%s", err);
+    if (r || n != 1)
+        cxs_usage_die("%s", r ? err : "--cpu-node: give one CPU node");
+    x->cpu_node = ids[0];
 }
 
 /* The --policy placements' nodes: --mem-node's in the order given, or LDRAM then far. */
 static void select_mem_nodes(struct ilctx *x)
 {
-    char err[512];
+    char err[2048];
     if (x->c.std.mem_spec) {
-        /* in the order given: each item selected on its own */
-        char spec[256];
-        if ((size_t)snprintf(spec, sizeof spec, "%s", x->c.std.mem_spec) >= sizeof spec)
-            cxs_usage_die("--mem-node: list too long (at most %zu characters)", sizeof spec - 1);
-        char *items[CXS_MAX_NODES];
-        size_t k = cxs_split_commas(spec, items, CXS_MAX_NODES);
-        if (k > CXS_MAX_NODES)
-            cxs_usage_die("--mem-node: at most %d items", CXS_MAX_NODES);
-        for (size_t i = 0; i < k; i++) {
-            int ids[CXS_MAX_NODES];
-            size_t n;
-            int r = cxs_topo_select(x->t, items[i], CXS_SELECT_MEM, x->cpu_node, ids, CXS_MAX_NODES,
-                                    &n, err, sizeof err);
-            if (r == CXS_SEL_EMPTY)
-                cxs_skip("--mem-node: %s", err);
-            if (r)
-                cxs_usage_die("--mem-node: %s", err);
-            for (size_t j = 0; j < n; j++) {
-                int dup = 0;
-                for (int q = 0; q < x->nmem; q++)
-                    dup |= x->mem[q] == ids[j];
-                if (!dup)
-                    x->mem[x->nmem++] = ids[j];
-            }
-        }
+        size_t n;
+        int r = cxs_tgt_mem_ordered(x->t, x->c.std.mem_spec, x->cpu_node, x->mem, CXS_MAX_NODES, &n,
+                                    err, sizeof err);
+        if (r == CXS_EXIT_SKIP)
+            cxs_skip("%s", err);
+        if (r)
+            cxs_usage_die("%s", err);
+        x->nmem = (int)n;
     } else {
         x->mem[x->nmem++] = x->nd.ldram;
         if (x->nd.far != x->nd.ldram)
