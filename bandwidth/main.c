@@ -838,16 +838,13 @@ static enum cxs_isa pick_isa(const struct config *c)
 /* The CPU nodes: --cpu-node, or the node of the CPU we start on. */
 static void select_cpu_nodes(struct plan *p)
 {
-    int cpu_default = cxs_topo_default_cpu_node(&cxs_run.topo);
-    if (cpu_default < 0)
-        cxs_skip("no NUMA node with CPUs found");
-    char err[512];
-    p->cpu_nodes[0] = cpu_default;
-    p->ncpu = 1;
-    if (p->c.std.cpu_spec &&
-        cxs_topo_select(&cxs_run.topo, p->c.std.cpu_spec, CXS_SELECT_CPU, cpu_default, p->cpu_nodes,
-                        CXS_MAX_NODES, &p->ncpu, err, sizeof err))
-        cxs_usage_die("--cpu-node: %s", err);
+    char err[1024];
+    int rc = cxs_tgt_cpu_nodes(&cxs_run.topo, p->c.std.cpu_spec, NULL, 0, p->cpu_nodes,
+                               CXS_MAX_NODES, &p->ncpu, err, sizeof err);
+    if (rc == CXS_EXIT_SKIP && !p->c.std.cpu_spec)
+        cxs_skip("%s", err);
+    if (rc)
+        cxs_usage_die("%s", err);
 }
 
 /* The CPUs each CPU node offers, and the pool for --assign/--optimize. */
