@@ -164,7 +164,7 @@ void cxs_tgt_unusable_notes(const struct cxs_topo *t, const char *spec)
         nl = strchr(l, '\n');
         if (nl)
             *nl = '\0';
-        cxs_note("--mem-node all leaves out %s", l);
+        cxs_note("left out of --mem-node all: %s", l);
         cxs_run_note(l);
     }
 }

@@ -137,8 +137,8 @@ if [ -n "$VM_CXL" ]; then
         # shellcheck disable=SC2086
         $L --cpu-node 0 --mem-node all $FAST 2>/tmp/lat.err >/dev/null
         rc=$?
-        [ $rc -eq 0 ] && grep -q "note: --mem-node all leaves out node $VM_CXL is CXL memory" /tmp/lat.err
-        check $? "latency: --mem-node all notes the offline CXL node (exit $rc: $(grep leaves /tmp/lat.err))"
+        [ $rc -eq 0 ] && grep -q "note: left out of --mem-node all: node $VM_CXL is CXL memory" /tmp/lat.err
+        check $? "latency: --mem-node all notes the offline CXL node (exit $rc: $(grep "left out" /tmp/lat.err))"
     else
         skip "latency: --mem-node cxl with the CXL memory offline names it" "could not offline node $VM_CXL's memory blocks"
     fi
