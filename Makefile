@@ -96,10 +96,16 @@ CUDA_HOME ?= /usr/local/cuda
 NVCC := $(or $(shell command -v nvcc 2>/dev/null),$(wildcard $(CUDA_HOME)/bin/nvcc))
 CUDA_INCDIR := $(patsubst %/cuda_runtime_api.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/cuda_runtime_api.h $(CUDA_HOME)/targets/*/include/cuda_runtime_api.h)))
 CUDA_LIBDIR := $(patsubst %/libcudart.so,%,$(firstword $(wildcard $(CUDA_HOME)/lib64/libcudart.so $(CUDA_HOME)/targets/*/lib/libcudart.so)))
+# CUDA_WHY: why not, when not (bin/.benches and make config say it).
 ifeq ($(STATIC),1)
-  WITH_CUDA := 0
-endif
-ifeq ($(WITH_CUDA)$(if $(CUDA_INCDIR),$(if $(CUDA_LIBDIR),1)),auto1)
+  CUDA_WHY := static build (STATIC=1): no CUDA runtime to link statically
+else ifneq ($(WITH_CUDA),auto)
+  CUDA_WHY := left out with WITH_CUDA=$(WITH_CUDA)
+else ifeq ($(CUDA_INCDIR),)
+  CUDA_WHY := no CUDA toolkit found (no cuda_runtime_api.h under CUDA_HOME=$(CUDA_HOME); set CUDA_HOME)
+else ifeq ($(CUDA_LIBDIR),)
+  CUDA_WHY := no CUDA toolkit found (no libcudart.so under CUDA_HOME=$(CUDA_HOME); set CUDA_HOME)
+else
   HAVE_CUDA := 1
   CUDA_VERSION := $(shell sed -n 's/^\#define CUDART_VERSION *\([0-9]*\)/\1/p' $(CUDA_INCDIR)/cuda_runtime_api.h)
 endif
@@ -111,11 +117,16 @@ COMMON_SRC := $(sort $(wildcard common/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBCXS     := $(BUILD)/libcxlscope.a
 
-# One line per binary: its name (the directory of its sources unless
-# dir_NAME says otherwise; extra link flags in libs_NAME). A directory that
-# holds several binaries has one main_NAME.c per binary: each binary gets its
-# own and every other .c of the directory.
-BENCHES := latency bandwidth loaded interleave $(if $(HAVE_CUDA),gpucopy) calibrate xlshare
+# Every benchmark binary, one word each: its name (bin/cxlscope-NAME; its
+# sources in the directory NAME/ unless dir_NAME says otherwise; extra link
+# flags in libs_NAME). A directory that holds several binaries has one
+# main_NAME.c per binary: each binary gets its own and every other .c of the
+# directory. A benchmark that needs an optional toolkit sets why_NAME to the
+# reason when it is missing: it is then not built, and $(BIN)/.benches (one
+# line per benchmark, "NAME<TAB>built" or "NAME<TAB>not built: REASON", read
+# by run-all) says why.
+BENCHES := latency bandwidth loaded interleave gpucopy calibrate xlshare
+why_gpucopy   := $(CUDA_WHY)
 dir_gpucopy   := gpu_copy
 dir_calibrate := replay
 dir_xlshare   := replay
@@ -124,7 +135,10 @@ bench_dir = $(or $(dir_$(1)),$(1))
 bench_src = $(filter-out $(call bench_dir,$(1))/main_%.c,$(wildcard $(call bench_dir,$(1))/*.c)) \
             $(wildcard $(call bench_dir,$(1))/main_$(1).c)
 bin_of   = $(BIN)/cxlscope-$(1)
-BINARIES := $(foreach b,$(BENCHES),$(call bin_of,$(b)))
+BUILT_BENCHES := $(foreach b,$(BENCHES),$(if $(why_$(b)),,$(b)))
+BINARIES := $(foreach b,$(BUILT_BENCHES),$(call bin_of,$(b)))
+BENCHES_FILE := $(BIN)/.benches
+bench_state = $(if $(why_$(1)),not built: $(why_$(1)),built)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -133,9 +147,9 @@ HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 VM_SRC     := $(sort $(wildcard tests/vm/*.c))
 VM_BINS    := $(VM_SRC:tests/vm/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests fuzz fuzz-deps fuzz-build
+.PHONY: FORCE all deps test-deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests fuzz fuzz-deps fuzz-build
 
-all: $(BINARIES)
+all: $(BINARIES) $(BENCHES_FILE)
 
 deps:
 	@sh scripts/deps.sh
@@ -153,7 +167,16 @@ $(call bin_of,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(sort $(call bench_src,$(1))))
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) $$(libs_$(1))
 endef
-$(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
+$(foreach b,$(BUILT_BENCHES),$(eval $(call bench_rule,$(b))))
+# Rewritten after the binaries on every make, replaced only when it changes
+# (so a build with and without a toolkit each leave the right one); the
+# binary of a benchmark not built is removed (one left from an earlier
+# configuration would contradict it).
+$(BENCHES_FILE): $(BINARIES) FORCE
+	@mkdir -p $(@D)
+	@rm -f $(foreach b,$(filter-out $(BUILT_BENCHES),$(BENCHES)),$(call bin_of,$(b)))
+	@printf '%s\t%s\n' $(foreach b,$(BENCHES),'$(b)' '$(call bench_state,$(b))') >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 $(BUILD)/gpu_copy/%.o: CFLAGS += $(if $(CUDA_INCDIR),-I$(CUDA_INCDIR))
 
 $(BUILD)/tests/test_%.o: tests/unit/test_%.c
@@ -216,10 +239,10 @@ $(BUILD)/tests/fuzz/fuzz_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(FUZZ_MAIN) $(ad
 endef
 $(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
 
-tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(if $(HAVE_CUDA),$(FAKECUDA))
+tests: $(BINARIES) $(BENCHES_FILE) $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(if $(HAVE_CUDA),$(FAKECUDA))
 
 # What the QEMU test guests run (build with STATIC=1).
-vm-guest: $(BINARIES) $(HELPER_BINS) $(VM_BINS)
+vm-guest: $(BINARIES) $(BENCHES_FILE) $(HELPER_BINS) $(VM_BINS)
 
 # The README's two commands.
 # run-all's exit 3 (done, some steps skipped: no GPU, no CXL node; the
@@ -280,7 +303,7 @@ config:
 	@echo "cc:     $$($(CC) --version | head -1)"
 	@echo "hwloc:  $(or $(HWLOC_VERSION),not found)"
 	@echo "papi:   $(or $(PAPI_VERSION),not found)"
-	@echo "cuda:   $(if $(HAVE_CUDA),runtime $(CUDA_VERSION) in $(CUDA_LIBDIR) (gpucopy built),not found (gpucopy not built))"
+	@echo "cuda:   $(if $(HAVE_CUDA),runtime $(CUDA_VERSION) in $(CUDA_LIBDIR) (gpucopy built),$(CUDA_WHY) (gpucopy not built))"
 	@echo "nvcc:   $(or $(NVCC),not found)"
 
 -include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/*/*.d) $(wildcard $(BUILD)/tests/*.d) \
