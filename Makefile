@@ -24,7 +24,8 @@
 #                     the binaries statically (STATIC=1), boots, runs them
 #
 # Optional parts are detected, not assumed: hwloc and PAPI through pkg-config,
-# CUDA through $CUDA_HOME (header + libcudart: gpu_copy/ is built when found).
+# CUDA through $CUDA_HOME (header + libcudart: gpu_copy/ is built when found;
+# with nvcc too, .cu files compile). $(BIN)/.benches says what was built.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -110,6 +111,25 @@ else
   CUDA_VERSION := $(shell sed -n 's/^\#define CUDART_VERSION *\([0-9]*\)/\1/p' $(CUDA_INCDIR)/cuda_runtime_api.h)
 endif
 
+# .cu files: nvcc (on PATH or in $(CUDA_HOME)/bin) compiles $(BUILD)/%.o from
+# %.cu when the CUDA toolkit above is found; device code for nvcc's default
+# architecture (NVCC_ARCH=-arch=sm_90 for another), host code by nvcc's host
+# compiler (NVCC_CCBIN to choose it), every warning an error on both sides.
+# No sanitizer flags (the host part is not instrumented); compiling needs no
+# GPU or driver. NVCC_WHY: why not, when not.
+NVCC_OPT   ?= -O2 -g
+NVCC_ARCH  ?=
+NVCC_CCBIN ?=
+NVCCFLAGS  := -std=c++17 $(NVCC_OPT) $(NVCC_ARCH) $(if $(NVCC_CCBIN),-ccbin $(NVCC_CCBIN)) \
+              -Werror all-warnings -Xcompiler -Wall,-Wextra,-Wshadow,-Werror -MMD -MP -Icommon
+ifeq ($(HAVE_CUDA),)
+  NVCC_WHY := $(CUDA_WHY)
+else ifeq ($(NVCC),)
+  NVCC_WHY := no nvcc (neither on PATH nor in CUDA_HOME=$(CUDA_HOME)/bin)
+else
+  HAVE_NVCC := 1
+endif
+
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
@@ -157,6 +177,12 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+ifeq ($(HAVE_NVCC),1)
+$(BUILD)/%.o: %.cu
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -c -o $@ $<
+endif
 
 $(LIBCXS): $(COMMON_OBJ)
 	@mkdir -p $(@D)
@@ -214,6 +240,16 @@ $(FAKECUDA): tests/fakecuda/cudart.c tests/fakecuda/cudart.map
 	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(CUDA_INCDIR) -fPIC -shared \
 	  -Wl,-soname,libcudart.so.13 -Wl,--version-script=tests/fakecuda/cudart.map -o $@ $<
 
+# The .cu rule's test: tests/cuda/probe.cu, a kernel only compiled; the state
+# file says "built" or "not built: REASON" (test_cuda_rule.sh reads it).
+CUDA_PROBE       := $(BUILD)/tests/cuda/probe.o
+CUDA_PROBE_STATE := $(BUILD)/tests/cuda/probe.state
+$(CUDA_PROBE_STATE): $(if $(HAVE_NVCC),$(CUDA_PROBE)) FORCE
+	@mkdir -p $(@D)
+	@$(if $(HAVE_NVCC),:,rm -f $(CUDA_PROBE))
+	@printf '%s\n' '$(if $(HAVE_NVCC),built,not built: $(NVCC_WHY))' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
 $(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -239,7 +275,8 @@ $(BUILD)/tests/fuzz/fuzz_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(FUZZ_MAIN) $(ad
 endef
 $(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
 
-tests: $(BINARIES) $(BENCHES_FILE) $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(if $(HAVE_CUDA),$(FAKECUDA))
+tests: $(BINARIES) $(BENCHES_FILE) $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(if $(HAVE_CUDA),$(FAKECUDA)) \
+       $(CUDA_PROBE_STATE)
 
 # What the QEMU test guests run (build with STATIC=1).
 vm-guest: $(BINARIES) $(BENCHES_FILE) $(HELPER_BINS) $(VM_BINS)
@@ -293,7 +330,7 @@ uninstall:
 clean:
 	rm -rf build bin
 
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+C_FILES = $(shell git ls-files '*.c' '*.h' '*.cu' 2>/dev/null)
 format:
 	clang-format -i $(C_FILES)
 format-check:
@@ -304,7 +341,7 @@ config:
 	@echo "hwloc:  $(or $(HWLOC_VERSION),not found)"
 	@echo "papi:   $(or $(PAPI_VERSION),not found)"
 	@echo "cuda:   $(if $(HAVE_CUDA),runtime $(CUDA_VERSION) in $(CUDA_LIBDIR) (gpucopy built),$(CUDA_WHY) (gpucopy not built))"
-	@echo "nvcc:   $(or $(NVCC),not found)"
+	@echo "nvcc:   $(if $(HAVE_NVCC),$(NVCC) (.cu files built),$(NVCC_WHY) (.cu files not built))"
 
 -include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/*/*.d) $(wildcard $(BUILD)/tests/*.d) \
-         $(wildcard $(BUILD)/tests/fuzz/*.d)
+         $(wildcard $(BUILD)/tests/fuzz/*.d) $(wildcard $(BUILD)/tests/cuda/*.d)
