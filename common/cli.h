@@ -56,6 +56,23 @@ void cxs_format_size(uint64_t bytes, char *buf, size_t len);
  * list was longer than the caller can take); empty items are kept as "". */
 size_t cxs_split_commas(char *s, char **items, size_t max);
 
+/* Name -> index in a name table (the parsers of --kind, --policy, ...):
+ * cxs_name_lookup() ignores ASCII case, cxs_name_lookup_exact() does not.
+ * Both return the first i < n with names[i] equal to s, or -1 when s is NULL
+ * or no entry matches; a NULL entry (a gap in the table) never matches.
+ * cxs_name_lookup_in() searches a table of n structs, stride bytes apart,
+ * whose name is the const char * at byte offset off of each (exact: 1
+ * case-sensitive, 0 any case); CXS_NAME_LOOKUP_IN(tab, n, member, exact, s)
+ * fills in stride and offset for an array tab of structs with that member. */
+int cxs_name_lookup(const char *const *names, size_t n, const char *s);
+int cxs_name_lookup_exact(const char *const *names, size_t n, const char *s);
+int cxs_name_lookup_in(const void *table, size_t n, size_t stride, size_t off, int exact,
+                       const char *s);
+#define CXS_NAME_LOOKUP_IN(tab, n, member, exact, s)                                               \
+    cxs_name_lookup_in((tab), (n), sizeof(tab)[0],                                                 \
+                       (size_t)((const char *)&(tab)[0].member - (const char *)&(tab)[0]),         \
+                       (exact), (s))
+
 /* Option helpers for main(): each prints one line and exits 2 on bad input.
  * cxs_each_item() splits a comma list (any length) and calls one() on each
  * item in order; one() prints its own message and returns -1 to stop (so a
