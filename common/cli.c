@@ -289,8 +289,10 @@ void cxs_each_item(const char *arg, const char *what, int (*one)(const char *ite
         bad = one(items[i], ctx) != 0;
     free(items);
     free(buf);
-    if (bad)
+    if (bad) {
+        cxs_exit_hooks_run();
         exit(CXS_EXIT_USAGE);
+    }
 }
 
 struct names_ctx {
