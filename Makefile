@@ -24,7 +24,8 @@
 #                     the binaries statically (STATIC=1), boots, runs them
 #
 # Optional parts are detected, not assumed: hwloc and PAPI through pkg-config,
-# CUDA through $CUDA_HOME (header + libcudart: gpu_copy/ is built when found).
+# CUDA through $CUDA_HOME (header + libcudart: gpu_copy/ is built when found;
+# with nvcc too, .cu files compile). $(BIN)/.benches says what was built.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -96,12 +97,37 @@ CUDA_HOME ?= /usr/local/cuda
 NVCC := $(or $(shell command -v nvcc 2>/dev/null),$(wildcard $(CUDA_HOME)/bin/nvcc))
 CUDA_INCDIR := $(patsubst %/cuda_runtime_api.h,%,$(firstword $(wildcard $(CUDA_HOME)/include/cuda_runtime_api.h $(CUDA_HOME)/targets/*/include/cuda_runtime_api.h)))
 CUDA_LIBDIR := $(patsubst %/libcudart.so,%,$(firstword $(wildcard $(CUDA_HOME)/lib64/libcudart.so $(CUDA_HOME)/targets/*/lib/libcudart.so)))
+# CUDA_WHY: why not, when not (bin/.benches and make config say it).
 ifeq ($(STATIC),1)
-  WITH_CUDA := 0
-endif
-ifeq ($(WITH_CUDA)$(if $(CUDA_INCDIR),$(if $(CUDA_LIBDIR),1)),auto1)
+  CUDA_WHY := static build (STATIC=1): no CUDA runtime to link statically
+else ifneq ($(WITH_CUDA),auto)
+  CUDA_WHY := left out with WITH_CUDA=$(WITH_CUDA)
+else ifeq ($(CUDA_INCDIR),)
+  CUDA_WHY := no CUDA toolkit found (no cuda_runtime_api.h under CUDA_HOME=$(CUDA_HOME); set CUDA_HOME)
+else ifeq ($(CUDA_LIBDIR),)
+  CUDA_WHY := no CUDA toolkit found (no libcudart.so under CUDA_HOME=$(CUDA_HOME); set CUDA_HOME)
+else
   HAVE_CUDA := 1
   CUDA_VERSION := $(shell sed -n 's/^\#define CUDART_VERSION *\([0-9]*\)/\1/p' $(CUDA_INCDIR)/cuda_runtime_api.h)
+endif
+
+# .cu files: nvcc (on PATH or in $(CUDA_HOME)/bin) compiles $(BUILD)/%.o from
+# %.cu when the CUDA toolkit above is found; device code for nvcc's default
+# architecture (NVCC_ARCH=-arch=sm_90 for another), host code by nvcc's host
+# compiler (NVCC_CCBIN to choose it), every warning an error on both sides.
+# No sanitizer flags (the host part is not instrumented); compiling needs no
+# GPU or driver. NVCC_WHY: why not, when not.
+NVCC_OPT   ?= -O2 -g
+NVCC_ARCH  ?=
+NVCC_CCBIN ?=
+NVCCFLAGS  := -std=c++17 $(NVCC_OPT) $(NVCC_ARCH) $(if $(NVCC_CCBIN),-ccbin $(NVCC_CCBIN)) \
+              -Werror all-warnings -Xcompiler -Wall,-Wextra,-Wshadow,-Werror -MMD -MP -Icommon
+ifeq ($(HAVE_CUDA),)
+  NVCC_WHY := $(CUDA_WHY)
+else ifeq ($(NVCC),)
+  NVCC_WHY := no nvcc (neither on PATH nor in CUDA_HOME=$(CUDA_HOME)/bin)
+else
+  HAVE_NVCC := 1
 endif
 
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
@@ -111,11 +137,16 @@ COMMON_SRC := $(sort $(wildcard common/*.c))
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 LIBCXS     := $(BUILD)/libcxlscope.a
 
-# One line per binary: its name (the directory of its sources unless
-# dir_NAME says otherwise; extra link flags in libs_NAME). A directory that
-# holds several binaries has one main_NAME.c per binary: each binary gets its
-# own and every other .c of the directory.
-BENCHES := latency bandwidth loaded interleave $(if $(HAVE_CUDA),gpucopy) calibrate xlshare
+# Every benchmark binary, one word each: its name (bin/cxlscope-NAME; its
+# sources in the directory NAME/ unless dir_NAME says otherwise; extra link
+# flags in libs_NAME). A directory that holds several binaries has one
+# main_NAME.c per binary: each binary gets its own and every other .c of the
+# directory. A benchmark that needs an optional toolkit sets why_NAME to the
+# reason when it is missing: it is then not built, and $(BIN)/.benches (one
+# line per benchmark, "NAME<TAB>built" or "NAME<TAB>not built: REASON", read
+# by run-all) says why.
+BENCHES := latency bandwidth loaded interleave gpucopy calibrate xlshare
+why_gpucopy   := $(CUDA_WHY)
 dir_gpucopy   := gpu_copy
 dir_calibrate := replay
 dir_xlshare   := replay
@@ -124,7 +155,10 @@ bench_dir = $(or $(dir_$(1)),$(1))
 bench_src = $(filter-out $(call bench_dir,$(1))/main_%.c,$(wildcard $(call bench_dir,$(1))/*.c)) \
             $(wildcard $(call bench_dir,$(1))/main_$(1).c)
 bin_of   = $(BIN)/cxlscope-$(1)
-BINARIES := $(foreach b,$(BENCHES),$(call bin_of,$(b)))
+BUILT_BENCHES := $(foreach b,$(BENCHES),$(if $(why_$(b)),,$(b)))
+BINARIES := $(foreach b,$(BUILT_BENCHES),$(call bin_of,$(b)))
+BENCHES_FILE := $(BIN)/.benches
+bench_state = $(if $(why_$(1)),not built: $(why_$(1)),built)
 
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -133,9 +167,9 @@ HELPER_BINS := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
 VM_SRC     := $(sort $(wildcard tests/vm/*.c))
 VM_BINS    := $(VM_SRC:tests/vm/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests fuzz fuzz-deps fuzz-build
+.PHONY: FORCE all deps test-deps run test check test-asan test-vm vm-guest unit install uninstall clean format format-check config tests fuzz fuzz-deps fuzz-build
 
-all: $(BINARIES)
+all: $(BINARIES) $(BENCHES_FILE)
 
 deps:
 	@sh scripts/deps.sh
@@ -143,6 +177,12 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+ifeq ($(HAVE_NVCC),1)
+$(BUILD)/%.o: %.cu
+	@mkdir -p $(@D)
+	$(NVCC) $(NVCCFLAGS) -c -o $@ $<
+endif
 
 $(LIBCXS): $(COMMON_OBJ)
 	@mkdir -p $(@D)
@@ -153,7 +193,16 @@ $(call bin_of,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(sort $(call bench_src,$(1))))
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS) $$(libs_$(1))
 endef
-$(foreach b,$(BENCHES),$(eval $(call bench_rule,$(b))))
+$(foreach b,$(BUILT_BENCHES),$(eval $(call bench_rule,$(b))))
+# Rewritten after the binaries on every make, replaced only when it changes
+# (so a build with and without a toolkit each leave the right one); the
+# binary of a benchmark not built is removed (one left from an earlier
+# configuration would contradict it).
+$(BENCHES_FILE): $(BINARIES) FORCE
+	@mkdir -p $(@D)
+	@rm -f $(foreach b,$(filter-out $(BUILT_BENCHES),$(BENCHES)),$(call bin_of,$(b)))
+	@printf '%s\t%s\n' $(foreach b,$(BENCHES),'$(b)' '$(call bench_state,$(b))') >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 $(BUILD)/gpu_copy/%.o: CFLAGS += $(if $(CUDA_INCDIR),-I$(CUDA_INCDIR))
 
 $(BUILD)/tests/test_%.o: tests/unit/test_%.c
@@ -191,6 +240,16 @@ $(FAKECUDA): tests/fakecuda/cudart.c tests/fakecuda/cudart.map
 	$(CC) -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(CUDA_INCDIR) -fPIC -shared \
 	  -Wl,-soname,libcudart.so.13 -Wl,--version-script=tests/fakecuda/cudart.map -o $@ $<
 
+# The .cu rule's test: tests/cuda/probe.cu, a kernel only compiled; the state
+# file says "built" or "not built: REASON" (test_cuda_rule.sh reads it).
+CUDA_PROBE       := $(BUILD)/tests/cuda/probe.o
+CUDA_PROBE_STATE := $(BUILD)/tests/cuda/probe.state
+$(CUDA_PROBE_STATE): $(if $(HAVE_NVCC),$(CUDA_PROBE)) FORCE
+	@mkdir -p $(@D)
+	@$(if $(HAVE_NVCC),:,rm -f $(CUDA_PROBE))
+	@printf '%s\n' '$(if $(HAVE_NVCC),built,not built: $(NVCC_WHY))' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
 $(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -216,10 +275,11 @@ $(BUILD)/tests/fuzz/fuzz_$(1): $(BUILD)/tests/fuzz/fuzz_$(1).o $(FUZZ_MAIN) $(ad
 endef
 $(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
 
-tests: $(BINARIES) $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(if $(HAVE_CUDA),$(FAKECUDA))
+tests: $(BINARIES) $(BENCHES_FILE) $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(if $(HAVE_CUDA),$(FAKECUDA)) \
+       $(CUDA_PROBE_STATE)
 
 # What the QEMU test guests run (build with STATIC=1).
-vm-guest: $(BINARIES) $(HELPER_BINS) $(VM_BINS)
+vm-guest: $(BINARIES) $(BENCHES_FILE) $(HELPER_BINS) $(VM_BINS)
 
 # The README's two commands.
 # run-all's exit 3 (done, some steps skipped: no GPU, no CXL node; the
@@ -270,7 +330,7 @@ uninstall:
 clean:
 	rm -rf build bin
 
-C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+C_FILES = $(shell git ls-files '*.c' '*.h' '*.cu' 2>/dev/null)
 format:
 	clang-format -i $(C_FILES)
 format-check:
@@ -280,8 +340,8 @@ config:
 	@echo "cc:     $$($(CC) --version | head -1)"
 	@echo "hwloc:  $(or $(HWLOC_VERSION),not found)"
 	@echo "papi:   $(or $(PAPI_VERSION),not found)"
-	@echo "cuda:   $(if $(HAVE_CUDA),runtime $(CUDA_VERSION) in $(CUDA_LIBDIR) (gpucopy built),not found (gpucopy not built))"
-	@echo "nvcc:   $(or $(NVCC),not found)"
+	@echo "cuda:   $(if $(HAVE_CUDA),runtime $(CUDA_VERSION) in $(CUDA_LIBDIR) (gpucopy built),$(CUDA_WHY) (gpucopy not built))"
+	@echo "nvcc:   $(if $(HAVE_NVCC),$(NVCC) (.cu files built),$(NVCC_WHY) (.cu files not built))"
 
 -include $(COMMON_OBJ:.o=.d) $(wildcard $(BUILD)/*/*.d) $(wildcard $(BUILD)/tests/*.d) \
-         $(wildcard $(BUILD)/tests/fuzz/*.d)
+         $(wildcard $(BUILD)/tests/fuzz/*.d) $(wildcard $(BUILD)/tests/cuda/*.d)

@@ -126,10 +126,7 @@ struct config {
 
 static int access_parse(const char *s)
 {
-    for (int a = 0; a < NACCESS; a++)
-        if (strcmp(s, access_names[a]) == 0)
-            return a;
-    return -1;
+    return cxs_name_lookup_exact(access_names, NACCESS, s);
 }
 
 static const char *access_name(int a)

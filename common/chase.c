@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hash.h"
 
 int cxs_pattern_parse(const char *s, struct cxs_pattern *p, char *err, size_t errlen)
 {
@@ -46,10 +47,7 @@ int cxs_pattern_parse(const char *s, struct cxs_pattern *p, char *err, size_t er
 
 static uint64_t splitmix64(uint64_t *x)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return cxs_mix64(*x += CXS_MIX64_GAMMA);
 }
 
 void cxs_rng_seed(struct cxs_rng *r, uint64_t seed)

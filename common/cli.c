@@ -4,11 +4,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "interrupt.h"
 
@@ -198,6 +200,31 @@ size_t cxs_split_commas(char *s, char **items, size_t max)
     return n;
 }
 
+int cxs_name_lookup_in(const void *table, size_t n, size_t stride, size_t off, int exact,
+                       const char *s)
+{
+    if (!s)
+        return -1;
+    const char *base = table;
+    for (size_t i = 0; i < n && i <= INT_MAX; i++) {
+        const char *name;
+        memcpy(&name, base + i * stride + off, sizeof name);
+        if (name && (exact ? strcmp(s, name) : strcasecmp(s, name)) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int cxs_name_lookup(const char *const *names, size_t n, const char *s)
+{
+    return cxs_name_lookup_in(names, n, sizeof *names, 0, 0, s);
+}
+
+int cxs_name_lookup_exact(const char *const *names, size_t n, const char *s)
+{
+    return cxs_name_lookup_in(names, n, sizeof *names, 0, 1, s);
+}
+
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *level, const char *fmt,
                                                        va_list ap)
 {
@@ -262,8 +289,10 @@ void cxs_each_item(const char *arg, const char *what, int (*one)(const char *ite
         bad = one(items[i], ctx) != 0;
     free(items);
     free(buf);
-    if (bad)
+    if (bad) {
+        cxs_exit_hooks_run();
         exit(CXS_EXIT_USAGE);
+    }
 }
 
 struct names_ctx {

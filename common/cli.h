@@ -3,13 +3,24 @@
  * Promises:
  * - Exit codes: 0 success, 1 measurement failed, 2 bad usage or input,
  *   77 skipped because the machine lacks what the test needs.
- * - Every parser here is pure (no I/O, no exit): it returns 0 on success or
- *   -1 with a one-line reason in err (no trailing newline, no program name).
+ * - Pure parsers (no I/O, no exit): cxs_parse_size(), cxs_parse_sweep(),
+ *   cxs_parse_u64(), cxs_parse_pos_double() and cxs_parse_idlist() return 0
+ *   on success or -1 with a one-line reason in err (no trailing newline, no
+ *   program name; cxs_errf() is that convention). cxs_format_size(),
+ *   cxs_split_commas() (which cuts its argument in place) and the name
+ *   lookups (an index or -1) have no error to report.
  * - Sizes use IEC suffixes with K = 1024: 4K, 2M, 1G, 1T (optionally followed
  *   by "B" or "iB": 4KiB, 4KB). A bare number is bytes. Zero is rejected.
- * - cxs_die()/cxs_usage_die()/cxs_skip() print "PROG: LEVEL: message" as one
- *   line on stderr and exit with 1, 2 and 77 respectively, after running the
- *   exit hooks of interrupt.h (so reserved resources are returned).
+ * - Option helpers for main(), which do print and exit: cxs_u64_arg(),
+ *   cxs_names_arg() and cxs_each_item() return only on good input; on bad
+ *   input one line goes to stderr (cxs_each_item(): its callback's own line)
+ *   and the program exits 2 (out of memory: 1).
+ * - Printers: cxs_die()/cxs_usage_die()/cxs_skip() print "PROG: LEVEL:
+ *   message" as one line on stderr and exit with 1, 2 and 77 respectively;
+ *   cxs_error() and cxs_note() print "PROG: error: ..." / "PROG: note: ..."
+ *   and return. A message is cut at 1023 characters. Every exit from this
+ *   module runs the exit hooks of interrupt.h first (so reserved resources
+ *   are returned).
  */
 #ifndef CXS_CLI_H
 #define CXS_CLI_H
@@ -55,6 +66,23 @@ void cxs_format_size(uint64_t bytes, char *buf, size_t len);
  * of which the first max are put in items (a result above max means the
  * list was longer than the caller can take); empty items are kept as "". */
 size_t cxs_split_commas(char *s, char **items, size_t max);
+
+/* Name -> index in a name table (the parsers of --kind, --policy, ...):
+ * cxs_name_lookup() ignores ASCII case, cxs_name_lookup_exact() does not.
+ * Both return the first i < n with names[i] equal to s, or -1 when s is NULL
+ * or no entry matches; a NULL entry (a gap in the table) never matches.
+ * cxs_name_lookup_in() searches a table of n structs, stride bytes apart,
+ * whose name is the const char * at byte offset off of each (exact: 1
+ * case-sensitive, 0 any case); CXS_NAME_LOOKUP_IN(tab, n, member, exact, s)
+ * fills in stride and offset for an array tab of structs with that member. */
+int cxs_name_lookup(const char *const *names, size_t n, const char *s);
+int cxs_name_lookup_exact(const char *const *names, size_t n, const char *s);
+int cxs_name_lookup_in(const void *table, size_t n, size_t stride, size_t off, int exact,
+                       const char *s);
+#define CXS_NAME_LOOKUP_IN(tab, n, member, exact, s)                                               \
+    cxs_name_lookup_in((tab), (n), sizeof(tab)[0],                                                 \
+                       (size_t)((const char *)&(tab)[0].member - (const char *)&(tab)[0]),         \
+                       (exact), (s))
 
 /* Option helpers for main(): each prints one line and exits 2 on bad input.
  * cxs_each_item() splits a comma list (any length) and calls one() on each

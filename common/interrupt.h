@@ -4,12 +4,15 @@
  * - cxs_interrupt_install() makes SIGINT, SIGTERM and SIGHUP set a flag that
  *   measurement loops poll with cxs_stop_requested(); the loops then finish
  *   their current sample, the program writes what it has and exits 130.
- *   A second signal runs the exit hooks and exits at once.
- * - Exit hooks (at most 16) run once, in reverse order of registration, at
- *   normal exit, on cxs_die()/cxs_usage_die()/cxs_skip(), and on a second
- *   signal. They must only undo system changes (e.g. give back reserved huge
- *   pages); they may be called from a signal handler, so they use only
- *   async-signal-safe calls.
+ *   A second signal writes one line, runs the exit hooks and exits at once
+ *   with 128 + the signal number.
+ * - Exit hooks (at most 16: cxs_exit_hook_add() returns -1 beyond) run
+ *   once, in reverse order of registration, on cxs_die()/cxs_usage_die()/
+ *   cxs_skip() and cli.h's other exits, on a second signal, and at normal
+ *   exit (exit() or the return from main) once cxs_interrupt_install() has
+ *   run (it registers them with atexit). They must only undo system changes
+ *   (e.g. give back reserved huge pages); they may be called from a signal
+ *   handler, so they use only async-signal-safe calls.
  */
 #ifndef CXS_INTERRUPT_H
 #define CXS_INTERRUPT_H

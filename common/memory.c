@@ -69,10 +69,7 @@ const char *cxs_policy_name(enum cxs_policy p)
 
 int cxs_policy_parse(const char *s)
 {
-    for (int i = 0; i < CXS_NPOLICIES; i++)
-        if (!strcmp(s, policies[i].name))
-            return i;
-    return -1;
+    return CXS_NAME_LOOKUP_IN(policies, CXS_NPOLICIES, name, 1, s);
 }
 
 const char *cxs_page_name(enum cxs_page p)
@@ -82,10 +79,7 @@ const char *cxs_page_name(enum cxs_page p)
 
 int cxs_page_parse(const char *s)
 {
-    for (int i = 0; i < CXS_NPAGES; i++)
-        if (!strcasecmp(s, page_kinds[i].name))
-            return i;
-    return -1;
+    return CXS_NAME_LOOKUP_IN(page_kinds, CXS_NPAGES, name, 0, s);
 }
 
 size_t cxs_page_bytes(enum cxs_page p)

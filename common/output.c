@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -29,15 +28,11 @@ struct cxs_out {
     char err[1024]; /* why */
 };
 
+static const char *const format_names[] = {[CXS_FMT_CSV] = "csv", [CXS_FMT_TABLE] = "table"};
+
 int cxs_format_parse(const char *s)
 {
-    if (!s)
-        return -1;
-    if (strcasecmp(s, "csv") == 0)
-        return CXS_FMT_CSV;
-    if (strcasecmp(s, "table") == 0)
-        return CXS_FMT_TABLE;
-    return -1;
+    return cxs_name_lookup(format_names, sizeof format_names / sizeof format_names[0], s);
 }
 
 void cxs_csv_field(FILE *f, const char *s)

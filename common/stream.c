@@ -2,11 +2,11 @@
 #include "stream.h"
 
 #include "chase.h"
+#include "cli.h"
 
 #include <immintrin.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 const struct cxs_stream_kind cxs_stream_kinds[CXS_NKINDS] = {
     [CXS_K_READ] = {"read", "s += b[i]", 1, 0, CXS_ARR_B},
@@ -73,10 +73,7 @@ static const char *const isa_names[CXS_NISAS] = {"sse2", "avx2", "avx512"};
 
 int cxs_stream_kind_parse(const char *s)
 {
-    for (int k = 0; k < CXS_NKINDS; k++)
-        if (strcasecmp(s, cxs_stream_kinds[k].name) == 0)
-            return k;
-    return -1;
+    return CXS_NAME_LOOKUP_IN(cxs_stream_kinds, CXS_NKINDS, name, 0, s);
 }
 
 const char *cxs_stream_kind_name(int k)
@@ -91,10 +88,7 @@ const char *cxs_isa_name(enum cxs_isa i)
 
 int cxs_isa_parse(const char *s)
 {
-    for (int i = 0; i < CXS_NISAS; i++)
-        if (strcasecmp(s, isa_names[i]) == 0)
-            return i;
-    return -1;
+    return cxs_name_lookup(isa_names, CXS_NISAS, s);
 }
 
 int cxs_isa_supported(enum cxs_isa i)

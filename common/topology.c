@@ -551,10 +551,7 @@ const char *cxs_class_name(enum cxs_mem_class c)
 
 int cxs_class_parse(const char *s)
 {
-    for (int c = 0; c < CXS_NCLASSES; c++)
-        if (s && strcasecmp(s, class_names[c]) == 0)
-            return c;
-    return -1;
+    return cxs_name_lookup(class_names, CXS_NCLASSES, s);
 }
 
 static int node_has_cpu(const struct cxs_node *nd, int cpu)

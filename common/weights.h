@@ -10,7 +10,8 @@
  * - cxs_wi_set() remembers every node's current weight and the switch, then
  *   writes the new weights; the old values are written back by
  *   cxs_wi_restore(), at normal exit and on Ctrl-C (an interrupt.h exit hook:
- *   open/write/close only). Only the first cxs_wi_set() of a run saves.
+ *   open/write/close only, silent). cxs_wi_restore() notes on stderr each
+ *   value it could not write back. Only the first cxs_wi_set() of a run saves.
  * - Returns 0; CXS_EXIT_SKIP (77) when the kernel has no weighted
  *   interleave; CXS_EXIT_FAIL (1) when a file cannot be written (not root),
  *   with err saying which. Weights outside 1..255: CXS_EXIT_USAGE (2).

@@ -40,18 +40,12 @@ const size_t gc_lat_ncols = sizeof gc_lat_cols / sizeof gc_lat_cols[0];
 
 int gc_kind_parse(const char *s)
 {
-    for (int i = 0; i < GC_NKINDS; i++)
-        if (strcmp(s, gc_kinds[i].name) == 0)
-            return i;
-    return -1;
+    return CXS_NAME_LOOKUP_IN(gc_kinds, GC_NKINDS, name, 1, s);
 }
 
 int gc_dir_parse(const char *s)
 {
-    for (int i = 0; i < GC_NDIRS; i++)
-        if (strcmp(s, gc_dirs[i].name) == 0)
-            return i;
-    return -1;
+    return CXS_NAME_LOOKUP_IN(gc_dirs, GC_NDIRS, name, 1, s);
 }
 
 const char *gc_kind_name(int k)

@@ -19,16 +19,11 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { COLIDX, VALS, X, ROWPTR, Y, NOBJ };
-#define G 0x9e3779b97f4a7c15u /* splitmix64 increment */
-#define NNZ 8                 /* nonzeros a row */
+#include "hash.h"
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-    return x ^ (x >> 31);
-}
+enum { COLIDX, VALS, X, ROWPTR, Y, NOBJ };
+#define G CXS_MIX64_GAMMA /* splitmix64 increment */
+#define NNZ 8             /* nonzeros a row */
 
 static size_t cg_layout(uint64_t size, struct cxs_wl_obj *obj, char *err, size_t errlen)
 {
@@ -55,13 +50,14 @@ static void cg_init(struct cxs_wl_ctx *ctx, uint64_t seed)
     uint32_t *colidx = ctx->ptr[COLIDX], *vals = ctx->ptr[VALS];
     uint64_t *x = ctx->ptr[X], *rowptr = ctx->ptr[ROWPTR];
     uint64_t m = ctx->obj[Y].bytes / 8, n = ctx->obj[X].bytes / 8;
-    uint64_t sc = mix64(seed + COLIDX * G), sv = mix64(seed + VALS * G), sx = mix64(seed + X * G);
+    uint64_t sc = cxs_mix64(seed + COLIDX * G), sv = cxs_mix64(seed + VALS * G),
+             sx = cxs_mix64(seed + X * G);
     for (uint64_t k = 0; k < NNZ * m; k++) {
-        colidx[k] = (uint32_t)(mix64(sc + k * G) % n);
-        vals[k] = (uint32_t)mix64(sv + k * G);
+        colidx[k] = (uint32_t)(cxs_mix64(sc + k * G) % n);
+        vals[k] = (uint32_t)cxs_mix64(sv + k * G);
     }
     for (uint64_t i = 0; i < n; i++)
-        x[i] = mix64(sx + i * G);
+        x[i] = cxs_mix64(sx + i * G);
     memset(rowptr, 0, ctx->obj[ROWPTR].bytes);
     for (uint64_t r = 0; r <= m; r++)
         rowptr[r] = NNZ * r;

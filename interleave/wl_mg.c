@@ -21,16 +21,11 @@
 
 #include <stdio.h>
 
-enum { IN, RHS, OUT, COARSE, COEF, NOBJ };
-#define G 0x9e3779b97f4a7c15u /* splitmix64 increment */
-#define ALIGN 32
+#include "hash.h"
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-    return x ^ (x >> 31);
-}
+enum { IN, RHS, OUT, COARSE, COEF, NOBJ };
+#define G CXS_MIX64_GAMMA /* splitmix64 increment */
+#define ALIGN 32
 
 static size_t mg_layout(uint64_t size, struct cxs_wl_obj *obj, char *err, size_t errlen)
 {
@@ -51,10 +46,10 @@ static size_t mg_layout(uint64_t size, struct cxs_wl_obj *obj, char *err, size_t
 static void mg_init(struct cxs_wl_ctx *ctx, uint64_t seed)
 {
     for (int o = 0; o < NOBJ; o++) {
-        uint64_t *p = ctx->ptr[o], len = ctx->obj[o].bytes / 8, s = mix64(seed + o * G);
+        uint64_t *p = ctx->ptr[o], len = ctx->obj[o].bytes / 8, s = cxs_mix64(seed + o * G);
         int output = o == OUT || o == COARSE;
         for (uint64_t i = 0; i < len; i++)
-            p[i] = output ? 0 : mix64(s + i * G);
+            p[i] = output ? 0 : cxs_mix64(s + i * G);
     }
 }
 

@@ -1,6 +1,6 @@
 /* wl_xs.c — "xs": XSBench-like cross-section lookups; mixed-bound.
  *
- *   h = mix64(a[k])
+ *   h = cxs_mix64(a[k])
  *   b[k] = table[h % T] + table[rotl(h,21) % T] + table[rotl(h,42) % T]
  *          + lut[h % L]
  *   checksum: sum of (k+1)*b[k]
@@ -18,15 +18,10 @@
 
 #include <stdio.h>
 
-enum { TABLE, A, B, LUT, NOBJ };
-#define G 0x9e3779b97f4a7c15u /* splitmix64 increment */
+#include "hash.h"
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-    return x ^ (x >> 31);
-}
+enum { TABLE, A, B, LUT, NOBJ };
+#define G CXS_MIX64_GAMMA /* splitmix64 increment */
 
 static size_t xs_layout(uint64_t size, struct cxs_wl_obj *obj, char *err, size_t errlen)
 {
@@ -50,9 +45,9 @@ static size_t xs_layout(uint64_t size, struct cxs_wl_obj *obj, char *err, size_t
 static void xs_init(struct cxs_wl_ctx *ctx, uint64_t seed)
 {
     for (int o = 0; o < NOBJ; o++) {
-        uint64_t *p = ctx->ptr[o], len = ctx->obj[o].bytes / 8, s = mix64(seed + o * G);
+        uint64_t *p = ctx->ptr[o], len = ctx->obj[o].bytes / 8, s = cxs_mix64(seed + o * G);
         for (uint64_t i = 0; i < len; i++)
-            p[i] = o == B ? 0 : mix64(s + i * G);
+            p[i] = o == B ? 0 : cxs_mix64(s + i * G);
     }
 }
 
@@ -65,7 +60,7 @@ static void xs_run_thread(struct cxs_wl_ctx *ctx, int tid)
     cxs_wl_split(ctx->obj[A].bytes / 8, tid, ctx->nthreads, 8, &lo, &hi); /* 8: lines of b */
 
     for (uint64_t k = lo; k < hi; k++) {
-        uint64_t h = mix64(a[k]);
+        uint64_t h = cxs_mix64(a[k]);
         uint64_t v = table[h % ntab] + table[(h << 21 | h >> 43) % ntab] +
                      table[(h << 42 | h >> 22) % ntab] + lut[h & lmask];
         b[k] = v;
@@ -88,7 +83,7 @@ static uint64_t xs_reference(const struct cxs_wl_ctx *ctx)
     uint64_t ntab = ctx->obj[TABLE].bytes / 8, nl = ctx->obj[LUT].bytes / 8;
     uint64_t na = ctx->obj[A].bytes / 8, sum = 0;
     for (uint64_t k = 0; k < na; k++) {
-        uint64_t h = mix64(a[k]), v = lut[h % nl];
+        uint64_t h = cxs_mix64(a[k]), v = lut[h % nl];
         for (int rot = 0; rot <= 42; rot += 21)
             v += table[(rot ? h << rot | h >> (64 - rot) : h) % ntab];
         sum += (k + 1) * v;

@@ -225,15 +225,15 @@ int xs_model_load(const char *s, struct xs_model *m, char *err, size_t errlen)
 {
     memset(m, 0, sizeof *m);
     snprintf(m->name, sizeof m->name, "%s", s);
-    for (size_t i = 0; i < xs_npresets; i++)
-        if (strcmp(s, xs_presets[i].name) == 0) {
-            m->layers = calloc(builders[i].layers, sizeof *m->layers);
-            if (!m->layers || builders[i].build(m, builders[i].layers)) {
-                xs_model_free(m);
-                return cxs_errf(err, errlen, "preset %s: out of memory or sizes overflow", s);
-            }
-            return 0;
+    int p = CXS_NAME_LOOKUP_IN(xs_presets, xs_npresets, name, 1, s);
+    if (p >= 0) {
+        m->layers = calloc(builders[p].layers, sizeof *m->layers);
+        if (!m->layers || builders[p].build(m, builders[p].layers)) {
+            xs_model_free(m);
+            return cxs_errf(err, errlen, "preset %s: out of memory or sizes overflow", s);
         }
+        return 0;
+    }
     if (!strchr(s, '/') && !strstr(s, ".csv")) {
         char list[400] = "";
         for (size_t i = 0; i < xs_npresets; i++)

@@ -282,10 +282,7 @@ int xs_params_assume(struct xs_params *p, const char *list, char *err, size_t er
                      "flat (assumed: --assume loaded_curve=flat)");
             continue;
         }
-        int k = -1;
-        for (int j = 0; j < XK_N; j++)
-            if (strcmp(key, xs_key_names[j]) == 0)
-                k = j;
+        int k = cxs_name_lookup_exact(xs_key_names, XK_N, key);
         if (k < 0) {
             char keys[300] = "";
             for (int j = 0; j < XK_N; j++)

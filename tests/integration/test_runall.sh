@@ -267,6 +267,33 @@ if [ $rc -eq 1 ] && [ "$(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" = 
     ok "--resume runs the failed steps again (f1 now done, f2 failed again), keeps the done one"
 else notok "--resume runs failed steps again" "exit $rc, $(J '[.steps[].status] | join(" ")' $TMP/fr/run.json)" "$(cat $TMP/out)"; fi
 
+# --- bin/.benches (written by make) says which tests are built and why not:
+# a step of one not built is skipped with that reason (even with a binary
+# left from an earlier build), --tests accepts it; an unlisted test with no
+# binary is a failed step
+printf 'fake\tbuilt\nghost\tnot built: no Ghost toolkit found (set GHOST_HOME)\n' >$FT/bin/.benches
+cp $FT/bin/cxlscope-fake $FT/bin/cxlscope-ghost
+printf '#: not built\nok1 fake 1 ok\ng1 ghost 1 ok\nh1 phantom 1 ok\n' >$TMP/nb.profile
+$FR --profile $TMP/nb.profile --out $TMP/nb >$TMP/out 2>&1
+rc=$?
+st=$(J '[.steps[].status] | join(" ")' $TMP/nb/run.json 2>/dev/null)
+r1=$(J '.steps[1].reason' $TMP/nb/run.json 2>/dev/null) r2=$(J '.steps[2].reason' $TMP/nb/run.json 2>/dev/null)
+if [ $rc -eq 1 ] && [ "$st" = "done skipped failed" ] &&
+    [ "$r1" = "bin/cxlscope-ghost not built: no Ghost toolkit found (set GHOST_HOME)" ] &&
+    [ "$r2" = "$FT/bin/cxlscope-phantom: not built" ] &&
+    grep -q 'g1 (ghost): skipped: bin/cxlscope-ghost not built: no Ghost toolkit found' $TMP/out; then
+    ok "bin/.benches: a step of a test not built is skipped with its reason; an unknown binary fails"
+else notok "bin/.benches: not built steps" "exit $rc, statuses '$st', reasons '$r1', '$r2'" "$(cat $TMP/out)"; fi
+rm $FT/bin/cxlscope-ghost
+$FR --profile $TMP/nb.profile --tests ghost --out $TMP/nb3 >$TMP/out 2>&1
+rc=$?
+if [ $rc -eq 3 ] && [ "$(J '[.steps[] | .id + ":" + .status] | join(" ")' $TMP/nb3/run.json)" = "g1:skipped" ]; then
+    ok "--tests accepts a test bin/.benches lists as not built (skipped, exit 3)"
+else notok "--tests accepts a test bin/.benches lists as not built" "exit $rc" "$(cat $TMP/out)"; fi
+expect_exit "--tests refuses a test neither built nor in bin/.benches" 2 "no test 'phantom'" \
+    $FR --profile $TMP/nb.profile --tests phantom --out $TMP/nb2
+rm $FT/bin/.benches
+
 # --- run.json read back by --resume must be whole: a damaged one is one line, exit 2
 $FR --profile $TMP/two.profile --out $TMP/bj >/dev/null 2>&1
 head -c 150 $TMP/bj/run.json >$TMP/bj.json && cp $TMP/bj.json $TMP/bj/run.json

@@ -1,4 +1,4 @@
-/* test_cli.c — size, sweep, number and ID-list parsing. */
+/* test_cli.c — size, sweep, number and ID-list parsing; name tables. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,10 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "memory.h"
+#include "output.h"
+#include "stream.h"
+#include "topology.h"
 
 static uint64_t size_ok(const char *s)
 {
@@ -188,6 +192,55 @@ static void test_names_arg(void **state)
     assert_int_equal(out[2], 1);
 }
 
+/* ---- name tables ------------------------------------------------------ */
+
+static void test_name_lookup(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"seq", NULL, "random-line", "Seq"};
+    assert_int_equal(cxs_name_lookup(names, 4, "seq"), 0);
+    assert_int_equal(cxs_name_lookup(names, 4, "SEQ"), 0); /* first match, any case */
+    assert_int_equal(cxs_name_lookup(names, 4, "RANDOM-line"), 2);
+    assert_int_equal(cxs_name_lookup_exact(names, 4, "Seq"), 3);
+    assert_int_equal(cxs_name_lookup_exact(names, 4, "SEQ"), -1);
+    assert_int_equal(cxs_name_lookup(names, 4, ""), -1); /* the gap never matches */
+    assert_int_equal(cxs_name_lookup(names, 4, NULL), -1);
+    assert_int_equal(cxs_name_lookup(names, 2, "random-line"), -1); /* only the first n */
+    assert_int_equal(cxs_name_lookup(names, 0, "seq"), -1);
+    assert_int_equal(cxs_name_lookup(names, 4, "seq "), -1);
+
+    static const struct {
+        int v;
+        const char *name;
+    } tab[] = {{7, "one"}, {8, "two"}, {9, NULL}};
+    assert_int_equal(CXS_NAME_LOOKUP_IN(tab, 3, name, 1, "two"), 1);
+    assert_int_equal(CXS_NAME_LOOKUP_IN(tab, 3, name, 1, "TWO"), -1);
+    assert_int_equal(CXS_NAME_LOOKUP_IN(tab, 3, name, 0, "TWO"), 1);
+    assert_int_equal(CXS_NAME_LOOKUP_IN(tab, 3, name, 0, "three"), -1);
+    assert_int_equal(CXS_NAME_LOOKUP_IN(tab, 3, name, 0, NULL), -1);
+}
+
+/* The parsers built on it keep their case rule: policies exact; page sizes,
+ * classes, kinds, ISAs and formats any case. */
+static void test_parsers_case(void **state)
+{
+    (void)state;
+    assert_int_equal(cxs_policy_parse("weighted"), CXS_POL_WEIGHTED);
+    assert_int_equal(cxs_policy_parse("preferred-many"), CXS_POL_PREFERRED_MANY);
+    assert_int_equal(cxs_policy_parse("Bind"), -1);
+    assert_int_equal(cxs_page_parse("2M"), CXS_PAGE_2M);
+    assert_int_equal(cxs_class_parse("cxl"), CXS_CXL);
+    assert_int_equal(cxs_class_parse("CPULESS"), CXS_CPULESS);
+    assert_int_equal(cxs_class_parse(NULL), -1);
+    assert_int_equal(cxs_class_parse("UNKNOWN"), -1);
+    assert_int_equal(cxs_stream_kind_parse("Write-NT"), CXS_K_WRITE_NT);
+    assert_int_equal(cxs_stream_kind_parse("rw3:1"), -1);
+    assert_int_equal(cxs_isa_parse("AVX512"), CXS_ISA_AVX512);
+    assert_int_equal(cxs_isa_parse("avx"), -1);
+    assert_int_equal(cxs_format_parse("Csv"), CXS_FMT_CSV);
+    assert_int_equal(cxs_format_parse(NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +251,8 @@ int main(void)
         cmocka_unit_test(test_format_and_split),
         cmocka_unit_test(test_names_arg),
         cmocka_unit_test(test_each_item_long),
+        cmocka_unit_test(test_name_lookup),
+        cmocka_unit_test(test_parsers_case),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
