@@ -34,12 +34,16 @@
  *   one has its help after two spaces), wrapped at 79 characters with
  *   continuation lines at the help column; a '\n' in a help text starts a
  *   new line there. Consecutive rows whose help is "" share one line
- *   ("  --help, --version"). A shared row whose help is the shared one (or
- *   given with CXS_O_STD) and whose value has a default to show (--repeat,
- *   --min-samples, --time-budget, --seed, --format) gets " (default V)" from
- *   the value before parsing. Then spec->more(f) when set, then spec->tail.
- * - A table that repeats a name, a shared row without spec->std, or a row
- *   of no kind is an internal error (exit 1).
+ *   ("  --help, --version"). A shared row (CXS_O_STD, with the shared help
+ *   or its own; not CXS_O_STD_NODEFAULT) whose value has a default to show
+ *   (--repeat, --min-samples, --time-budget, --seed, --format) gets
+ *   " (default V)" from spec->std's value before parsing. A shared row's
+ *   metavar is the shared one unless the row gives its own. Then spec->more(f) when set, then
+ * spec->tail.
+ * - A table that repeats a name, has a row without a name or kind, a row
+ *   without its destination (or parser, or enum names), or a shared row
+ *   other than --help/--version without spec->std, is an internal error
+ *   (exit 1, naming the option), found on every run before any option.
  * - No function here allocates anything that outlives it, except the
  *   usage text kept for --help until cxs_opts_parse() returns.
  */
