@@ -5,7 +5,6 @@
  * as the GPU's own reference. Host placement is checked with move_pages
  * before and after pinning; every buffer's copies are checked byte for byte
  * before it is measured. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -14,9 +13,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "columns.h"
 #include "gpu.h"
 #include "interrupt.h"
 #include "memory.h"
+#include "opts.h"
+#include "row.h"
 #include "run.h"
 #include "spec.h"
 #include "stats.h"
@@ -24,7 +26,7 @@
 #include "timer.h"
 #include "topology.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: cxlscope-gpucopy [OPTIONS]\n"
     "\n"
     "Measures what a GPU gets from host memory on each NUMA node (LDRAM, RDRAM,\n"
@@ -60,46 +62,8 @@ static const char usage_text[] =
     "(after 1,000 warm-up copies); mean (all copies) and median, p5, p95, min,\n"
     "max in ns per copy, no outlier removed. all — both.\n"
     "\n"
-    "Options:\n"
-    "  --device N|LIST|all  CUDA device(s) (default 0); all runs each in turn\n"
-    "  --kind LIST          buffer kinds (default: all five)\n"
-    "  --direction LIST     directions (default h2d,d2h,bidir,d2d)\n"
-    "  --sizes SWEEP|LIST   transfer sizes, LO:HI[:FACTOR] or a list (default\n"
-    "                       128:4G, powers of two); K/M/G = 1024^n. Each host buffer\n"
-    "                       holds the largest size (twice with bidir), the device\n"
-    "                       two buffers of it.\n"
-    "  --mode sweep|latency|all   what to measure (default all)\n"
-    "  --latency-copies N   copies per latency point (default 100000)\n"
-    "  --latency-size N     bytes per latency copy (default 64)\n"
-    "  --cpu-node N         the node the host thread runs on (default: the GPU's\n"
-    "                       own node, from the PCI device's numa_node in sysfs;\n"
-    "                       the first node with CPUs when that is unknown). Both\n"
-    "                       are in every row (cpu_node, gpu_node).\n"
-    "  --mem-node SPEC      host memory nodes: IDs, ranges, classes (ldram, rdram,\n"
-    "                       cxl, cpuless, relative to the CPU node) or all (default)\n"
-    "  --page-size P        host pages: 4k (default), thp, 2m, 1g\n"
-    "  --allow-fallback     report pages that landed elsewhere instead of failing\n"
-    "  --repeat N           at most N samples per point (default 31)\n"
-    "  --min-samples N      at least N samples per point (default 5)\n"
-    "  --time-budget S      seconds per point before stopping early (default 0.5;\n"
-    "                       sampling also stops once the CI is within +-1 %)\n"
-    "  --seed N             seed of the check pattern (default 1)\n"
-    "  --output DIR         write DIR/gpu_copy.csv, DIR/gpu_copy_latency.csv and\n"
-    "                       DIR/meta.json (without it: rows of the first mode on\n"
-    "                       stdout; latency rows with --mode all need --output)\n"
-    "  --format csv|table   stdout format (default csv)\n"
-    "  --quiet              no rows on stdout\n"
-    "  --help, --version\n"
-    "\n"
-    "gpu_copy.csv: gpu,gpu_name,gpu_pci,gpu_node,cpu_node,cpu,host_mem,mem_node,\n"
-    "  mem_class,placement,page_size,direction,size_bytes,copies,samples,kept,\n"
-    "  median_gbps,ci_lo_gbps,ci_hi_gbps,mean_gbps,min_gbps,max_gbps,median_us\n"
-    "gpu_copy_latency.csv: gpu,gpu_name,gpu_pci,gpu_node,cpu_node,cpu,host_mem,\n"
-    "  mem_node,mem_class,placement,direction,bytes,copies,mean_ns,median_ns,\n"
-    "  p5_ns,p95_ns,min_ns,max_ns\n"
-    "mem_node and mem_class join node sets with '+'; placement is bytes per node\n"
-    "(\"0:4096 4:8192\", from move_pages after pinning); copies is copies per\n"
-    "sample (sweep) or per point (latency).\n"
+    "Options:\n";
+static const char usage_tail[] =
     "\n"
     "Exit status: 0 done; 1 a CUDA call failed, a copy came back wrong or memory\n"
     "landed on the wrong node (rows measured before are kept); 2 bad usage;\n"
@@ -123,23 +87,46 @@ struct config {
     uint64_t lat_copies, lat_size;
 };
 
+static void device_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
+    char err[200];
+    if (gc_parse_devices(arg, c->devices, &c->ndevices, &c->all_devices, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+}
+static void kind_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    struct config *c = o->dest;
+    c->nkinds = 0;
+    cxs_names_arg(arg, "kind", gc_kind_parse, gc_kind_name, c->kinds, &c->nkinds);
+}
+static void dir_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    struct config *c = o->dest;
+    c->ndirs = 0;
+    cxs_names_arg(arg, "direction", gc_dir_parse, gc_dir_name, c->dirs, &c->ndirs);
+}
+
+/* --help after the options: both CSVs' columns and what some hold. */
+static void usage_more(FILE *f)
+{
+    fputc('\n', f);
+    cxs_cols_list(f, "gpu_copy.csv", cxs_cols_gpu_copy, cxs_ncols_gpu_copy);
+    cxs_cols_list(f, "gpu_copy_latency.csv", cxs_cols_gpu_copy_latency, cxs_ncols_gpu_copy_latency);
+    const struct cxs_col *lists[] = {cxs_cols_gpu_copy, cxs_cols_gpu_copy_latency};
+    const size_t n[] = {cxs_ncols_gpu_copy, cxs_ncols_gpu_copy_latency};
+    fputc('\n', f);
+    cxs_cols_describe(f, lists, n, 2);
+}
+
+static const char *const modes[] = {"sweep", "latency", "all", NULL};
+static const int mode_bits[] = {MODE_SWEEP, MODE_LATENCY, MODE_SWEEP | MODE_LATENCY};
+
 static void parse_args(int argc, char **argv, struct config *c)
 {
-    enum { O_DEVICE = 256, O_KIND, O_DIR, O_SIZES, O_MODE, O_LCOPIES, O_LSIZE };
-    static const struct option opts[] = {
-        {"device", required_argument, 0, O_DEVICE},
-        {"kind", required_argument, 0, O_KIND},
-        {"direction", required_argument, 0, O_DIR},
-        {"sizes", required_argument, 0, O_SIZES},
-        {"mode", required_argument, 0, O_MODE},
-        {"latency-copies", required_argument, 0, O_LCOPIES},
-        {"latency-size", required_argument, 0, O_LSIZE},
-        CXS_STD_LONGOPTS,
-        CXS_PLACE_LONGOPTS,
-        {0, 0, 0, 0},
-    };
     *c = (struct config){.ndevices = 1,
-                         .mode = MODE_SWEEP | MODE_LATENCY,
                          .lat_copies = 100000,
                          .lat_size = 64,
                          .std = {.mem_spec = "all",
@@ -148,56 +135,59 @@ static void parse_args(int argc, char **argv, struct config *c)
                                  .seed = 1,
                                  .budget_s = 0.5,
                                  .format = CXS_FMT_CSV}};
-    char err[200];
-    int o;
     const char *sizes = "128:4G";
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_DEVICE:
-            if (gc_parse_devices(optarg, c->devices, &c->ndevices, &c->all_devices, err,
-                                 sizeof err))
-                cxs_usage_die("--device: %s", err);
-            break;
-        case O_KIND:
-            c->nkinds = 0;
-            cxs_names_arg(optarg, "kind", gc_kind_parse, gc_kind_name, c->kinds, &c->nkinds);
-            break;
-        case O_DIR:
-            c->ndirs = 0;
-            cxs_names_arg(optarg, "direction", gc_dir_parse, gc_dir_name, c->dirs, &c->ndirs);
-            break;
-        case O_SIZES:
-            sizes = optarg;
-            break;
-        case O_MODE:
-            if (strcmp(optarg, "sweep") == 0)
-                c->mode = MODE_SWEEP;
-            else if (strcmp(optarg, "latency") == 0)
-                c->mode = MODE_LATENCY;
-            else if (strcmp(optarg, "all") == 0)
-                c->mode = MODE_SWEEP | MODE_LATENCY;
-            else
-                cxs_usage_die("unknown mode '%s' (modes: sweep, latency, all)", optarg);
-            break;
-        case O_LCOPIES:
-            c->lat_copies = cxs_u64_arg("--latency-copies", optarg, 1, 100000000);
-            break;
-        case O_LSIZE:
-            if (cxs_parse_size(optarg, &c->lat_size, err, sizeof err))
-                cxs_usage_die("--latency-size: %s", err);
-            if (c->lat_size > (1u << 30))
-                cxs_usage_die("--latency-size: at most 1G");
-            break;
-        default:
-            cxs_std_default(o, optarg, &c->std, usage_text, argv);
-        }
-    }
+    int mode = 2; /* all */
+    const struct cxs_opt opts[] = {
+        CXS_O_CUSTOM("device", device_arg, c, "N|LIST|all",
+                     "CUDA device(s) (default 0); all runs each in turn"),
+        CXS_O_CUSTOM("kind", kind_arg, c, "LIST", "buffer kinds (default: all five)"),
+        CXS_O_CUSTOM("direction", dir_arg, c, "LIST", "directions (default h2d,d2h,bidir,d2d)"),
+        CXS_O_STR("sizes", &sizes, "SWEEP|LIST",
+                  "transfer sizes, LO:HI[:FACTOR] or a list (default 128:4G, powers of two); "
+                  "K/M/G = 1024^n. Each host buffer holds the largest size (twice with bidir), "
+                  "the device two buffers of it."),
+        CXS_O_ENUM("mode", &mode, modes, "mode", "sweep|latency|all",
+                   "what to measure (default all)"),
+        CXS_O_U64("latency-copies", &c->lat_copies, 1, 100000000, "N",
+                  "copies per latency point (default 100000)"),
+        CXS_O_SIZE("latency-size", &c->lat_size, 1u << 30, "N",
+                   "bytes per latency copy (default 64)"),
+        {.kind = CXS_ARG_STD,
+         .std = CXS_OPT_CPU,
+         .metavar = "N",
+         .help = "the node the host thread runs on (default: the GPU's own node, from the PCI "
+                 "device's numa_node in sysfs; the first node with CPUs when that is unknown). "
+                 "Both are in every row (cpu_node, gpu_node)."},
+        CXS_O_STD(CXS_OPT_MEM, "host memory nodes: IDs, ranges, classes (ldram, rdram, cxl, "
+                               "cpuless, relative to the CPU node) or all (default)"),
+        CXS_O_STD(CXS_OPT_PAGE, "host pages: 4k (default), thp, 2m, 1g"),
+        CXS_O_STD(CXS_OPT_FALLBACK, "report pages that landed elsewhere instead of failing"),
+        CXS_O_STD(CXS_OPT_REPEAT, NULL),
+        CXS_O_STD(CXS_OPT_MIN, NULL),
+        CXS_O_STD_NODEFAULT(CXS_OPT_BUDGET,
+                            "seconds per point before stopping early (default 0.5; sampling "
+                            "also stops once the CI is within +-1 %)"),
+        CXS_O_STD(CXS_OPT_SEED, "seed of the check pattern"),
+        CXS_O_STD(CXS_OPT_OUTPUT, "write DIR/gpu_copy.csv, DIR/gpu_copy_latency.csv and "
+                                  "DIR/meta.json (without it: rows of the first mode on stdout; "
+                                  "latency rows with --mode all need --output)"),
+        CXS_O_STD(CXS_OPT_FORMAT, "stdout format"),
+        CXS_O_STD(CXS_OPT_QUIET, NULL),
+        CXS_O_STD(CXS_OPT_HELP, NULL),
+        CXS_O_STD(CXS_OPT_VERSION, NULL),
+        CXS_O_STD_HIDDEN(CXS_OPT_MATRIX), /* refused below, by name */
+        CXS_O_END,
+    };
+    const struct cxs_optspec spec = {
+        .head = usage_head, .more = usage_more, .tail = usage_tail, .std = &c->std};
+    optind = cxs_opts_parse(argc, argv, opts, &spec);
     cxs_std_end(argc, argv, &c->std);
     if (c->std.matrix)
         cxs_usage_die("--matrix does not apply to cxlscope-gpucopy (use --cpu-node)");
+    char err[200];
     if (gc_parse_sizes(sizes, c->sizes, &c->nsizes, err, sizeof err))
         cxs_usage_die("--sizes: %s", err);
+    c->mode = mode_bits[mode];
     if (!c->nkinds)
         for (int k = 0; k < GC_NKINDS; k++)
             c->kinds[c->nkinds++] = k;
@@ -311,33 +301,31 @@ static int host_setup(const struct config *c, const struct gc_hostbuf *hb, size_
 struct rowctx {
     const struct gc_gpu *g;
     int cpu_node;
-    char gpu[16], gpu_node[16], cpu_node_s[16], cpu[16];
 };
 
-static void fmt_u(char *b, size_t n, uint64_t v)
-{
-    snprintf(b, n, "%" PRIu64, v);
-}
-static void fmt_d(char *b, size_t n, int decimals, double v)
-{
-    snprintf(b, n, "%.*f", decimals, v);
-}
+/* The two CSVs' rows (columns.h), made in main. */
+static struct cxs_row *bw_row, *lat_row;
 
-static size_t row_prefix(struct rowctx *r, const struct host *h, const char **row)
+/* The ten columns both files start with; a NULL host is the device's own
+ * copies (d2d). */
+static void prefix_cols(struct cxs_row *row, const struct rowctx *r, const struct host *h)
 {
-    snprintf(r->cpu, sizeof r->cpu, "%d", sched_getcpu());
-    size_t i = 0;
-    row[i++] = r->gpu;
-    row[i++] = r->g->name;
-    row[i++] = r->g->pci;
-    row[i++] = r->gpu_node;
-    row[i++] = r->cpu_node_s;
-    row[i++] = r->cpu;
-    row[i++] = h ? gc_kinds[h->hb->kind].name : "device";
-    row[i++] = h ? h->mem_node : "";
-    row[i++] = h ? h->mem_class : "GPU";
-    row[i++] = h ? h->placement : "";
-    return i;
+    cxs_row_int(row, "gpu", r->g->dev);
+    cxs_row_str(row, "gpu_name", r->g->name);
+    cxs_row_str(row, "gpu_pci", r->g->pci);
+    cxs_row_int(row, "gpu_node", r->g->node);
+    cxs_row_int(row, "cpu_node", r->cpu_node);
+    cxs_row_int(row, "cpu", sched_getcpu());
+    cxs_row_str(row, "host_mem", h ? gc_kinds[h->hb->kind].name : "device");
+    if (h) {
+        cxs_row_str(row, "mem_node", h->mem_node);
+        cxs_row_str(row, "mem_class", h->mem_class);
+        cxs_row_str(row, "placement", h->placement);
+    } else {
+        cxs_row_empty(row, "mem_node");
+        cxs_row_str(row, "mem_class", "GPU");
+        cxs_row_empty(row, "placement");
+    }
 }
 
 /* ---- the sweep: one point ---- */
@@ -375,6 +363,31 @@ static void close_lat(void *arg)
     if (lat_out)
         cxs_out_close(lat_out);
     lat_out = NULL;
+}
+
+/* One gpu_copy.csv row: a direction's rate summary s and time per copy su. */
+static void sweep_row(const struct rowctx *rc, const struct host *h, const struct point *p,
+                      const char *direction, const struct cxs_summary *s,
+                      const struct cxs_summary *su)
+{
+    prefix_cols(bw_row, rc, h);
+    if (h)
+        cxs_row_str(bw_row, "page_size", h->page);
+    else
+        cxs_row_empty(bw_row, "page_size");
+    cxs_row_str(bw_row, "direction", direction);
+    cxs_row_u64(bw_row, "size_bytes", p->size);
+    cxs_row_u64(bw_row, "copies", p->batch);
+    cxs_row_u64(bw_row, "samples", s->n);
+    cxs_row_u64(bw_row, "kept", s->kept);
+    cxs_row_fixed(bw_row, "median_gbps", 3, s->median);
+    cxs_row_fixed(bw_row, "ci_lo_gbps", 3, s->ci_lo);
+    cxs_row_fixed(bw_row, "ci_hi_gbps", 3, s->ci_hi);
+    cxs_row_fixed(bw_row, "mean_gbps", 3, s->mean);
+    cxs_row_fixed(bw_row, "min_gbps", 3, s->min);
+    cxs_row_fixed(bw_row, "max_gbps", 3, s->max);
+    cxs_row_fixed(bw_row, "median_us", 3, su->median);
+    cxs_run_row(cxs_row_take(bw_row));
 }
 
 static void sweep_point(const struct config *c, struct rowctx *rc, const struct host *h,
@@ -426,25 +439,7 @@ static void sweep_point(const struct config *c, struct rowctx *rc, const struct 
             cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
         free(g);
         free(us);
-        char f[13][32];
-        const char *row[32];
-        size_t i = row_prefix(rc, h, row);
-        row[i++] = h ? h->page : "";
-        row[i++] = dd->rows[r];
-        fmt_u(f[0], 32, p->size);
-        fmt_u(f[1], 32, p->batch);
-        fmt_u(f[2], 32, s.n);
-        fmt_u(f[3], 32, s.kept);
-        fmt_d(f[4], 32, 3, s.median);
-        fmt_d(f[5], 32, 3, s.ci_lo);
-        fmt_d(f[6], 32, 3, s.ci_hi);
-        fmt_d(f[7], 32, 3, s.mean);
-        fmt_d(f[8], 32, 3, s.min);
-        fmt_d(f[9], 32, 3, s.max);
-        fmt_d(f[10], 32, 3, su.median);
-        for (int k = 0; k <= 10; k++)
-            row[i++] = f[k];
-        cxs_run_row(row);
+        sweep_row(rc, h, p, dd->rows[r], &s, &su);
     }
 out:
     free(gbps);
@@ -487,24 +482,22 @@ static void latency_point(const struct config *c, struct rowctx *rc, const struc
         return;
     }
     qsort(ns, n, sizeof *ns, cmp_d);
-    char f[9][32];
-    const char *row[32];
-    size_t i = row_prefix(rc, h, row);
-    row[i++] = gc_dirs[dir].name;
-    fmt_u(f[0], 32, c->lat_size);
-    fmt_u(f[1], 32, n);
-    fmt_d(f[2], 32, 1, sum / (double)n);
-    fmt_d(f[3], 32, 1, cxs_quantile_sorted(ns, n, 0.5));
-    fmt_d(f[4], 32, 1, cxs_quantile_sorted(ns, n, 0.05));
-    fmt_d(f[5], 32, 1, cxs_quantile_sorted(ns, n, 0.95));
-    fmt_d(f[6], 32, 1, ns[0]);
-    fmt_d(f[7], 32, 1, ns[n - 1]);
-    for (int k = 0; k <= 7; k++)
-        row[i++] = f[k];
+    if (c->mode == MODE_LATENCY || lat_out) {
+        prefix_cols(lat_row, rc, h);
+        cxs_row_str(lat_row, "direction", gc_dirs[dir].name);
+        cxs_row_u64(lat_row, "bytes", c->lat_size);
+        cxs_row_u64(lat_row, "copies", n);
+        cxs_row_fixed(lat_row, "mean_ns", 1, sum / (double)n);
+        cxs_row_fixed(lat_row, "median_ns", 1, cxs_quantile_sorted(ns, n, 0.5));
+        cxs_row_fixed(lat_row, "p5_ns", 1, cxs_quantile_sorted(ns, n, 0.05));
+        cxs_row_fixed(lat_row, "p95_ns", 1, cxs_quantile_sorted(ns, n, 0.95));
+        cxs_row_fixed(lat_row, "min_ns", 1, ns[0]);
+        cxs_row_fixed(lat_row, "max_ns", 1, ns[n - 1]);
+    }
     free(ns);
     if (c->mode == MODE_LATENCY)
-        cxs_run_row(row);
-    else if (lat_out && cxs_out_row(lat_out, row))
+        cxs_run_row(cxs_row_take(lat_row));
+    else if (lat_out && cxs_out_row(lat_out, cxs_row_take(lat_row)))
         cxs_run_fail(CXS_EXIT_FAIL, "writing a latency row failed");
 }
 
@@ -665,9 +658,6 @@ static void run_device(const struct config *c, struct device_plan *dp)
     if (!back)
         cxs_run_fail(CXS_EXIT_FAIL, "no memory for a %" PRIu64 "-byte check buffer", max);
     struct rowctx rc = {.g = g, .cpu_node = dp->cpu_node};
-    snprintf(rc.gpu, sizeof rc.gpu, "%d", g->dev);
-    snprintf(rc.gpu_node, sizeof rc.gpu_node, "%d", g->node);
-    snprintf(rc.cpu_node_s, sizeof rc.cpu_node_s, "%d", dp->cpu_node);
 
     for (size_t b = 0; b < dp->nbufs && !cxs_stop_requested(); b++) {
         struct host h;
@@ -712,66 +702,89 @@ static void run_device(const struct config *c, struct device_plan *dp)
     gc_gpu_close(g);
 }
 
-int main(int argc, char **argv)
+/* --device all, or the devices given, checked against the machine's. */
+static void select_devices(struct config *c)
 {
-    cxs_prog = "cxlscope-gpucopy";
-    struct config c;
-    parse_args(argc, argv, &c);
-    cxs_run_load();
-
     char err[512];
     int count;
     if (gc_device_count(&count, err, sizeof err))
         cxs_skip("no usable GPU: %s", err);
-    if (c.all_devices) {
-        c.ndevices = 0;
+    if (c->all_devices) {
+        c->ndevices = 0;
         for (int d = 0; d < count && d < GC_MAX_DEVICES; d++)
-            c.devices[c.ndevices++] = d;
-    } else if (c.ndevices == 1 && !c.devices[0]) {
-        c.devices[0] = 0;
+            c->devices[c->ndevices++] = d;
+    } else if (c->ndevices == 1 && !c->devices[0]) {
+        c->devices[0] = 0;
     }
-    for (size_t i = 0; i < c.ndevices; i++)
-        if (c.devices[i] >= count)
-            cxs_usage_die("--device: no device %d (this machine has %d: 0-%d)", c.devices[i], count,
-                          count - 1);
+    for (size_t i = 0; i < c->ndevices; i++)
+        if (c->devices[i] >= count)
+            cxs_usage_die("--device: no device %d (this machine has %d: 0-%d)", c->devices[i],
+                          count, count - 1);
+}
 
-    cxs_interrupt_install();
-    cxs_timer_init();
-    static struct device_plan plans[GC_MAX_DEVICES];
-    for (size_t i = 0; i < c.ndevices; i++)
-        plan_device(&c, c.devices[i], &plans[i]);
-
+/* meta.json's notes: the CUDA versions, each GPU, and why a host thread
+ * or a buffer kind is not what was asked (also on stderr). */
+static void device_notes(const struct config *c, const struct device_plan *plans)
+{
     static char versions[128];
     gc_versions(versions, sizeof versions);
     cxs_run_note(versions);
     static char gpus[4][400];
-    for (size_t i = 0; i < c.ndevices && i < 4; i++) {
+    for (size_t i = 0; i < c->ndevices && i < 4; i++) {
         const struct gc_gpu *g = &plans[i].g;
         snprintf(gpus[i], sizeof gpus[i],
                  "GPU %d: %s, PCI %s, NUMA node %d, %.1f GiB; host thread on node %d", g->dev,
                  g->name, g->pci, g->node, (double)g->mem_total / (1 << 30), plans[i].cpu_node);
         cxs_run_note(gpus[i]);
     }
-    for (size_t i = 0; i < c.ndevices; i++) {
+    for (size_t i = 0; i < c->ndevices; i++) {
         if (plans[i].why_cpu[0])
             add_note("%s", plans[i].why_cpu);
         if (plans[i].left_out[0])
             add_note("%s", plans[i].left_out);
     }
-    int latency_only = c.mode == MODE_LATENCY;
-    cxs_run_open(c.std.outdir, "gpucopy", latency_only ? "gpu_copy_latency.csv" : "gpu_copy.csv",
-                 latency_only ? gc_lat_cols : gc_bw_cols, latency_only ? gc_lat_ncols : gc_bw_ncols,
-                 c.std.quiet, c.std.format, argc, argv);
-    if (c.mode == (MODE_SWEEP | MODE_LATENCY)) {
-        if (c.std.outdir) {
-            lat_out = cxs_run_out_open("gpu_copy_latency.csv", gc_lat_cols, gc_lat_ncols);
+}
+
+/* The run's CSV (the first mode's), and with --mode all and --output the
+ * latency rows' file too. */
+static void open_outputs(const struct config *c, int argc, char **argv)
+{
+    bw_row = cxs_row_new("gpu_copy.csv", cxs_cols_gpu_copy, cxs_ncols_gpu_copy);
+    lat_row =
+        cxs_row_new("gpu_copy_latency.csv", cxs_cols_gpu_copy_latency, cxs_ncols_gpu_copy_latency);
+    const struct cxs_row *first = c->mode == MODE_LATENCY ? lat_row : bw_row;
+    cxs_run_open(
+        c->std.outdir, "gpucopy", c->mode == MODE_LATENCY ? "gpu_copy_latency.csv" : "gpu_copy.csv",
+        cxs_row_names(first), cxs_row_ncols(first), c->std.quiet, c->std.format, argc, argv);
+    if (c->mode == (MODE_SWEEP | MODE_LATENCY)) {
+        if (c->std.outdir) {
+            lat_out = cxs_run_out_open("gpu_copy_latency.csv", cxs_row_names(lat_row),
+                                       cxs_row_ncols(lat_row));
             cxs_exit_hook_add(close_lat, NULL);
-        } else if (!c.std.quiet) {
+        } else if (!c->std.quiet) {
             cxs_note("latency rows are written with --output DIR (or shown with --mode latency)");
         }
     }
+}
+
+int main(int argc, char **argv)
+{
+    cxs_prog = "cxlscope-gpucopy";
+    struct config c;
+    parse_args(argc, argv, &c);
+    cxs_run_load();
+    select_devices(&c);
+    cxs_interrupt_install();
+    cxs_timer_init();
+    static struct device_plan plans[GC_MAX_DEVICES];
+    for (size_t i = 0; i < c.ndevices; i++)
+        plan_device(&c, c.devices[i], &plans[i]);
+    device_notes(&c, plans);
+    open_outputs(&c, argc, argv);
     for (size_t i = 0; i < c.ndevices && !cxs_stop_requested(); i++)
         run_device(&c, &plans[i]);
     close_lat(NULL);
+    cxs_row_free(bw_row);
+    cxs_row_free(lat_row);
     cxs_run_end();
 }

@@ -26,18 +26,6 @@ const struct gc_dir_desc gc_dirs[GC_NDIRS] = {
     [GC_D2D] = {"d2d", 1, {"d2d"}, 0, 0},
 };
 
-const char *const gc_bw_cols[] = {
-    "gpu",        "gpu_name",  "gpu_pci",   "gpu_node",  "cpu_node",    "cpu",
-    "host_mem",   "mem_node",  "mem_class", "placement", "page_size",   "direction",
-    "size_bytes", "copies",    "samples",   "kept",      "median_gbps", "ci_lo_gbps",
-    "ci_hi_gbps", "mean_gbps", "min_gbps",  "max_gbps",  "median_us"};
-const size_t gc_bw_ncols = sizeof gc_bw_cols / sizeof gc_bw_cols[0];
-const char *const gc_lat_cols[] = {"gpu",       "gpu_name", "gpu_pci",  "gpu_node",  "cpu_node",
-                                   "cpu",       "host_mem", "mem_node", "mem_class", "placement",
-                                   "direction", "bytes",    "copies",   "mean_ns",   "median_ns",
-                                   "p5_ns",     "p95_ns",   "min_ns",   "max_ns"};
-const size_t gc_lat_ncols = sizeof gc_lat_cols / sizeof gc_lat_cols[0];
-
 int gc_kind_parse(const char *s)
 {
     return CXS_NAME_LOOKUP_IN(gc_kinds, GC_NKINDS, name, 1, s);

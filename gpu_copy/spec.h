@@ -20,6 +20,7 @@
  * - gc_pci_node() reads bus/pci/devices/BUSID/numa_node through sysfs.h
  *   (BUSID lower-cased, as sysfs names it); -1 when absent or unknown.
  * - Every function is pure except gc_pci_node() (reads sysfs).
+ * - The two CSVs' columns are common/columns.h's (replay/ reads them).
  */
 #ifndef GC_SPEC_H
 #define GC_SPEC_H
@@ -92,11 +93,5 @@ void gc_fmt_placement(const struct cxs_topo *t, const uint64_t *pages4k, char *b
 size_t gc_nodes_holding(const struct cxs_topo *t, const uint64_t *pages4k, int *out);
 
 int gc_pci_node(const char *busid);
-
-/* The two CSVs' columns. */
-extern const char *const gc_bw_cols[];
-extern const size_t gc_bw_ncols;
-extern const char *const gc_lat_cols[];
-extern const size_t gc_lat_ncols;
 
 #endif

@@ -10,16 +10,20 @@
 #include <time.h>
 
 #include "cli.h"
+#include "columns.h"
 #include "csvin.h"
 #include "meta.h"
 #include "ranges.h"
 
 /* The result files, their required columns, and what each is called in
- * messages. A missing file is allowed; a present one must have these. */
+ * messages. A missing file is allowed; a present one must have these: the
+ * columns named here, or every column of the writer's list (columns.h). */
 enum { F_LAT, F_SAT, F_BW, F_LOADED, F_GPU, F_GPULAT, NFILES };
 static const struct {
     const char *name, *test; /* file, run-all test that writes it */
     const char *cols[16];
+    const struct cxs_col *list;
+    const size_t *nlist;
 } files[NFILES] = {
     [F_LAT] = {"latency.csv",
                "latency",
@@ -37,14 +41,12 @@ static const struct {
                   "loaded",
                   {"cpu_node", "mem_node", "mem_class", "traffic_node", "kind", "delay", "delay_ns",
                    "total_gbps", "latency_ns", NULL}},
-    [F_GPU] = {"gpu_copy.csv",
-               "gpucopy",
-               {"gpu", "gpu_name", "gpu_pci", "gpu_node", "cpu_node", "host_mem", "mem_node",
-                "mem_class", "direction", "size_bytes", "median_gbps", NULL}},
+    [F_GPU] = {"gpu_copy.csv", "gpucopy", {NULL}, cxs_cols_gpu_copy, &cxs_ncols_gpu_copy},
     [F_GPULAT] = {"gpu_copy_latency.csv",
                   "gpucopy",
-                  {"gpu", "cpu_node", "host_mem", "mem_node", "mem_class", "direction", "bytes",
-                   "median_ns", "mean_ns", NULL}},
+                  {NULL},
+                  cxs_cols_gpu_copy_latency,
+                  &cxs_ncols_gpu_copy_latency},
 };
 /* Columns that hold a number, and what kind (ranges.h): checked in every
  * row of every file that has them. */
@@ -195,7 +197,10 @@ static int load_file(struct ctx *c, int f)
         return CXS_EXIT_FAIL;
     }
     c->have[f] = 1;
-    if (cxs_table_require(t, files[f].cols, 0, err, sizeof err)) {
+    const char *names[64] = {NULL};
+    for (size_t i = 0; files[f].list && i < *files[f].nlist && i + 1 < 64; i++)
+        names[i] = files[f].list[i].name;
+    if (cxs_table_require(t, files[f].list ? names : files[f].cols, 0, err, sizeof err)) {
         cxs_errf(c->err, c->errlen, "%s (not a cxlscope %s?)", err, files[f].name);
         return CXS_EXIT_FAIL;
     }

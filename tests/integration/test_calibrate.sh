@@ -103,6 +103,11 @@ bad "a truncated row" "loaded.csv: line 3 has [0-9]+ fields, the header [0-9]+" 
     "awk -F, -v OFS=, 'NR == 3 { NF = NF - 2 } { print }' loaded.csv >x && mv x loaded.csv"
 bad "another tool's file" "latency.csv: no column 'cpu_node' \\(not a cxlscope latency.csv\\?\\)" \
     "printf 'Inject Delay,Latency,Bandwidth\n00000,180.2,35000\n' >latency.csv"
+# gpu_copy*.csv must have every column cxlscope-gpucopy writes (common/columns.c:
+# one list for the writer and this reader)
+bad "a gpu_copy.csv without one of the writer's columns" \
+    "gpu_copy.csv: no column 'median_us' \\(not a cxlscope gpu_copy.csv\\?\\)" \
+    "printf 'gpu,gpu_name,gpu_pci,gpu_node,cpu_node,cpu,host_mem,mem_node,mem_class,placement,page_size,direction,size_bytes,copies,samples,kept,median_gbps,ci_lo_gbps,ci_hi_gbps,mean_gbps,min_gbps,max_gbps\n' >gpu_copy.csv"
 bad "garbled CSV (an open quote)" "bandwidth.csv: not valid CSV" "printf '\"unterminated,x\n' >>bandwidth.csv"
 bad "a figure that is not a number" "latency.csv: line 2: column median_ns: 'fast' is not a number" \
     "awk -F, -v OFS=, 'NR == 2 { \$14 = \"fast\" } { print }' latency.csv >x && mv x latency.csv"

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "columns.h"
 #include "spec.h"
 
 static void test_kinds_and_directions(void **state)
@@ -214,16 +215,17 @@ static void test_pci_node(void **state)
 static void test_columns(void **state)
 {
     (void)state;
-    assert_int_equal(gc_bw_ncols, 23);
-    assert_string_equal(gc_bw_cols[0], "gpu");
-    assert_string_equal(gc_bw_cols[16], "median_gbps");
-    assert_string_equal(gc_bw_cols[gc_bw_ncols - 1], "median_us");
-    assert_int_equal(gc_lat_ncols, 19);
-    assert_string_equal(gc_lat_cols[10], "direction");
-    assert_string_equal(gc_lat_cols[14], "median_ns");
+    const struct cxs_col *bw = cxs_cols_gpu_copy, *lat = cxs_cols_gpu_copy_latency;
+    assert_int_equal(cxs_ncols_gpu_copy, 23);
+    assert_string_equal(bw[0].name, "gpu");
+    assert_string_equal(bw[16].name, "median_gbps");
+    assert_string_equal(bw[cxs_ncols_gpu_copy - 1].name, "median_us");
+    assert_int_equal(cxs_ncols_gpu_copy_latency, 19);
+    assert_string_equal(lat[10].name, "direction");
+    assert_string_equal(lat[14].name, "median_ns");
     /* the columns every row starts with are the same in both files */
     for (int i = 0; i < 10; i++)
-        assert_string_equal(gc_bw_cols[i], gc_lat_cols[i]);
+        assert_string_equal(bw[i].name, lat[i].name);
 }
 
 int main(void)

@@ -1,0 +1,27 @@
+/* columns.h — the column lists of the CSVs that other parts of the suite
+ * read back (replay/calib.c), defined once: the binary that writes a CSV
+ * takes its header, its --help column text and its rows' names from here
+ * (row.h), and a reader requires exactly these names, so the two cannot
+ * drift apart.
+ *
+ * Promises:
+ * - Each list is in the file's column order, which never changes (CSV
+ *   headers are part of the interface).
+ * - gpu_copy.csv and gpu_copy_latency.csv start with the same ten columns
+ *   (the GPU, the host thread and the host buffer).
+ */
+#ifndef CXS_COLUMNS_H
+#define CXS_COLUMNS_H
+
+#include <stddef.h>
+
+#include "row.h"
+
+/* cxlscope-gpucopy: the sweep (gpu_copy.csv) and latency rows
+ * (gpu_copy_latency.csv). */
+extern const struct cxs_col cxs_cols_gpu_copy[];
+extern const size_t cxs_ncols_gpu_copy;
+extern const struct cxs_col cxs_cols_gpu_copy_latency[];
+extern const size_t cxs_ncols_gpu_copy_latency;
+
+#endif
