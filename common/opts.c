@@ -46,6 +46,10 @@ static const struct {
     {CXS_OPT_VERSION, NULL, "", D_NONE, 0},
     {CXS_OPT_PAGE, "P", "4k (default), thp, 2m or 1g", D_NONE, 0},
     {CXS_OPT_FALLBACK, NULL, "measure even if pages landed off the requested node", D_NONE, 0},
+    {CXS_OPT_RESERVE, NULL,
+     "if a node's hugetlb pool is short, raise it for the run (root) and give the pages back "
+     "afterwards, Ctrl-C included",
+     D_NONE, 0},
 };
 
 _Static_assert(sizeof std_help / sizeof std_help[0] == NSTD, "one help entry per shared option");

@@ -22,6 +22,7 @@
 #include "run.h"
 #include "spec.h"
 #include "stats.h"
+#include "targets.h"
 #include "threads.h"
 #include "timer.h"
 #include "topology.h"
@@ -162,6 +163,7 @@ static void parse_args(int argc, char **argv, struct config *c)
                                "cpuless, relative to the CPU node) or all (default)"),
         CXS_O_STD(CXS_OPT_PAGE, "host pages: 4k (default), thp, 2m, 1g"),
         CXS_O_STD(CXS_OPT_FALLBACK, "report pages that landed elsewhere instead of failing"),
+        CXS_O_STD(CXS_OPT_RESERVE, NULL),
         CXS_O_STD(CXS_OPT_REPEAT, NULL),
         CXS_O_STD(CXS_OPT_MIN, NULL),
         CXS_O_STD_NODEFAULT(CXS_OPT_BUDGET,
@@ -260,7 +262,8 @@ static int host_setup(const struct config *c, const struct gc_hostbuf *hb, size_
                               .policy = (enum cxs_policy)k->policy,
                               .nnodes = hb->nnodes,
                               .page = c->std.page,
-                              .allow_fallback = c->std.allow_fallback};
+                              .allow_fallback = c->std.allow_fallback,
+                              .reserve_hugepages = c->std.reserve_hugepages};
     memcpy(q.nodes, hb->nodes, (size_t)hb->nnodes * sizeof q.nodes[0]);
     char what[160];
     gc_fmt_nodes(hb->nodes, (size_t)hb->nnodes, what, sizeof what);
@@ -571,6 +574,45 @@ struct device_plan {
     char why_cpu[200], left_out[400];
 };
 
+/* Each host buffer against its nodes' memory: one that cannot be held is
+ * named and left out (meta.json "skipped"); none left fails the run, every
+ * one named. */
+static void precheck_buffers(const struct config *c, struct device_plan *dp, uint64_t host)
+{
+    static char lines[GC_NKINDS * CXS_MAX_NODES][768];
+    size_t kept = 0, skipped = 0;
+    char err[512];
+    for (size_t b = 0; b < dp->nbufs; b++) {
+        const struct gc_kind *k = &gc_kinds[dp->bufs[b].kind];
+        struct cxs_alloc_req q = {.size = host,
+                                  .policy = (enum cxs_policy)k->policy,
+                                  .nnodes = dp->bufs[b].nnodes,
+                                  .page = c->std.page,
+                                  .reserve_hugepages = c->std.reserve_hugepages};
+        memcpy(q.nodes, dp->bufs[b].nodes, (size_t)q.nnodes * sizeof q.nodes[0]);
+        int rc = k->pin == GC_MALLOCHOST ? 0 : cxs_buf_precheck(&cxs_run.topo, &q, err, sizeof err);
+        if (rc == CXS_EXIT_USAGE)
+            cxs_usage_die("%s host buffer: %s", k->name, err);
+        if (rc && rc != CXS_EXIT_SKIP) {
+            snprintf(lines[skipped], sizeof lines[0], "%s host buffer of %" PRIu64 " bytes: %s",
+                     k->name, host, err);
+            cxs_run_skipped(lines[skipped++]);
+            continue;
+        }
+        dp->bufs[kept++] = dp->bufs[b];
+    }
+    dp->nbufs = kept;
+    for (size_t i = 0; i < skipped && (kept || skipped > 1); i++)
+        (kept ? cxs_note : cxs_error)("%s%s", kept ? "skipped " : "", lines[i]);
+    if (!kept && skipped == 1)
+        cxs_run_fail(CXS_EXIT_FAIL, "%s (a smaller --sizes?)", lines[0]);
+    if (!kept && skipped)
+        cxs_run_fail(CXS_EXIT_FAIL,
+                     "none of the %zu host buffers can be held (each named above; a smaller "
+                     "--sizes?)",
+                     skipped);
+}
+
 /* Everything about one device that can be decided before measuring, and the
  * checks that can fail before a single row: CPU node, memory nodes, memory. */
 static void plan_device(const struct config *c, int dev, struct device_plan *dp)
@@ -583,9 +625,10 @@ static void plan_device(const struct config *c, int dev, struct device_plan *dp)
     if (c->std.cpu_spec) {
         int ids[CXS_MAX_NODES];
         size_t n;
-        if (cxs_topo_select(t, c->std.cpu_spec, CXS_SELECT_CPU, 0, ids, CXS_MAX_NODES, &n, err,
-                            sizeof err))
-            cxs_usage_die("--cpu-node: %s", err);
+        int rc =
+            cxs_tgt_cpu_nodes(t, c->std.cpu_spec, NULL, 0, ids, CXS_MAX_NODES, &n, err, sizeof err);
+        if (rc)
+            cxs_usage_die("%s", err);
         if (n != 1)
             cxs_usage_die("--cpu-node: one node (the host thread runs on one)");
         dp->cpu_node = ids[0];
@@ -603,12 +646,14 @@ static void plan_device(const struct config *c, int dev, struct device_plan *dp)
     }
     if (dp->cpu_node < 0)
         cxs_skip("no NUMA node with CPUs found");
-    int r = cxs_topo_select(t, c->std.mem_spec, CXS_SELECT_MEM, dp->cpu_node, dp->mem,
-                            CXS_MAX_NODES, &dp->nmem, err, sizeof err);
-    if (r == CXS_SEL_EMPTY)
-        cxs_skip("--mem-node: %s", err);
+    char merr[2048];
+    int r = cxs_tgt_mem_nodes(t, c->std.mem_spec, dp->cpu_node, dp->mem, CXS_MAX_NODES, &dp->nmem,
+                              merr, sizeof merr);
+    if (r == CXS_EXIT_SKIP)
+        cxs_skip("%s", merr);
     if (r)
-        cxs_usage_die("--mem-node: %s", err);
+        cxs_usage_die("%s", merr);
+    cxs_tgt_unusable_notes(t, c->std.mem_spec);
     dp->nbufs =
         gc_plan_buffers(c->kinds, c->nkinds, dp->mem, dp->nmem, dp->bufs,
                         sizeof dp->bufs / sizeof dp->bufs[0], dp->left_out, sizeof dp->left_out);
@@ -618,20 +663,7 @@ static void plan_device(const struct config *c, int dev, struct device_plan *dp)
     uint64_t host = gc_host_bytes(max, c->dirs, c->ndirs);
     if (host < max)
         host = max;
-    for (size_t b = 0; b < dp->nbufs; b++) {
-        const struct gc_kind *k = &gc_kinds[dp->bufs[b].kind];
-        if (k->pin == GC_MALLOCHOST)
-            continue;
-        struct cxs_alloc_req q = {.size = host,
-                                  .policy = (enum cxs_policy)k->policy,
-                                  .nnodes = dp->bufs[b].nnodes,
-                                  .page = c->std.page};
-        memcpy(q.nodes, dp->bufs[b].nodes, (size_t)q.nnodes * sizeof q.nodes[0]);
-        int rc = cxs_buf_precheck(t, &q, err, sizeof err);
-        if (rc && rc != CXS_EXIT_SKIP)
-            cxs_run_fail(rc, "%s host buffer of %" PRIu64 " bytes: %s (a smaller --sizes?)",
-                         k->name, host, err);
-    }
+    precheck_buffers(c, dp, host);
     uint64_t need = 2 * max + (256ULL << 20);
     if (dp->g.mem_free < need)
         cxs_run_fail(CXS_EXIT_FAIL,

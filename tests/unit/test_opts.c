@@ -269,10 +269,10 @@ static void test_every_shared_row(void **state)
 {
     (void)state;
     struct cxs_std_opts std = {0};
-    struct cxs_opt opts[CXS_OPT_FALLBACK - CXS_OPT_CPU + 2];
-    for (int c = CXS_OPT_CPU; c <= CXS_OPT_FALLBACK; c++)
+    struct cxs_opt opts[CXS_OPT_RESERVE - CXS_OPT_CPU + 2];
+    for (int c = CXS_OPT_CPU; c <= CXS_OPT_RESERVE; c++)
         opts[c - CXS_OPT_CPU] = (struct cxs_opt)CXS_O_STD(c, NULL);
-    opts[CXS_OPT_FALLBACK - CXS_OPT_CPU + 1] = (struct cxs_opt)CXS_O_END;
+    opts[CXS_OPT_RESERVE - CXS_OPT_CPU + 1] = (struct cxs_opt)CXS_O_END;
     const struct cxs_optspec spec = {.std = &std};
     char *buf = NULL;
     size_t len = 0;
