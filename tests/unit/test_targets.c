@@ -222,16 +222,23 @@ static void test_devdax_cxl(void **state)
 
 /* ---- targets and per-target prechecks ---- */
 
+static const enum cxs_page pages_2m_4k[] = {CXS_PAGE_2M, CXS_PAGE_4K};
+
+/* From CPU node 0 to mem_spec, 2m then 4k pages, 64 MiB each. */
+static struct cxs_target_req req_from0(const char *mem_spec)
+{
+    return (struct cxs_target_req){.cpu_spec = "0",
+                                   .mem_spec = mem_spec,
+                                   .cpu = -1,
+                                   .pages = pages_2m_4k,
+                                   .npages = 2,
+                                   .bytes = 64u << 20};
+}
+
 static void test_plan_order(void **state)
 {
     const struct fixture *f = *state;
-    const enum cxs_page pages[] = {CXS_PAGE_2M, CXS_PAGE_4K};
-    struct cxs_target_req r = {.cpu_spec = "0",
-                               .mem_spec = "0,1",
-                               .cpu = -1,
-                               .pages = pages,
-                               .npages = 2,
-                               .bytes = 64u << 20};
+    struct cxs_target_req r = req_from0("0,1");
     struct cxs_targets ts = {0};
     char err[1024];
     assert_int_equal(cxs_targets_plan(&f->topo, &r, &ts, err, sizeof err), 0);
@@ -257,13 +264,7 @@ static void test_plan_order(void **state)
 static void test_precheck_each(void **state)
 {
     const struct fixture *f = *state;
-    const enum cxs_page pages[] = {CXS_PAGE_2M, CXS_PAGE_4K};
-    struct cxs_target_req r = {.cpu_spec = "0",
-                               .mem_spec = "all",
-                               .cpu = -1,
-                               .pages = pages,
-                               .npages = 2,
-                               .bytes = 64u << 20};
+    struct cxs_target_req r = req_from0("all");
     struct cxs_targets ts = {0};
     struct cxs_precheck pc = {.policy = CXS_POL_BIND};
     char err[1024];
@@ -295,9 +296,8 @@ static void test_reserve_too_small(void **state)
     const struct fixture *f = *state;
     if (geteuid() != 0)
         skip();
-    const enum cxs_page pages[] = {CXS_PAGE_2M};
-    struct cxs_target_req r = {
-        .cpu_spec = "0", .mem_spec = "0", .cpu = -1, .pages = pages, .npages = 1};
+    struct cxs_target_req r = req_from0("0");
+    r.npages = 1; /* 2m */
     struct cxs_precheck pc = {.policy = CXS_POL_BIND, .reserve_hugepages = 1};
     uint64_t sizes[] = {16ULL << 30, 6ULL << 30, 1ULL << 30};
     const char *want[] = {"node 0 is too small for 8192 more 2m huge pages (16.0 GiB): it has 8.0 "
