@@ -6,7 +6,6 @@
  * dependent loads until the median's confidence interval is tight or the
  * time budget is spent. One CSV row per point, flushed as measured. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "interrupt.h"
 #include "memory.h"
 #include "meta.h"
+#include "opts.h"
 #include "output.h"
 #include "stats.h"
 #include "run.h"
@@ -34,7 +34,7 @@
 #define MAX_PATTERNS 8
 #define WARMUP_MAX_LOADS (1u << 20)
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: cxlscope-latency [OPTIONS]\n"
     "\n"
     "Idle memory latency by pointer chasing: one dependent 8-byte load per element,\n"
@@ -42,61 +42,16 @@ static const char usage_text[] =
     "one finished and the prefetchers cannot guess the next address. Reports the\n"
     "median nanoseconds per load with its 95 % confidence interval.\n"
     "\n"
-    "Where:\n"
-    "  --cpu-node SPEC      CPU node(s) the measuring thread runs on: IDs (0,1), ranges\n"
-    "                       (0-1) or all. Default: the node of the CPU we start on\n"
-    "                       (with --matrix: all). The thread is pinned to one CPU of\n"
-    "                       the node (the last one this process may use).\n"
-    "  --mem-node SPEC      memory node(s) to measure: IDs, ranges, all, or a class\n"
-    "                       relative to the CPU node: ldram, rdram, cxl, cpuless.\n"
-    "                       Default: all.\n"
-    "  --matrix             CPU node x memory node matrix, like MLC's latency matrix\n"
-    "                       (same as --cpu-node all unless --cpu-node is given).\n"
-    "  --policy P           bind (default) or preferred: one buffer per memory node;\n"
-    "                       interleave: one buffer interleaved over all --mem-node nodes.\n"
-    "\n"
-    "What:\n"
-    "  --size SIZE          one working-set size (default 1G). K = 1024.\n"
-    "  --sweep LO:HI[:F]    working-set sweep LO, LO*F, ... <= HI (F defaults to 2).\n"
-    "  --pattern LIST       comma list of: random (one Sattolo cycle over all 64 B\n"
-    "                       lines; default), random-in-page (pages in random order,\n"
-    "                       lines in random order inside each page: one TLB miss per\n"
-    "                       page, not per load), seq (+64 B), stride:N (+N bytes).\n"
-    "  --tlb-locality SIZE  for random: lines in random order inside groups of SIZE,\n"
-    "                       groups in random order (multichase -T). Default: none\n"
-    "                       (the whole buffer is one group).\n"
-    "  --page-size LIST     comma list of 4k (default), thp (transparent huge pages),\n"
-    "                       2m, 1g (hugetlb pool of the memory node).\n"
-    "  --reserve-hugepages  if the node's hugetlb pool is short, raise it for the run\n"
-    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
-    "  --allow-fallback     measure even if pages landed off the requested node\n"
-    "                       (the on_node_pct column says how many did not).\n"
-    "\n"
-    "Statistics:\n"
-    "  --loads N            dependent loads per sample (default 1000000; rounded up to\n"
-    "                       a multiple of 32).\n"
-    "  --repeat N           at most N samples per point (default 51).\n"
-    "  --min-samples N      at least N samples per point (default 7; 6 or more give a\n"
-    "                       distribution-free 95 % CI of the median).\n"
-    "  --time-budget SEC    stop sampling a point after SEC seconds once --min-samples\n"
-    "                       are in (default 2), or earlier when the CI half-width is\n"
-    "                       within 1 % of the median.\n"
-    "  --seed N             seed of the random cycles (default 1).\n"
-    "  --no-counters        do not try hardware counters (PAPI).\n"
-    "\n"
-    "Output:\n"
-    "  --output DIR         write DIR/latency.csv (rows flushed as measured, written as\n"
-    "                       latency.csv.partial until the run ends) and DIR/meta.json.\n"
-    "  --format csv|table   what stdout gets (default csv).\n"
-    "  --quiet              nothing on stdout.\n"
-    "  --help, --version\n"
+    "Options:\n";
+static const char usage_columns[] =
     "\n"
     "Columns: cpu_node, cpu, mem_node, mem_class, policy, pattern, tlb_locality_bytes\n"
     "(group of random order; empty for seq/stride), size_bytes, page_size_req,\n"
     "page_size_used (from /proc/self/smaps: 4k, thp, 4k+thp, 2m, 1g), huge_pct,\n"
     "on_node_pct, loads_per_sample, median_ns, ci95_lo_ns, ci95_hi_ns, mean_ns, min_ns,\n"
     "max_ns, p5_ns, p95_ns, samples_kept, samples_dropped (MAD outliers), and, when\n"
-    "a PMU is there, cycles/llc_misses/dtlb_misses _per_load.\n"
+    "a PMU is there, cycles/llc_misses/dtlb_misses _per_load.\n";
+static const char usage_tail[] =
     "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong);\n"
     "2 bad usage; 77 skipped (e.g. no node of the class asked for); 130 interrupted\n"
@@ -117,9 +72,15 @@ struct config {
     enum cxs_page pages[CXS_NPAGES];
     size_t npages;
     uint64_t loads;
+    int have_size; /* --size or --sweep seen */
 };
 
 static char counter_note[256];
+
+static void usage_more(FILE *f)
+{
+    fputs(usage_columns, f);
+}
 
 static int add_pattern(const char *s, void *ctx)
 {
@@ -148,34 +109,55 @@ static int add_page(const char *s, void *ctx)
     return 0;
 }
 
+static void policy_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    int p = cxs_policy_parse(arg);
+    if (p < 0)
+        cxs_usage_die("unknown policy '%s' (policies: bind, preferred, interleave)", arg);
+    *(enum cxs_policy *)o->dest = (enum cxs_policy)p;
+}
+
+/* --size and --sweep: one of them, once. */
+static void size_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
+    char err[200];
+    if (c->have_size++)
+        cxs_usage_die("give one --size or one --sweep");
+    if (strcmp(opt, "--size") == 0) {
+        if (cxs_parse_size(arg, &c->sizes[0], err, sizeof err))
+            cxs_usage_die("--size: %s", err);
+        c->nsizes = 1;
+    } else if (cxs_parse_sweep(arg, c->sizes, MAX_SIZES, &c->nsizes, err, sizeof err)) {
+        cxs_usage_die("--sweep: %s", err);
+    }
+}
+
+static void pattern_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    cxs_each_item(arg, "pattern", add_pattern, o->dest);
+}
+
+static void tlb_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    uint64_t *g = o->dest;
+    char err[200];
+    if (cxs_parse_size(arg, g, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+    if (*g % CXS_LINE)
+        cxs_usage_die("%s must be a multiple of %d bytes", opt, CXS_LINE);
+}
+
+static void page_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    cxs_each_item(arg, "page size", add_page, o->dest);
+}
+
 static void parse_args(int argc, char **argv, struct config *c)
 {
-    enum {
-        O_POLICY = 256,
-        O_SIZE,
-        O_SWEEP,
-        O_PATTERN,
-        O_TLB,
-        O_PAGE,
-        O_RESERVE,
-        O_FALLBACK,
-        O_LOADS,
-        O_NOCNT,
-    };
-    static const struct option opts[] = {
-        {"policy", required_argument, 0, O_POLICY},
-        {"size", required_argument, 0, O_SIZE},
-        {"sweep", required_argument, 0, O_SWEEP},
-        {"pattern", required_argument, 0, O_PATTERN},
-        {"tlb-locality", required_argument, 0, O_TLB},
-        {"page-size", required_argument, 0, O_PAGE},
-        {"reserve-hugepages", no_argument, 0, O_RESERVE},
-        {"allow-fallback", no_argument, 0, O_FALLBACK},
-        {"loads", required_argument, 0, O_LOADS},
-        {"no-counters", no_argument, 0, O_NOCNT},
-        CXS_STD_LONGOPTS,
-        {0, 0, 0, 0},
-    };
     *c = (struct config){.policy = CXS_POL_BIND,
                          .loads = 1000000,
                          .std = {.mem_spec = "all",
@@ -184,59 +166,62 @@ static void parse_args(int argc, char **argv, struct config *c)
                                  .seed = 1,
                                  .budget_s = 2.0,
                                  .format = CXS_FMT_CSV}};
-    char err[200];
-    int have_size = 0, o;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_POLICY: {
-            int p = cxs_policy_parse(optarg);
-            if (p < 0)
-                cxs_usage_die("unknown policy '%s' (policies: bind, preferred, interleave)",
-                              optarg);
-            c->policy = (enum cxs_policy)p;
-            break;
-        }
-        case O_SIZE:
-        case O_SWEEP:
-            if (have_size++)
-                cxs_usage_die("give one --size or one --sweep");
-            if (o == O_SIZE) {
-                if (cxs_parse_size(optarg, &c->sizes[0], err, sizeof err))
-                    cxs_usage_die("--size: %s", err);
-                c->nsizes = 1;
-            } else if (cxs_parse_sweep(optarg, c->sizes, MAX_SIZES, &c->nsizes, err, sizeof err)) {
-                cxs_usage_die("--sweep: %s", err);
-            }
-            break;
-        case O_PATTERN:
-            cxs_each_item(optarg, "pattern", add_pattern, c);
-            break;
-        case O_TLB:
-            if (cxs_parse_size(optarg, &c->tlb_locality, err, sizeof err))
-                cxs_usage_die("--tlb-locality: %s", err);
-            if (c->tlb_locality % CXS_LINE)
-                cxs_usage_die("--tlb-locality must be a multiple of %d bytes", CXS_LINE);
-            break;
-        case O_PAGE:
-            cxs_each_item(optarg, "page size", add_page, c);
-            break;
-        case O_RESERVE:
-            c->reserve_hugepages = 1;
-            break;
-        case O_FALLBACK:
-            c->allow_fallback = 1;
-            break;
-        case O_LOADS:
-            c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
-            break;
-        case O_NOCNT:
-            c->no_counters = 1;
-            break;
-        default:
-            cxs_std_default(o, optarg, &c->std, usage_text, argv);
-        }
-    }
+    const struct cxs_opt opts[] = {
+        CXS_O_STD(CXS_OPT_CPU, "CPU node(s) the measuring thread runs on: IDs (0,1), ranges "
+                               "(0-1) or all. Default: the node of the CPU we start on (with "
+                               "--matrix: all). The thread is pinned to one CPU of the node "
+                               "(the last one this process may use)"),
+        CXS_O_STD(CXS_OPT_MEM, "memory node(s) to measure: IDs, ranges, all, or a class "
+                               "relative to the CPU node: ldram, rdram, cxl, cpuless. Default: "
+                               "all"),
+        CXS_O_STD(CXS_OPT_MATRIX, "CPU node x memory node matrix, like MLC's latency matrix "
+                                  "(same as --cpu-node all unless --cpu-node is given)"),
+        CXS_O_CUSTOM("policy", policy_arg, &c->policy, "P",
+                     "bind (default) or preferred: one buffer per memory node; interleave: one "
+                     "buffer interleaved over all --mem-node nodes"),
+        CXS_O_CUSTOM("size", size_arg, c, "SIZE", "one working-set size (default 1G; K = 1024)"),
+        CXS_O_CUSTOM("sweep", size_arg, c, "LO:HI[:F]",
+                     "working-set sweep LO, LO*F, ... <= HI (F defaults to 2)"),
+        CXS_O_CUSTOM("pattern", pattern_arg, c, "LIST",
+                     "comma list of: random (one Sattolo cycle over all 64 B lines; default), "
+                     "random-in-page (pages in random order, lines in random order inside each "
+                     "page: one TLB miss per page, not per load), seq (+64 B), stride:N (+N "
+                     "bytes)"),
+        CXS_O_CUSTOM("tlb-locality", tlb_arg, &c->tlb_locality, "SIZE",
+                     "for random: lines in random order inside groups of SIZE, groups in random "
+                     "order (multichase -T). Default: none (the whole buffer is one group)"),
+        CXS_O_CUSTOM("page-size", page_arg, c, "LIST",
+                     "comma list of 4k (default), thp (transparent huge pages), 2m, 1g (hugetlb "
+                     "pool of the memory node)"),
+        CXS_O_FLAG("reserve-hugepages", &c->reserve_hugepages,
+                   "if the node's hugetlb pool is short, raise it for the run (root) and give "
+                   "the pages back afterwards, Ctrl-C included"),
+        CXS_O_FLAG("allow-fallback", &c->allow_fallback,
+                   "measure even if pages landed off the requested node (the on_node_pct "
+                   "column says how many did not)"),
+        CXS_O_U64("loads", &c->loads, 32, UINT64_C(1) << 40, "N",
+                  "dependent loads per sample (default 1000000; rounded up to a multiple of "
+                  "32)"),
+        CXS_O_STD(CXS_OPT_REPEAT, NULL),
+        CXS_O_STD_NODEFAULT(CXS_OPT_MIN, "at least N samples per point (default 7; 6 or more "
+                                         "give a distribution-free 95 % CI of the median)"),
+        CXS_O_STD_NODEFAULT(CXS_OPT_BUDGET,
+                            "stop sampling a point after SEC seconds once --min-samples are in "
+                            "(default 2), or earlier when the CI half-width is within 1 % of "
+                            "the median"),
+        CXS_O_STD(CXS_OPT_SEED, "seed of the random cycles"),
+        CXS_O_FLAG("no-counters", &c->no_counters, "do not try hardware counters (PAPI)"),
+        CXS_O_STD(CXS_OPT_OUTPUT, "write DIR/latency.csv (rows flushed as measured, written as "
+                                  "latency.csv.partial until the run ends) and DIR/meta.json"),
+        CXS_O_STD(CXS_OPT_FORMAT, NULL),
+        CXS_O_STD(CXS_OPT_QUIET, "nothing on stdout"),
+        CXS_O_STD(CXS_OPT_HELP, NULL),
+        CXS_O_STD(CXS_OPT_VERSION, NULL),
+        CXS_O_END,
+    };
+    const struct cxs_optspec spec = {
+        .head = usage_head, .more = usage_more, .tail = usage_tail, .std = &c->std};
+    optind = cxs_opts_parse(argc, argv, opts, &spec);
     cxs_std_end(argc, argv, &c->std);
     if (!c->nsizes) {
         c->sizes[0] = UINT64_C(1) << 30;
