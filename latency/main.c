@@ -17,12 +17,14 @@
 
 #include "chase.h"
 #include "cli.h"
+#include "columns.h"
 #include "counters.h"
 #include "interrupt.h"
 #include "memory.h"
 #include "meta.h"
 #include "opts.h"
 #include "output.h"
+#include "row.h"
 #include "stats.h"
 #include "run.h"
 #include "threads.h"
@@ -43,14 +45,6 @@ static const char usage_head[] =
     "median nanoseconds per load with its 95 % confidence interval.\n"
     "\n"
     "Options:\n";
-static const char usage_columns[] =
-    "\n"
-    "Columns: cpu_node, cpu, mem_node, mem_class, policy, pattern, tlb_locality_bytes\n"
-    "(group of random order; empty for seq/stride), size_bytes, page_size_req,\n"
-    "page_size_used (from /proc/self/smaps: 4k, thp, 4k+thp, 2m, 1g), huge_pct,\n"
-    "on_node_pct, loads_per_sample, median_ns, ci95_lo_ns, ci95_hi_ns, mean_ns, min_ns,\n"
-    "max_ns, p5_ns, p95_ns, samples_kept, samples_dropped (MAD outliers), and, when\n"
-    "a PMU is there, cycles/llc_misses/dtlb_misses _per_load.\n";
 static const char usage_tail[] =
     "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong);\n"
@@ -77,9 +71,18 @@ struct config {
 
 static char counter_note[256];
 
+/* --help after the options: latency.csv's columns and what some hold. */
 static void usage_more(FILE *f)
 {
-    fputs(usage_columns, f);
+    const struct cxs_col *lists[] = {cxs_cols_latency};
+    const size_t n[] = {cxs_ncols_latency};
+    fputc('\n', f);
+    cxs_cols_list(f, "Columns", cxs_cols_latency, cxs_ncols_latency);
+    fputs("  Then, when a PMU is there (PAPI, not with --no-counters), one column per\n"
+          "  counter opened: cycles_per_load, llc_misses_per_load, dtlb_misses_per_load\n"
+          "  (events per load over the samples counted; empty when none was).\n\n",
+          f);
+    cxs_cols_describe(f, lists, n, 1);
 }
 
 static int add_pattern(const char *s, void *ctx)
@@ -239,33 +242,25 @@ static void parse_args(int argc, char **argv, struct config *c)
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
 }
 
-static const char *const base_cols[] = {
-    "cpu_node",
-    "cpu",
-    "mem_node",
-    "mem_class",
-    "policy",
-    "pattern",
-    "tlb_locality_bytes",
-    "size_bytes",
-    "page_size_req",
-    "page_size_used",
-    "huge_pct",
-    "on_node_pct",
-    "loads_per_sample",
-    "median_ns",
-    "ci95_lo_ns",
-    "ci95_hi_ns",
-    "mean_ns",
-    "min_ns",
-    "max_ns",
-    "p5_ns",
-    "p95_ns",
-    "samples_kept",
-    "samples_dropped",
-};
-#define NBASE (sizeof base_cols / sizeof base_cols[0])
-#define MAXCOLS (NBASE + CXS_MAX_COUNTERS)
+/* latency.csv's row: the base columns (columns.h), then NAME_per_load for
+ * each counter opened; made once in main, after the counters are opened. */
+static struct cxs_row *lat_row;
+
+static struct cxs_row *latency_row(const struct cxs_counters *cnt)
+{
+    static struct cxs_col *cols; /* kept by the row, for the whole run */
+    static char names[CXS_MAX_COUNTERS][48];
+    size_t n = cxs_ncols_latency;
+    cols = calloc(n + CXS_MAX_COUNTERS, sizeof *cols);
+    if (!cols)
+        cxs_die("out of memory");
+    memcpy(cols, cxs_cols_latency, n * sizeof *cols);
+    for (size_t i = 0; i < cxs_counters_count(cnt); i++) {
+        snprintf(names[i], sizeof names[i], "%s_per_load", cxs_counters_name(cnt, i));
+        cols[n++] = (struct cxs_col){names[i], NULL};
+    }
+    return cxs_row_new("latency.csv", cols, n);
+}
 
 struct sampler {
     void *p;
@@ -304,52 +299,45 @@ struct point {
     double on_node_pct;
 };
 
-static void fmt(char *dst, double v)
-{
-    snprintf(dst, 32, "%.2f", v);
-}
-
 static void emit(const struct config *c, const struct point *pt, const struct cxs_summary *s,
-                 struct sampler *sm, size_t ncnt)
+                 const struct sampler *sm)
 {
-    char v[MAXCOLS][64];
-    const char *vals[MAXCOLS];
-    size_t k = 0;
-    snprintf(v[k++], 64, "%d", pt->cpu_node);
-    snprintf(v[k++], 64, "%d", pt->cpu);
-    snprintf(v[k++], 64, "%s", pt->mem_nodes);
-    snprintf(v[k++], 64, "%s", pt->mem_class);
-    snprintf(v[k++], 64, "%s", cxs_policy_name(c->policy));
-    snprintf(v[k++], 64, "%s", pt->pat->name);
+    struct cxs_row *r = lat_row;
+    cxs_row_int(r, "cpu_node", pt->cpu_node);
+    cxs_row_int(r, "cpu", pt->cpu);
+    cxs_row_str(r, "mem_node", pt->mem_nodes);
+    cxs_row_str(r, "mem_class", pt->mem_class);
+    cxs_row_str(r, "policy", cxs_policy_name(c->policy));
+    cxs_row_str(r, "pattern", pt->pat->name);
     if (pt->group)
-        snprintf(v[k++], 64, "%" PRIu64, pt->group);
+        cxs_row_u64(r, "tlb_locality_bytes", pt->group);
     else
-        v[k++][0] = 0;
-    snprintf(v[k++], 64, "%zu", pt->buf->size);
-    snprintf(v[k++], 64, "%s", cxs_page_name(pt->buf->page));
-    snprintf(v[k++], 64, "%s", pt->buf->page_used);
-    snprintf(v[k++], 64, "%.1f", 100.0 * pt->buf->huge_fraction);
-    snprintf(v[k++], 64, "%.1f", pt->on_node_pct);
-    snprintf(v[k++], 64, "%" PRIu64, sm->loads);
-    fmt(v[k++], s->median);
-    fmt(v[k++], s->ci_lo);
-    fmt(v[k++], s->ci_hi);
-    fmt(v[k++], s->mean);
-    fmt(v[k++], s->min);
-    fmt(v[k++], s->max);
-    fmt(v[k++], s->p5);
-    fmt(v[k++], s->p95);
-    snprintf(v[k++], 64, "%zu", s->kept);
-    snprintf(v[k++], 64, "%zu", s->dropped);
-    for (size_t i = 0; i < ncnt; i++) {
+        cxs_row_empty(r, "tlb_locality_bytes");
+    cxs_row_u64(r, "size_bytes", pt->buf->size);
+    cxs_row_str(r, "page_size_req", cxs_page_name(pt->buf->page));
+    cxs_row_str(r, "page_size_used", pt->buf->page_used);
+    cxs_row_fixed(r, "huge_pct", 1, 100.0 * pt->buf->huge_fraction);
+    cxs_row_fixed(r, "on_node_pct", 1, pt->on_node_pct);
+    cxs_row_u64(r, "loads_per_sample", sm->loads);
+    cxs_row_fixed(r, "median_ns", 2, s->median);
+    cxs_row_fixed(r, "ci95_lo_ns", 2, s->ci_lo);
+    cxs_row_fixed(r, "ci95_hi_ns", 2, s->ci_hi);
+    cxs_row_fixed(r, "mean_ns", 2, s->mean);
+    cxs_row_fixed(r, "min_ns", 2, s->min);
+    cxs_row_fixed(r, "max_ns", 2, s->max);
+    cxs_row_fixed(r, "p5_ns", 2, s->p5);
+    cxs_row_fixed(r, "p95_ns", 2, s->p95);
+    cxs_row_u64(r, "samples_kept", s->kept);
+    cxs_row_u64(r, "samples_dropped", s->dropped);
+    const char *const *names = cxs_row_names(r);
+    for (size_t i = cxs_ncols_latency; i < cxs_row_ncols(r); i++) {
+        size_t k = i - cxs_ncols_latency; /* counter k */
         if (sm->counted_loads)
-            snprintf(v[k++], 64, "%.4f", (double)sm->sums[i] / (double)sm->counted_loads);
+            cxs_row_fixed(r, names[i], 4, (double)sm->sums[k] / (double)sm->counted_loads);
         else
-            v[k++][0] = 0;
+            cxs_row_empty(r, names[i]);
     }
-    for (size_t i = 0; i < k; i++)
-        vals[i] = v[i];
-    cxs_run_row(vals);
+    cxs_run_row(cxs_row_take(r));
 }
 
 /* Group size for the random kinds: 0 = whole buffer. */
@@ -395,7 +383,7 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
         cxs_sample_adaptive(&a, take_sample, &sm, samples, &taken, &s);
         if (cxs_stop_requested() && taken < c->std.min_samples)
             break; /* an unfinished point is not a result */
-        emit(c, pt, &s, &sm, cxs_counters_count(cnt));
+        emit(c, pt, &s, &sm);
     }
 }
 
@@ -506,19 +494,11 @@ int main(int argc, char **argv)
             cxs_note("%s", counter_note);
     }
 
-    const char *cols[MAXCOLS];
-    char cntcols[CXS_MAX_COUNTERS][48];
-    size_t ncols = 0;
-    for (size_t i = 0; i < NBASE; i++)
-        cols[ncols++] = base_cols[i];
-    for (size_t i = 0; i < cxs_counters_count(cnt); i++) {
-        snprintf(cntcols[i], sizeof cntcols[i], "%s_per_load", cxs_counters_name(cnt, i));
-        cols[ncols++] = cntcols[i];
-    }
+    lat_row = latency_row(cnt);
     if (!cnt && !c.no_counters)
         cxs_run_note(counter_note);
-    cxs_run_open(c.std.outdir, "latency", "latency.csv", cols, ncols, c.std.quiet, c.std.format,
-                 argc, argv);
+    cxs_run_open(c.std.outdir, "latency", "latency.csv", cxs_row_names(lat_row),
+                 cxs_row_ncols(lat_row), c.std.quiet, c.std.format, argc, argv);
 
     double *samples = malloc(c.std.repeat * sizeof *samples);
     if (!samples)
