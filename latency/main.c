@@ -69,8 +69,6 @@ struct config {
     int have_size; /* --size or --sweep seen */
 };
 
-static char counter_note[256];
-
 /* --help after the options: latency.csv's columns and what some hold. */
 static void usage_more(FILE *f)
 {
@@ -159,6 +157,25 @@ static void page_arg(const struct cxs_opt *o, const char *opt, const char *arg)
     cxs_each_item(arg, "page size", add_page, o->dest);
 }
 
+/* What no option said, and the checks over several options. */
+static void finish_config(struct config *c)
+{
+    if (!c->nsizes) {
+        c->sizes[0] = UINT64_C(1) << 30;
+        c->nsizes = 1;
+    }
+    if (!c->npatterns)
+        add_pattern("random", c);
+    if (!c->npages)
+        c->pages[c->npages++] = CXS_PAGE_4K;
+    for (size_t i = 0; i < c->nsizes; i++)
+        if (c->sizes[i] < 2 * CXS_LINE)
+            cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
+    if (c->std.matrix && !c->std.cpu_spec)
+        c->std.cpu_spec = "all";
+    c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
+}
+
 static void parse_args(int argc, char **argv, struct config *c)
 {
     *c = (struct config){.policy = CXS_POL_BIND,
@@ -226,20 +243,7 @@ static void parse_args(int argc, char **argv, struct config *c)
         .head = usage_head, .more = usage_more, .tail = usage_tail, .std = &c->std};
     optind = cxs_opts_parse(argc, argv, opts, &spec);
     cxs_std_end(argc, argv, &c->std);
-    if (!c->nsizes) {
-        c->sizes[0] = UINT64_C(1) << 30;
-        c->nsizes = 1;
-    }
-    if (!c->npatterns)
-        add_pattern("random", c);
-    if (!c->npages)
-        c->pages[c->npages++] = CXS_PAGE_4K;
-    for (size_t i = 0; i < c->nsizes; i++)
-        if (c->sizes[i] < 2 * CXS_LINE)
-            cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
-    if (c->std.matrix && !c->std.cpu_spec)
-        c->std.cpu_spec = "all";
-    c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
+    finish_config(c);
 }
 
 /* latency.csv's row: the base columns (columns.h), then NAME_per_load for
@@ -475,6 +479,21 @@ static void measure_targets(const struct config *c, const struct cxs_targets *ts
     }
 }
 
+/* The hardware counters, or NULL (--no-counters, or none here: said on
+ * stderr and in meta.json). */
+static struct cxs_counters *open_counters(const struct config *c)
+{
+    static char note[256]; /* meta.json keeps the pointer */
+    if (c->no_counters)
+        return NULL;
+    struct cxs_counters *cnt = cxs_counters_open(note, sizeof note);
+    if (!cnt) {
+        cxs_note("%s", note);
+        cxs_run_note(note);
+    }
+    return cnt;
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-latency";
@@ -487,16 +506,8 @@ int main(int argc, char **argv)
 
     cxs_interrupt_install();
     cxs_timer_init();
-    struct cxs_counters *cnt = NULL;
-    if (!c.no_counters) {
-        cnt = cxs_counters_open(counter_note, sizeof counter_note);
-        if (!cnt)
-            cxs_note("%s", counter_note);
-    }
-
+    struct cxs_counters *cnt = open_counters(&c);
     lat_row = latency_row(cnt);
-    if (!cnt && !c.no_counters)
-        cxs_run_note(counter_note);
     cxs_run_open(c.std.outdir, "latency", "latency.csv", cxs_row_names(lat_row),
                  cxs_row_ncols(lat_row), c.std.quiet, c.std.format, argc, argv);
 
