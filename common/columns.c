@@ -26,3 +26,32 @@ const struct cxs_col cxs_cols_gpu_copy_latency[] = {
     {"min_ns", NULL},  {"max_ns", NULL},
 };
 const size_t cxs_ncols_gpu_copy_latency = CXS_NCOLS(cxs_cols_gpu_copy_latency);
+
+/* ---- cxlscope-latency ---- */
+const struct cxs_col cxs_cols_latency[] = {
+    {"cpu_node", NULL},
+    {"cpu", "the CPU the measuring thread was pinned to"},
+    {"mem_node", "the memory node; with --policy interleave all of them, joined with '+'"},
+    {"mem_class", "its class from the CPU node (LDRAM, RDRAM, CXL, CPULESS), joined with '+'"},
+    {"policy", NULL},
+    {"pattern", NULL},
+    {"tlb_locality_bytes", "group of random order; empty for seq/stride"},
+    {"size_bytes", NULL},
+    {"page_size_req", "the page size asked for (--page-size)"},
+    {"page_size_used", "from /proc/self/smaps: 4k, thp, 4k+thp, 2m, 1g"},
+    {"huge_pct", "% of the buffer in huge pages (THP or hugetlb)"},
+    {"on_node_pct", "% of the buffer's 4 KiB pages on the requested node(s)"},
+    {"loads_per_sample", NULL},
+    {"median_ns", "ns per load (as every _ns column) over the samples kept"},
+    {"ci95_lo_ns", "with ci95_hi_ns: the median's 95 % confidence interval (min and max when fewer "
+                   "than 6 samples are kept)"},
+    {"ci95_hi_ns", NULL},
+    {"mean_ns", NULL},
+    {"min_ns", NULL},
+    {"max_ns", NULL},
+    {"p5_ns", NULL},
+    {"p95_ns", NULL},
+    {"samples_kept", NULL},
+    {"samples_dropped", "MAD outliers: more than 3.5 scaled MADs and 1 % away from the median"},
+};
+const size_t cxs_ncols_latency = CXS_NCOLS(cxs_cols_latency);

@@ -24,4 +24,12 @@ extern const size_t cxs_ncols_gpu_copy;
 extern const struct cxs_col cxs_cols_gpu_copy_latency[];
 extern const size_t cxs_ncols_gpu_copy_latency;
 
+/* ---- cxlscope-latency ---- */
+/* latency.csv's base columns, always there. With hardware counters (PAPI)
+ * one NAME_per_load column per counter opened follows them, in
+ * counters.h's order (of cycles, llc_misses, dtlb_misses, those PAPI could
+ * add); they are not in this list: the writer appends them at run time. */
+extern const struct cxs_col cxs_cols_latency[];
+extern const size_t cxs_ncols_latency;
+
 #endif

@@ -6,7 +6,6 @@
  * dependent loads until the median's confidence interval is tight or the
  * time budget is spent. One CSV row per point, flushed as measured. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
@@ -18,11 +17,14 @@
 
 #include "chase.h"
 #include "cli.h"
+#include "columns.h"
 #include "counters.h"
 #include "interrupt.h"
 #include "memory.h"
 #include "meta.h"
+#include "opts.h"
 #include "output.h"
+#include "row.h"
 #include "stats.h"
 #include "run.h"
 #include "threads.h"
@@ -34,7 +36,7 @@
 #define MAX_PATTERNS 8
 #define WARMUP_MAX_LOADS (1u << 20)
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: cxlscope-latency [OPTIONS]\n"
     "\n"
     "Idle memory latency by pointer chasing: one dependent 8-byte load per element,\n"
@@ -42,61 +44,8 @@ static const char usage_text[] =
     "one finished and the prefetchers cannot guess the next address. Reports the\n"
     "median nanoseconds per load with its 95 % confidence interval.\n"
     "\n"
-    "Where:\n"
-    "  --cpu-node SPEC      CPU node(s) the measuring thread runs on: IDs (0,1), ranges\n"
-    "                       (0-1) or all. Default: the node of the CPU we start on\n"
-    "                       (with --matrix: all). The thread is pinned to one CPU of\n"
-    "                       the node (the last one this process may use).\n"
-    "  --mem-node SPEC      memory node(s) to measure: IDs, ranges, all, or a class\n"
-    "                       relative to the CPU node: ldram, rdram, cxl, cpuless.\n"
-    "                       Default: all.\n"
-    "  --matrix             CPU node x memory node matrix, like MLC's latency matrix\n"
-    "                       (same as --cpu-node all unless --cpu-node is given).\n"
-    "  --policy P           bind (default) or preferred: one buffer per memory node;\n"
-    "                       interleave: one buffer interleaved over all --mem-node nodes.\n"
-    "\n"
-    "What:\n"
-    "  --size SIZE          one working-set size (default 1G). K = 1024.\n"
-    "  --sweep LO:HI[:F]    working-set sweep LO, LO*F, ... <= HI (F defaults to 2).\n"
-    "  --pattern LIST       comma list of: random (one Sattolo cycle over all 64 B\n"
-    "                       lines; default), random-in-page (pages in random order,\n"
-    "                       lines in random order inside each page: one TLB miss per\n"
-    "                       page, not per load), seq (+64 B), stride:N (+N bytes).\n"
-    "  --tlb-locality SIZE  for random: lines in random order inside groups of SIZE,\n"
-    "                       groups in random order (multichase -T). Default: none\n"
-    "                       (the whole buffer is one group).\n"
-    "  --page-size LIST     comma list of 4k (default), thp (transparent huge pages),\n"
-    "                       2m, 1g (hugetlb pool of the memory node).\n"
-    "  --reserve-hugepages  if the node's hugetlb pool is short, raise it for the run\n"
-    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
-    "  --allow-fallback     measure even if pages landed off the requested node\n"
-    "                       (the on_node_pct column says how many did not).\n"
-    "\n"
-    "Statistics:\n"
-    "  --loads N            dependent loads per sample (default 1000000; rounded up to\n"
-    "                       a multiple of 32).\n"
-    "  --repeat N           at most N samples per point (default 51).\n"
-    "  --min-samples N      at least N samples per point (default 7; 6 or more give a\n"
-    "                       distribution-free 95 % CI of the median).\n"
-    "  --time-budget SEC    stop sampling a point after SEC seconds once --min-samples\n"
-    "                       are in (default 2), or earlier when the CI half-width is\n"
-    "                       within 1 % of the median.\n"
-    "  --seed N             seed of the random cycles (default 1).\n"
-    "  --no-counters        do not try hardware counters (PAPI).\n"
-    "\n"
-    "Output:\n"
-    "  --output DIR         write DIR/latency.csv (rows flushed as measured, written as\n"
-    "                       latency.csv.partial until the run ends) and DIR/meta.json.\n"
-    "  --format csv|table   what stdout gets (default csv).\n"
-    "  --quiet              nothing on stdout.\n"
-    "  --help, --version\n"
-    "\n"
-    "Columns: cpu_node, cpu, mem_node, mem_class, policy, pattern, tlb_locality_bytes\n"
-    "(group of random order; empty for seq/stride), size_bytes, page_size_req,\n"
-    "page_size_used (from /proc/self/smaps: 4k, thp, 4k+thp, 2m, 1g), huge_pct,\n"
-    "on_node_pct, loads_per_sample, median_ns, ci95_lo_ns, ci95_hi_ns, mean_ns, min_ns,\n"
-    "max_ns, p5_ns, p95_ns, samples_kept, samples_dropped (MAD outliers), and, when\n"
-    "a PMU is there, cycles/llc_misses/dtlb_misses _per_load.\n"
+    "Options:\n";
+static const char usage_tail[] =
     "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong);\n"
     "2 bad usage; 77 skipped (e.g. no node of the class asked for); 130 interrupted\n"
@@ -117,9 +66,22 @@ struct config {
     enum cxs_page pages[CXS_NPAGES];
     size_t npages;
     uint64_t loads;
+    int have_size; /* --size or --sweep seen */
 };
 
-static char counter_note[256];
+/* --help after the options: latency.csv's columns and what some hold. */
+static void usage_more(FILE *f)
+{
+    const struct cxs_col *lists[] = {cxs_cols_latency};
+    const size_t n[] = {cxs_ncols_latency};
+    fputc('\n', f);
+    cxs_cols_list(f, "Columns", cxs_cols_latency, cxs_ncols_latency);
+    fputs("  Then, when a PMU is there (PAPI, not with --no-counters), one column per\n"
+          "  counter opened: cycles_per_load, llc_misses_per_load, dtlb_misses_per_load\n"
+          "  (events per load over the samples counted; empty when none was).\n\n",
+          f);
+    cxs_cols_describe(f, lists, n, 1);
+}
 
 static int add_pattern(const char *s, void *ctx)
 {
@@ -148,96 +110,56 @@ static int add_page(const char *s, void *ctx)
     return 0;
 }
 
-static void parse_args(int argc, char **argv, struct config *c)
+static void policy_arg(const struct cxs_opt *o, const char *opt, const char *arg)
 {
-    enum {
-        O_POLICY = 256,
-        O_SIZE,
-        O_SWEEP,
-        O_PATTERN,
-        O_TLB,
-        O_PAGE,
-        O_RESERVE,
-        O_FALLBACK,
-        O_LOADS,
-        O_NOCNT,
-    };
-    static const struct option opts[] = {
-        {"policy", required_argument, 0, O_POLICY},
-        {"size", required_argument, 0, O_SIZE},
-        {"sweep", required_argument, 0, O_SWEEP},
-        {"pattern", required_argument, 0, O_PATTERN},
-        {"tlb-locality", required_argument, 0, O_TLB},
-        {"page-size", required_argument, 0, O_PAGE},
-        {"reserve-hugepages", no_argument, 0, O_RESERVE},
-        {"allow-fallback", no_argument, 0, O_FALLBACK},
-        {"loads", required_argument, 0, O_LOADS},
-        {"no-counters", no_argument, 0, O_NOCNT},
-        CXS_STD_LONGOPTS,
-        {0, 0, 0, 0},
-    };
-    *c = (struct config){.policy = CXS_POL_BIND,
-                         .loads = 1000000,
-                         .std = {.mem_spec = "all",
-                                 .repeat = 51,
-                                 .min_samples = 7,
-                                 .seed = 1,
-                                 .budget_s = 2.0,
-                                 .format = CXS_FMT_CSV}};
+    (void)opt;
+    int p = cxs_policy_parse(arg);
+    if (p < 0)
+        cxs_usage_die("unknown policy '%s' (policies: bind, preferred, interleave)", arg);
+    *(enum cxs_policy *)o->dest = (enum cxs_policy)p;
+}
+
+/* --size and --sweep: one of them, once. */
+static void size_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
     char err[200];
-    int have_size = 0, o;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_POLICY: {
-            int p = cxs_policy_parse(optarg);
-            if (p < 0)
-                cxs_usage_die("unknown policy '%s' (policies: bind, preferred, interleave)",
-                              optarg);
-            c->policy = (enum cxs_policy)p;
-            break;
-        }
-        case O_SIZE:
-        case O_SWEEP:
-            if (have_size++)
-                cxs_usage_die("give one --size or one --sweep");
-            if (o == O_SIZE) {
-                if (cxs_parse_size(optarg, &c->sizes[0], err, sizeof err))
-                    cxs_usage_die("--size: %s", err);
-                c->nsizes = 1;
-            } else if (cxs_parse_sweep(optarg, c->sizes, MAX_SIZES, &c->nsizes, err, sizeof err)) {
-                cxs_usage_die("--sweep: %s", err);
-            }
-            break;
-        case O_PATTERN:
-            cxs_each_item(optarg, "pattern", add_pattern, c);
-            break;
-        case O_TLB:
-            if (cxs_parse_size(optarg, &c->tlb_locality, err, sizeof err))
-                cxs_usage_die("--tlb-locality: %s", err);
-            if (c->tlb_locality % CXS_LINE)
-                cxs_usage_die("--tlb-locality must be a multiple of %d bytes", CXS_LINE);
-            break;
-        case O_PAGE:
-            cxs_each_item(optarg, "page size", add_page, c);
-            break;
-        case O_RESERVE:
-            c->reserve_hugepages = 1;
-            break;
-        case O_FALLBACK:
-            c->allow_fallback = 1;
-            break;
-        case O_LOADS:
-            c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
-            break;
-        case O_NOCNT:
-            c->no_counters = 1;
-            break;
-        default:
-            cxs_std_default(o, optarg, &c->std, usage_text, argv);
-        }
+    if (c->have_size++)
+        cxs_usage_die("give one --size or one --sweep");
+    if (strcmp(opt, "--size") == 0) {
+        if (cxs_parse_size(arg, &c->sizes[0], err, sizeof err))
+            cxs_usage_die("--size: %s", err);
+        c->nsizes = 1;
+    } else if (cxs_parse_sweep(arg, c->sizes, MAX_SIZES, &c->nsizes, err, sizeof err)) {
+        cxs_usage_die("--sweep: %s", err);
     }
-    cxs_std_end(argc, argv, &c->std);
+}
+
+static void pattern_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    cxs_each_item(arg, "pattern", add_pattern, o->dest);
+}
+
+static void tlb_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    uint64_t *g = o->dest;
+    char err[200];
+    if (cxs_parse_size(arg, g, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+    if (*g % CXS_LINE)
+        cxs_usage_die("%s must be a multiple of %d bytes", opt, CXS_LINE);
+}
+
+static void page_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    cxs_each_item(arg, "page size", add_page, o->dest);
+}
+
+/* What no option said, and the checks over several options. */
+static void finish_config(struct config *c)
+{
     if (!c->nsizes) {
         c->sizes[0] = UINT64_C(1) << 30;
         c->nsizes = 1;
@@ -254,33 +176,95 @@ static void parse_args(int argc, char **argv, struct config *c)
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
 }
 
-static const char *const base_cols[] = {
-    "cpu_node",
-    "cpu",
-    "mem_node",
-    "mem_class",
-    "policy",
-    "pattern",
-    "tlb_locality_bytes",
-    "size_bytes",
-    "page_size_req",
-    "page_size_used",
-    "huge_pct",
-    "on_node_pct",
-    "loads_per_sample",
-    "median_ns",
-    "ci95_lo_ns",
-    "ci95_hi_ns",
-    "mean_ns",
-    "min_ns",
-    "max_ns",
-    "p5_ns",
-    "p95_ns",
-    "samples_kept",
-    "samples_dropped",
-};
-#define NBASE (sizeof base_cols / sizeof base_cols[0])
-#define MAXCOLS (NBASE + CXS_MAX_COUNTERS)
+static void parse_args(int argc, char **argv, struct config *c)
+{
+    *c = (struct config){.policy = CXS_POL_BIND,
+                         .loads = 1000000,
+                         .std = {.mem_spec = "all",
+                                 .repeat = 51,
+                                 .min_samples = 7,
+                                 .seed = 1,
+                                 .budget_s = 2.0,
+                                 .format = CXS_FMT_CSV}};
+    const struct cxs_opt opts[] = {
+        CXS_O_STD(CXS_OPT_CPU, "CPU node(s) the measuring thread runs on: IDs (0,1), ranges "
+                               "(0-1) or all. Default: the node of the CPU we start on (with "
+                               "--matrix: all). The thread is pinned to one CPU of the node "
+                               "(the last one this process may use)"),
+        CXS_O_STD(CXS_OPT_MEM, "memory node(s) to measure: IDs, ranges, all, or a class "
+                               "relative to the CPU node: ldram, rdram, cxl, cpuless. Default: "
+                               "all"),
+        CXS_O_STD(CXS_OPT_MATRIX, "CPU node x memory node matrix, like MLC's latency matrix "
+                                  "(same as --cpu-node all unless --cpu-node is given)"),
+        CXS_O_CUSTOM("policy", policy_arg, &c->policy, "P",
+                     "bind (default) or preferred: one buffer per memory node; interleave: one "
+                     "buffer interleaved over all --mem-node nodes"),
+        CXS_O_CUSTOM("size", size_arg, c, "SIZE", "one working-set size (default 1G; K = 1024)"),
+        CXS_O_CUSTOM("sweep", size_arg, c, "LO:HI[:F]",
+                     "working-set sweep LO, LO*F, ... <= HI (F defaults to 2)"),
+        CXS_O_CUSTOM("pattern", pattern_arg, c, "LIST",
+                     "comma list of: random (one Sattolo cycle over all 64 B lines; default), "
+                     "random-in-page (pages in random order, lines in random order inside each "
+                     "page: one TLB miss per page, not per load), seq (+64 B), stride:N (+N "
+                     "bytes)"),
+        CXS_O_CUSTOM("tlb-locality", tlb_arg, &c->tlb_locality, "SIZE",
+                     "for random: lines in random order inside groups of SIZE, groups in random "
+                     "order (multichase -T). Default: none (the whole buffer is one group)"),
+        CXS_O_CUSTOM("page-size", page_arg, c, "LIST",
+                     "comma list of 4k (default), thp (transparent huge pages), 2m, 1g (hugetlb "
+                     "pool of the memory node)"),
+        CXS_O_FLAG("reserve-hugepages", &c->reserve_hugepages,
+                   "if the node's hugetlb pool is short, raise it for the run (root) and give "
+                   "the pages back afterwards, Ctrl-C included"),
+        CXS_O_FLAG("allow-fallback", &c->allow_fallback,
+                   "measure even if pages landed off the requested node (the on_node_pct "
+                   "column says how many did not)"),
+        CXS_O_U64("loads", &c->loads, 32, UINT64_C(1) << 40, "N",
+                  "dependent loads per sample (default 1000000; rounded up to a multiple of "
+                  "32)"),
+        CXS_O_STD(CXS_OPT_REPEAT, NULL),
+        CXS_O_STD_NODEFAULT(CXS_OPT_MIN, "at least N samples per point (default 7; 6 or more "
+                                         "give a distribution-free 95 % CI of the median)"),
+        CXS_O_STD_NODEFAULT(CXS_OPT_BUDGET,
+                            "stop sampling a point after SEC seconds once --min-samples are in "
+                            "(default 2), or earlier when the CI half-width is within 1 % of "
+                            "the median"),
+        CXS_O_STD(CXS_OPT_SEED, "seed of the random cycles"),
+        CXS_O_FLAG("no-counters", &c->no_counters, "do not try hardware counters (PAPI)"),
+        CXS_O_STD(CXS_OPT_OUTPUT, "write DIR/latency.csv (rows flushed as measured, written as "
+                                  "latency.csv.partial until the run ends) and DIR/meta.json"),
+        CXS_O_STD(CXS_OPT_FORMAT, NULL),
+        CXS_O_STD(CXS_OPT_QUIET, "nothing on stdout"),
+        CXS_O_STD(CXS_OPT_HELP, NULL),
+        CXS_O_STD(CXS_OPT_VERSION, NULL),
+        CXS_O_END,
+    };
+    const struct cxs_optspec spec = {
+        .head = usage_head, .more = usage_more, .tail = usage_tail, .std = &c->std};
+    optind = cxs_opts_parse(argc, argv, opts, &spec);
+    cxs_std_end(argc, argv, &c->std);
+    finish_config(c);
+}
+
+/* latency.csv's row: the base columns (columns.h), then NAME_per_load for
+ * each counter opened; made once in main, after the counters are opened. */
+static struct cxs_row *lat_row;
+
+static struct cxs_row *latency_row(const struct cxs_counters *cnt)
+{
+    static struct cxs_col *cols; /* kept by the row, for the whole run */
+    static char names[CXS_MAX_COUNTERS][48];
+    size_t n = cxs_ncols_latency;
+    cols = calloc(n + CXS_MAX_COUNTERS, sizeof *cols);
+    if (!cols)
+        cxs_die("out of memory");
+    memcpy(cols, cxs_cols_latency, n * sizeof *cols);
+    for (size_t i = 0; i < cxs_counters_count(cnt); i++) {
+        snprintf(names[i], sizeof names[i], "%s_per_load", cxs_counters_name(cnt, i));
+        cols[n++] = (struct cxs_col){names[i], NULL};
+    }
+    return cxs_row_new("latency.csv", cols, n);
+}
 
 struct sampler {
     void *p;
@@ -319,52 +303,45 @@ struct point {
     double on_node_pct;
 };
 
-static void fmt(char *dst, double v)
-{
-    snprintf(dst, 32, "%.2f", v);
-}
-
 static void emit(const struct config *c, const struct point *pt, const struct cxs_summary *s,
-                 struct sampler *sm, size_t ncnt)
+                 const struct sampler *sm)
 {
-    char v[MAXCOLS][64];
-    const char *vals[MAXCOLS];
-    size_t k = 0;
-    snprintf(v[k++], 64, "%d", pt->cpu_node);
-    snprintf(v[k++], 64, "%d", pt->cpu);
-    snprintf(v[k++], 64, "%s", pt->mem_nodes);
-    snprintf(v[k++], 64, "%s", pt->mem_class);
-    snprintf(v[k++], 64, "%s", cxs_policy_name(c->policy));
-    snprintf(v[k++], 64, "%s", pt->pat->name);
+    struct cxs_row *r = lat_row;
+    cxs_row_int(r, "cpu_node", pt->cpu_node);
+    cxs_row_int(r, "cpu", pt->cpu);
+    cxs_row_str(r, "mem_node", pt->mem_nodes);
+    cxs_row_str(r, "mem_class", pt->mem_class);
+    cxs_row_str(r, "policy", cxs_policy_name(c->policy));
+    cxs_row_str(r, "pattern", pt->pat->name);
     if (pt->group)
-        snprintf(v[k++], 64, "%" PRIu64, pt->group);
+        cxs_row_u64(r, "tlb_locality_bytes", pt->group);
     else
-        v[k++][0] = 0;
-    snprintf(v[k++], 64, "%zu", pt->buf->size);
-    snprintf(v[k++], 64, "%s", cxs_page_name(pt->buf->page));
-    snprintf(v[k++], 64, "%s", pt->buf->page_used);
-    snprintf(v[k++], 64, "%.1f", 100.0 * pt->buf->huge_fraction);
-    snprintf(v[k++], 64, "%.1f", pt->on_node_pct);
-    snprintf(v[k++], 64, "%" PRIu64, sm->loads);
-    fmt(v[k++], s->median);
-    fmt(v[k++], s->ci_lo);
-    fmt(v[k++], s->ci_hi);
-    fmt(v[k++], s->mean);
-    fmt(v[k++], s->min);
-    fmt(v[k++], s->max);
-    fmt(v[k++], s->p5);
-    fmt(v[k++], s->p95);
-    snprintf(v[k++], 64, "%zu", s->kept);
-    snprintf(v[k++], 64, "%zu", s->dropped);
-    for (size_t i = 0; i < ncnt; i++) {
+        cxs_row_empty(r, "tlb_locality_bytes");
+    cxs_row_u64(r, "size_bytes", pt->buf->size);
+    cxs_row_str(r, "page_size_req", cxs_page_name(pt->buf->page));
+    cxs_row_str(r, "page_size_used", pt->buf->page_used);
+    cxs_row_fixed(r, "huge_pct", 1, 100.0 * pt->buf->huge_fraction);
+    cxs_row_fixed(r, "on_node_pct", 1, pt->on_node_pct);
+    cxs_row_u64(r, "loads_per_sample", sm->loads);
+    cxs_row_fixed(r, "median_ns", 2, s->median);
+    cxs_row_fixed(r, "ci95_lo_ns", 2, s->ci_lo);
+    cxs_row_fixed(r, "ci95_hi_ns", 2, s->ci_hi);
+    cxs_row_fixed(r, "mean_ns", 2, s->mean);
+    cxs_row_fixed(r, "min_ns", 2, s->min);
+    cxs_row_fixed(r, "max_ns", 2, s->max);
+    cxs_row_fixed(r, "p5_ns", 2, s->p5);
+    cxs_row_fixed(r, "p95_ns", 2, s->p95);
+    cxs_row_u64(r, "samples_kept", s->kept);
+    cxs_row_u64(r, "samples_dropped", s->dropped);
+    const char *const *names = cxs_row_names(r);
+    for (size_t i = cxs_ncols_latency; i < cxs_row_ncols(r); i++) {
+        size_t k = i - cxs_ncols_latency; /* counter k */
         if (sm->counted_loads)
-            snprintf(v[k++], 64, "%.4f", (double)sm->sums[i] / (double)sm->counted_loads);
+            cxs_row_fixed(r, names[i], 4, (double)sm->sums[k] / (double)sm->counted_loads);
         else
-            v[k++][0] = 0;
+            cxs_row_empty(r, names[i]);
     }
-    for (size_t i = 0; i < k; i++)
-        vals[i] = v[i];
-    cxs_run_row(vals);
+    cxs_run_row(cxs_row_take(r));
 }
 
 /* Group size for the random kinds: 0 = whole buffer. */
@@ -410,7 +387,7 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
         cxs_sample_adaptive(&a, take_sample, &sm, samples, &taken, &s);
         if (cxs_stop_requested() && taken < c->std.min_samples)
             break; /* an unfinished point is not a result */
-        emit(c, pt, &s, &sm, cxs_counters_count(cnt));
+        emit(c, pt, &s, &sm);
     }
 }
 
@@ -502,6 +479,21 @@ static void measure_targets(const struct config *c, const struct cxs_targets *ts
     }
 }
 
+/* The hardware counters, or NULL (--no-counters, or none here: said on
+ * stderr and in meta.json). */
+static struct cxs_counters *open_counters(const struct config *c)
+{
+    static char note[256]; /* meta.json keeps the pointer */
+    if (c->no_counters)
+        return NULL;
+    struct cxs_counters *cnt = cxs_counters_open(note, sizeof note);
+    if (!cnt) {
+        cxs_note("%s", note);
+        cxs_run_note(note);
+    }
+    return cnt;
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-latency";
@@ -514,26 +506,10 @@ int main(int argc, char **argv)
 
     cxs_interrupt_install();
     cxs_timer_init();
-    struct cxs_counters *cnt = NULL;
-    if (!c.no_counters) {
-        cnt = cxs_counters_open(counter_note, sizeof counter_note);
-        if (!cnt)
-            cxs_note("%s", counter_note);
-    }
-
-    const char *cols[MAXCOLS];
-    char cntcols[CXS_MAX_COUNTERS][48];
-    size_t ncols = 0;
-    for (size_t i = 0; i < NBASE; i++)
-        cols[ncols++] = base_cols[i];
-    for (size_t i = 0; i < cxs_counters_count(cnt); i++) {
-        snprintf(cntcols[i], sizeof cntcols[i], "%s_per_load", cxs_counters_name(cnt, i));
-        cols[ncols++] = cntcols[i];
-    }
-    if (!cnt && !c.no_counters)
-        cxs_run_note(counter_note);
-    cxs_run_open(c.std.outdir, "latency", "latency.csv", cols, ncols, c.std.quiet, c.std.format,
-                 argc, argv);
+    struct cxs_counters *cnt = open_counters(&c);
+    lat_row = latency_row(cnt);
+    cxs_run_open(c.std.outdir, "latency", "latency.csv", cxs_row_names(lat_row),
+                 cxs_row_ncols(lat_row), c.std.quiet, c.std.format, argc, argv);
 
     double *samples = malloc(c.std.repeat * sizeof *samples);
     if (!samples)
