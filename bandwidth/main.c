@@ -3,7 +3,6 @@
  * the best split of threads across nodes (--optimize). */
 #include <errno.h>
 #include <inttypes.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "memory.h"
+#include "opts.h"
 #include "run.h"
 #include "stats.h"
 #include "stream.h"
@@ -21,7 +21,7 @@
 #include "timer.h"
 #include "topology.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: cxlscope-bandwidth [OPTIONS]\n"
     "\n"
     "Streaming memory bandwidth: threads pinned to CPUs of the CPU node, each\n"
@@ -33,58 +33,8 @@ static const char usage_text[] =
     "so write, copy and triad move more over the memory bus than reported\n"
     "(write-nt avoids it). Every kernel's result is validated after timing.\n"
     "\n"
-    "Where:\n"
-    "  --cpu-node SPEC      CPU node(s) the threads run on: IDs, ranges or all. Default:\n"
-    "                       the node of the CPU we start on (with --matrix: all).\n"
-    "  --mem-node SPEC      memory node(s): IDs, ranges, all, or a class relative to the\n"
-    "                       CPU node (ldram, rdram, cxl, cpuless). Default: all.\n"
-    "  --matrix             CPU node x memory node (as --cpu-node all).\n"
-    "  --assign LIST        NODE:THREADS,... run those thread counts against those\n"
-    "                       memory nodes at once, e.g. 0:23,1:23,2:6; rows per node and\n"
-    "                       the total. The threads take the --cpu-node CPUs in order.\n"
-    "  --optimize           find the split of the --cpu-node CPUs across the --mem-node\n"
-    "                       nodes with the most total bandwidth: each node's thread\n"
-    "                       scaling first (--threads, default 1..the first CPU node's\n"
-    "                       CPUs), then up to 40 candidate splits measured, starting\n"
-    "                       from the saturation points; best and runners-up in\n"
-    "                       optimize.csv.\n"
-    "  --threads LIST       thread counts: N, LO:HI (every count: thread scaling, with\n"
-    "                       the saturation point, the smallest count within 5 % of the\n"
-    "                       peak, in saturation.csv) or a comma list. Default: every CPU\n"
-    "                       of the CPU node.\n"
-    "  --oversubscribe      allow more threads than the CPU node has CPUs.\n"
-    "\n"
-    "What:\n"
-    "  --kind LIST          read (s += b[i]), write (a[i] = s), write-nt (non-temporal\n"
-    "                       stores), copy (a = b), triad (a = b + s*c), and read:write\n"
-    "                       mixes 3:1 (a = b + c + d), 2:1 (a = b + c), 1:1 (a = a + s).\n"
-    "                       Default: read.\n"
-    "  --access LIST        seq (default), random-line (64 B lines in a random order),\n"
-    "                       random-block (4 KiB blocks in a random order); the order is\n"
-    "                       computed before timing.\n"
-    "  --isa ISA            sse2, avx2 or avx512. Default: the widest this CPU has.\n"
-    "  --size SIZE          memory for all threads and arrays together (default: 4x the\n"
-    "                       last-level cache, at least 64M); K = 1024. Smaller than 4x\n"
-    "                       the LLC is allowed and noted in meta.json.\n"
-    "  --per-thread         --size is per thread instead.\n"
-    "  --page-size P        4k (default), thp, 2m or 1g (hugetlb pool of the node).\n"
-    "  --allow-fallback     measure even if pages landed off the requested node.\n"
-    "  --reserve-hugepages  if a node's hugetlb pool is short, raise it for the run\n"
-    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
-    "\n"
-    "Statistics:\n"
-    "  --repeat N           at most N samples (passes) per point (default 21).\n"
-    "  --min-samples N      at least N (default 5).\n"
-    "  --time-budget SEC    stop sampling a point after SEC seconds once --min-samples\n"
-    "                       are in (default 2), or earlier at a CI within 1 %.\n"
-    "  --seed N             seed of the random orders (default 1).\n"
-    "\n"
-    "Output:\n"
-    "  --output DIR         DIR/bandwidth.csv (+ saturation.csv, optimize.csv) and\n"
-    "                       DIR/meta.json; rows flushed as measured.\n"
-    "  --format csv|table   what stdout gets (default csv).\n"
-    "  --quiet              nothing on stdout.\n"
-    "  --help, --version\n"
+    "Options:\n";
+static const char usage_tail[] =
     "\n"
     "Columns: mode (single, assign, optimize), cpu_node, mem_node, mem_class, assignment,\n"
     "kind, access, isa, threads, cpus, page_size_req, page_size_used, on_node_pct,\n"
@@ -164,33 +114,46 @@ static int add_count(const char *s, void *ctx)
     return 0;
 }
 
+static void assign_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
+    char err[200];
+    if (cxs_assign_parse(arg, &c->assign, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+    c->have_assign = 1;
+}
+
+static void threads_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    cxs_each_item(arg, "thread count", add_count, o->dest);
+}
+
+static void kind_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    struct config *c = o->dest;
+    cxs_names_arg(arg, "kind", cxs_stream_kind_parse, cxs_stream_kind_name, c->kinds, &c->nkinds);
+}
+
+static void access_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    struct config *c = o->dest;
+    cxs_names_arg(arg, "access", access_parse, access_name, c->accesses, &c->naccesses);
+}
+
+static void isa_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    int *isa = o->dest;
+    *isa = cxs_isa_parse(arg);
+    if (*isa < 0)
+        cxs_usage_die("unknown ISA '%s' (sse2, avx2, avx512)", arg);
+}
+
 static void parse_args(int argc, char **argv, struct config *c)
 {
-    enum {
-        O_ASSIGN = 256,
-        O_OPTIMIZE,
-        O_THREADS,
-        O_OVERSUB,
-        O_KIND,
-        O_ACCESS,
-        O_ISA,
-        O_SIZE,
-        O_PERTHREAD,
-    };
-    static const struct option opts[] = {
-        {"assign", required_argument, 0, O_ASSIGN},
-        {"optimize", no_argument, 0, O_OPTIMIZE},
-        {"threads", required_argument, 0, O_THREADS},
-        {"oversubscribe", no_argument, 0, O_OVERSUB},
-        {"kind", required_argument, 0, O_KIND},
-        {"access", required_argument, 0, O_ACCESS},
-        {"isa", required_argument, 0, O_ISA},
-        {"size", required_argument, 0, O_SIZE},
-        {"per-thread", no_argument, 0, O_PERTHREAD},
-        CXS_STD_LONGOPTS,
-        CXS_PLACE_LONGOPTS,
-        {0, 0, 0, 0},
-    };
     *c = (struct config){.isa = -1,
                          .std = {.mem_spec = "all",
                                  .repeat = 21,
@@ -198,48 +161,60 @@ static void parse_args(int argc, char **argv, struct config *c)
                                  .seed = 1,
                                  .budget_s = 2.0,
                                  .format = CXS_FMT_CSV}};
-    char err[200];
-    int o;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_ASSIGN:
-            if (cxs_assign_parse(optarg, &c->assign, err, sizeof err))
-                cxs_usage_die("--assign: %s", err);
-            c->have_assign = 1;
-            break;
-        case O_OPTIMIZE:
-            c->optimize = 1;
-            break;
-        case O_THREADS:
-            cxs_each_item(optarg, "thread count", add_count, c);
-            break;
-        case O_OVERSUB:
-            c->oversubscribe = 1;
-            break;
-        case O_KIND:
-            cxs_names_arg(optarg, "kind", cxs_stream_kind_parse, cxs_stream_kind_name, c->kinds,
-                          &c->nkinds);
-            break;
-        case O_ACCESS:
-            cxs_names_arg(optarg, "access", access_parse, access_name, c->accesses, &c->naccesses);
-            break;
-        case O_ISA:
-            c->isa = cxs_isa_parse(optarg);
-            if (c->isa < 0)
-                cxs_usage_die("unknown ISA '%s' (sse2, avx2, avx512)", optarg);
-            break;
-        case O_SIZE:
-            if (cxs_parse_size(optarg, &c->size, err, sizeof err))
-                cxs_usage_die("--size: %s", err);
-            break;
-        case O_PERTHREAD:
-            c->per_thread = 1;
-            break;
-        default:
-            cxs_std_default(o, optarg, &c->std, usage_text, argv);
-        }
-    }
+    const struct cxs_opt opts[] = {
+        CXS_O_STD(CXS_OPT_CPU, "CPU node(s) the threads run on: IDs, ranges or all. Default: the "
+                               "node of the CPU we start on (with --matrix: all)."),
+        CXS_O_STD(CXS_OPT_MEM, "memory node(s): IDs, ranges, all, or a class relative to the CPU "
+                               "node (ldram, rdram, cxl, cpuless). Default: all."),
+        CXS_O_STD(CXS_OPT_MATRIX, "CPU node x memory node (as --cpu-node all)."),
+        CXS_O_CUSTOM("assign", assign_arg, c, "LIST",
+                     "NODE:THREADS,... run those thread counts against those memory nodes at "
+                     "once, e.g. 0:23,1:23,2:6; rows per node and the total. The threads take the "
+                     "--cpu-node CPUs in order."),
+        CXS_O_FLAG("optimize", &c->optimize,
+                   "find the split of the --cpu-node CPUs across the --mem-node nodes with the "
+                   "most total bandwidth: each node's thread scaling first (--threads, default "
+                   "1..the first CPU node's CPUs), then up to 40 candidate splits measured, "
+                   "starting from the saturation points; best and runners-up in optimize.csv."),
+        CXS_O_CUSTOM("threads", threads_arg, c, "LIST",
+                     "thread counts: N, LO:HI (every count: thread scaling, with the saturation "
+                     "point, the smallest count within 5 % of the peak, in saturation.csv) or a "
+                     "comma list. Default: every CPU of the CPU node."),
+        CXS_O_FLAG("oversubscribe", &c->oversubscribe,
+                   "allow more threads than the CPU node has CPUs."),
+        CXS_O_CUSTOM("kind", kind_arg, c, "LIST",
+                     "read (s += b[i]), write (a[i] = s), write-nt (non-temporal stores), copy "
+                     "(a = b), triad (a = b + s*c), and read:write mixes 3:1 (a = b + c + d), 2:1 "
+                     "(a = b + c), 1:1 (a = a + s). Default: read."),
+        CXS_O_CUSTOM("access", access_arg, c, "LIST",
+                     "seq (default), random-line (64 B lines in a random order), random-block "
+                     "(4 KiB blocks in a random order); the order is computed before timing."),
+        CXS_O_CUSTOM("isa", isa_arg, &c->isa, "ISA",
+                     "sse2, avx2 or avx512. Default: the widest this CPU has."),
+        CXS_O_SIZE("size", &c->size, 0, "SIZE",
+                   "memory for all threads and arrays together (default: 4x the last-level "
+                   "cache, at least 64M); K = 1024. Smaller than 4x the LLC is allowed and noted "
+                   "in meta.json."),
+        CXS_O_FLAG("per-thread", &c->per_thread, "--size is per thread instead."),
+        CXS_O_STD(CXS_OPT_PAGE, "4k (default), thp, 2m or 1g (hugetlb pool of the node)."),
+        CXS_O_STD(CXS_OPT_FALLBACK, NULL),
+        CXS_O_STD(CXS_OPT_RESERVE, NULL),
+        CXS_O_STD(CXS_OPT_REPEAT, "at most N samples (passes) per point"),
+        CXS_O_STD(CXS_OPT_MIN, "at least N samples per point"),
+        CXS_O_STD_NODEFAULT(CXS_OPT_BUDGET,
+                            "stop sampling a point after SEC seconds once --min-samples are in "
+                            "(default 2), or earlier at a CI within 1 %."),
+        CXS_O_STD(CXS_OPT_SEED, "seed of the random orders"),
+        CXS_O_STD(CXS_OPT_OUTPUT, "DIR/bandwidth.csv (+ saturation.csv, optimize.csv) and "
+                                  "DIR/meta.json; rows flushed as measured."),
+        CXS_O_STD(CXS_OPT_FORMAT, "what stdout gets"),
+        CXS_O_STD(CXS_OPT_QUIET, "nothing on stdout."),
+        CXS_O_STD(CXS_OPT_HELP, NULL),
+        CXS_O_STD(CXS_OPT_VERSION, NULL),
+        CXS_O_END,
+    };
+    const struct cxs_optspec spec = {.head = usage_head, .tail = usage_tail, .std = &c->std};
+    optind = cxs_opts_parse(argc, argv, opts, &spec);
     cxs_std_end(argc, argv, &c->std);
     if (c->have_assign + c->optimize + c->std.matrix > 1)
         cxs_usage_die("--assign, --optimize and --matrix do not go together");
