@@ -10,9 +10,11 @@
 #include "assign.h"
 #include "caches.h"
 #include "cli.h"
+#include "columns.h"
 #include "interrupt.h"
 #include "memory.h"
 #include "opts.h"
+#include "row.h"
 #include "run.h"
 #include "stats.h"
 #include "stream.h"
@@ -36,20 +38,24 @@ static const char usage_head[] =
     "Options:\n";
 static const char usage_tail[] =
     "\n"
-    "Columns: mode (single, assign, optimize), cpu_node, mem_node, mem_class, assignment,\n"
-    "kind, access, isa, threads, cpus, page_size_req, page_size_used, on_node_pct,\n"
-    "bytes_allocated (all threads' arrays), bytes_per_pass (counted traffic of one\n"
-    "pass of every thread), passes_per_sample (a sample is about 0.1 s of passes, the\n"
-    "threads started together, timed from the first start to the last end),\n"
-    "median_gbps, ci95_lo_gbps, ci95_hi_gbps, mean_gbps, min_gbps, max_gbps,\n"
-    "thread_gbps (each thread's median, '+'-separated), samples_kept, samples_dropped.\n"
-    "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong, a\n"
     "kernel's result wrong); 2 bad usage (e.g. more threads than CPUs, a node without\n"
     "memory); 77 skipped (an ISA this CPU lacks, no node of a class); 130 interrupted.\n"
     "A target that cannot be measured now (memory or huge pages short on its node)\n"
     "is named on stderr and in meta.json's \"skipped\" list and the others are\n"
     "measured: exit 0 when any was measured, 1 when none could be (all named).\n";
+
+/* optimize.csv (bandwidth.csv's and saturation.csv's are common/columns.h's:
+ * replay/calib.c reads them back). */
+static const struct cxs_col optimize_cols[] = {
+    {"rank", "1 = the highest total_gbps"},
+    {"kind", NULL},
+    {"access", NULL},
+    {"assignment", "NODE:THREADS,... as --assign takes it"},
+    {"total_gbps", "the median of the assignment's total GB/s"},
+};
+
+static struct cxs_row *bw_row, *sat_row, *opt_row;
 
 enum access { ACC_SEQ, ACC_LINE, ACC_BLOCK, NACCESS };
 static const char *const access_names[NACCESS] = {"seq", "random-line", "random-block"};
@@ -152,6 +158,19 @@ static void isa_arg(const struct cxs_opt *o, const char *opt, const char *arg)
         cxs_usage_die("unknown ISA '%s' (sse2, avx2, avx512)", arg);
 }
 
+/* --help after the options: the three CSVs' columns and what some hold. */
+static void usage_more(FILE *f)
+{
+    const struct cxs_col *lists[] = {cxs_cols_bandwidth, cxs_cols_saturation, optimize_cols};
+    const size_t n[] = {cxs_ncols_bandwidth, cxs_ncols_saturation, CXS_NCOLS(optimize_cols)};
+    const char *titles[] = {"bandwidth.csv", "saturation.csv", "optimize.csv"};
+    fputc('\n', f);
+    for (size_t i = 0; i < 3; i++)
+        cxs_cols_list(f, titles[i], lists[i], n[i]);
+    fputc('\n', f);
+    cxs_cols_describe(f, lists, n, 3);
+}
+
 static void parse_args(int argc, char **argv, struct config *c)
 {
     *c = (struct config){.isa = -1,
@@ -213,7 +232,8 @@ static void parse_args(int argc, char **argv, struct config *c)
         CXS_O_STD(CXS_OPT_VERSION, NULL),
         CXS_O_END,
     };
-    const struct cxs_optspec spec = {.head = usage_head, .tail = usage_tail, .std = &c->std};
+    const struct cxs_optspec spec = {
+        .head = usage_head, .more = usage_more, .tail = usage_tail, .std = &c->std};
     optind = cxs_opts_parse(argc, argv, opts, &spec);
     cxs_std_end(argc, argv, &c->std);
     if (c->have_assign + c->optimize + c->std.matrix > 1)
@@ -485,35 +505,6 @@ static void measure(const struct config *c, enum cxs_kind kind, enum access acc,
 
 /* ---- rows ------------------------------------------------------------------ */
 
-static const char *const cols[] = {
-    "mode",
-    "cpu_node",
-    "mem_node",
-    "mem_class",
-    "assignment",
-    "kind",
-    "access",
-    "isa",
-    "threads",
-    "cpus",
-    "page_size_req",
-    "page_size_used",
-    "on_node_pct",
-    "bytes_allocated",
-    "bytes_per_pass",
-    "passes_per_sample",
-    "median_gbps",
-    "ci95_lo_gbps",
-    "ci95_hi_gbps",
-    "mean_gbps",
-    "min_gbps",
-    "max_gbps",
-    "thread_gbps",
-    "samples_kept",
-    "samples_dropped",
-};
-#define NCOLS (sizeof cols / sizeof cols[0])
-
 struct rowinfo {
     const char *mode, *cpu_node, *mem_node, *mem_class, *assignment, *cpus, *thread_gbps;
     enum cxs_kind kind;
@@ -529,42 +520,33 @@ struct rowinfo {
 
 static void emit(const struct config *c, const struct rowinfo *ri)
 {
-    char v[NCOLS][64];
-    const char *vals[NCOLS];
-    size_t k = 0;
-    vals[k++] = ri->mode;
-    vals[k++] = ri->cpu_node;
-    vals[k++] = ri->mem_node;
-    vals[k++] = ri->mem_class;
-    vals[k++] = ri->assignment;
-    vals[k++] = cxs_stream_kinds[ri->kind].name;
-    vals[k++] = access_names[ri->access];
-    vals[k++] = cxs_isa_name(ri->isa);
-    snprintf(v[k], 64, "%d", ri->threads);
-    vals[k] = v[k], k++;
-    vals[k++] = ri->cpus;
-    vals[k++] = cxs_page_name(c->std.page);
-    vals[k++] = ri->page_used;
-    const double nums[] = {ri->s->median, ri->s->ci_lo, ri->s->ci_hi,
-                           ri->s->mean,   ri->s->min,   ri->s->max};
-    snprintf(v[k], 64, "%.1f", ri->on_node_pct);
-    vals[k] = v[k], k++;
-    snprintf(v[k], 64, "%" PRIu64, ri->allocated);
-    vals[k] = v[k], k++;
-    snprintf(v[k], 64, "%" PRIu64, ri->pass_bytes);
-    vals[k] = v[k], k++;
-    snprintf(v[k], 64, "%u", ri->passes);
-    vals[k] = v[k], k++;
-    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-        snprintf(v[k], 64, "%.3f", nums[i]);
-        vals[k] = v[k], k++;
-    }
-    vals[k++] = ri->thread_gbps;
-    snprintf(v[k], 64, "%zu", ri->s->kept);
-    vals[k] = v[k], k++;
-    snprintf(v[k], 64, "%zu", ri->s->dropped);
-    vals[k] = v[k], k++;
-    cxs_run_row(vals);
+    struct cxs_row *r = bw_row;
+    cxs_row_str(r, "mode", ri->mode);
+    cxs_row_str(r, "cpu_node", ri->cpu_node);
+    cxs_row_str(r, "mem_node", ri->mem_node);
+    cxs_row_str(r, "mem_class", ri->mem_class);
+    cxs_row_str(r, "assignment", ri->assignment);
+    cxs_row_str(r, "kind", cxs_stream_kinds[ri->kind].name);
+    cxs_row_str(r, "access", access_names[ri->access]);
+    cxs_row_str(r, "isa", cxs_isa_name(ri->isa));
+    cxs_row_int(r, "threads", ri->threads);
+    cxs_row_str(r, "cpus", ri->cpus);
+    cxs_row_str(r, "page_size_req", cxs_page_name(c->std.page));
+    cxs_row_str(r, "page_size_used", ri->page_used);
+    cxs_row_fixed(r, "on_node_pct", 1, ri->on_node_pct);
+    cxs_row_u64(r, "bytes_allocated", ri->allocated);
+    cxs_row_u64(r, "bytes_per_pass", ri->pass_bytes);
+    cxs_row_u64(r, "passes_per_sample", ri->passes);
+    cxs_row_fixed(r, "median_gbps", 3, ri->s->median);
+    cxs_row_fixed(r, "ci95_lo_gbps", 3, ri->s->ci_lo);
+    cxs_row_fixed(r, "ci95_hi_gbps", 3, ri->s->ci_hi);
+    cxs_row_fixed(r, "mean_gbps", 3, ri->s->mean);
+    cxs_row_fixed(r, "min_gbps", 3, ri->s->min);
+    cxs_row_fixed(r, "max_gbps", 3, ri->s->max);
+    cxs_row_str(r, "thread_gbps", ri->thread_gbps);
+    cxs_row_u64(r, "samples_kept", ri->s->kept);
+    cxs_row_u64(r, "samples_dropped", ri->s->dropped);
+    cxs_run_row(cxs_row_take(r));
 }
 
 /* ---- what to run ------------------------------------------------------------ */
@@ -651,19 +633,17 @@ static void single_series(struct plan *p, int cpu_node, int mem, enum cxs_kind k
     if (peak_out)
         *peak_out = done ? med[best] : 0;
     if (done >= 2) {
-        char v[9][32];
-        const char *vals[9];
-        snprintf(v[0], 32, "%d", cpu_node);
-        snprintf(v[1], 32, "%d", mem);
-        snprintf(v[2], 32, "%s", cl);
-        snprintf(v[3], 32, "%s", cxs_stream_kinds[kind].name);
-        snprintf(v[4], 32, "%s", access_names[acc]);
-        snprintf(v[5], 32, "%d", counts[best]);
-        snprintf(v[6], 32, "%.3f", med[best]);
-        snprintf(v[7], 32, "%d", counts[sat]);
-        snprintf(v[8], 32, "%.3f", med[sat]);
-        for (int i = 0; i < 9; i++)
-            vals[i] = v[i];
+        struct cxs_row *r = sat_row;
+        cxs_row_int(r, "cpu_node", cpu_node);
+        cxs_row_int(r, "mem_node", mem);
+        cxs_row_str(r, "mem_class", cl);
+        cxs_row_str(r, "kind", cxs_stream_kinds[kind].name);
+        cxs_row_str(r, "access", access_names[acc]);
+        cxs_row_int(r, "peak_threads", counts[best]);
+        cxs_row_fixed(r, "peak_gbps", 3, med[best]);
+        cxs_row_int(r, "saturation_threads", counts[sat]);
+        cxs_row_fixed(r, "saturation_gbps", 3, med[sat]);
+        const char *const *vals = cxs_row_take(r);
         if (p->sat && cxs_out_row(p->sat, vals))
             cxs_run_fail(CXS_EXIT_FAIL, "writing saturation.csv failed");
         cxs_note("CPU node %d -> memory node %d %s %s: peak %.2f GB/s at %d threads, saturated "
@@ -974,12 +954,12 @@ static void open_outputs(struct plan *p, int argc, char **argv)
     const struct config *c = &p->c;
     cxs_interrupt_install();
     cxs_timer_init();
-    cxs_run_open(c->std.outdir, "bandwidth", "bandwidth.csv", cols, NCOLS, c->std.quiet,
-                 c->std.format, argc, argv);
-    static const char *const sat_cols[] = {
-        "cpu_node",     "mem_node",  "mem_class",          "kind",           "access",
-        "peak_threads", "peak_gbps", "saturation_threads", "saturation_gbps"};
-    p->sat = cxs_run_out_open("saturation.csv", sat_cols, 9);
+    bw_row = cxs_row_new("bandwidth.csv", cxs_cols_bandwidth, cxs_ncols_bandwidth);
+    sat_row = cxs_row_new("saturation.csv", cxs_cols_saturation, cxs_ncols_saturation);
+    opt_row = cxs_row_new("optimize.csv", optimize_cols, CXS_NCOLS(optimize_cols));
+    cxs_run_open(c->std.outdir, "bandwidth", "bandwidth.csv", cxs_row_names(bw_row),
+                 cxs_row_ncols(bw_row), c->std.quiet, c->std.format, argc, argv);
+    p->sat = cxs_run_out_open("saturation.csv", cxs_row_names(sat_row), cxs_row_ncols(sat_row));
     if (c->have_assign)
         cxs_run_check("optimize.csv");
 }
@@ -988,19 +968,21 @@ static void open_outputs(struct plan *p, int argc, char **argv)
 static void write_optimize_rows(enum cxs_kind kind, enum access acc,
                                 const struct cxs_assign_result *best, size_t nfound, int evals)
 {
-    static const char *const ocols[] = {"rank", "kind", "access", "assignment", "total_gbps"};
-    struct cxs_out *oo = cxs_run_out_open("optimize.csv", ocols, 5);
+    struct cxs_out *oo =
+        cxs_run_out_open("optimize.csv", cxs_row_names(opt_row), cxs_row_ncols(opt_row));
     for (size_t i = 0; i < nfound; i++) {
-        char v[5][64];
-        const char *vals[5] = {v[0], v[1], v[2], v[3], v[4]};
-        snprintf(v[0], 64, "%zu", i + 1);
-        snprintf(v[1], 64, "%s", cxs_stream_kinds[kind].name);
-        snprintf(v[2], 64, "%s", access_names[acc]);
-        cxs_assign_format(&best[i].a, v[3], 64);
-        snprintf(v[4], 64, "%.3f", best[i].gbps);
+        char as[64];
+        cxs_assign_format(&best[i].a, as, sizeof as);
+        cxs_row_u64(opt_row, "rank", i + 1);
+        cxs_row_str(opt_row, "kind", cxs_stream_kinds[kind].name);
+        cxs_row_str(opt_row, "access", access_names[acc]);
+        cxs_row_str(opt_row, "assignment", as);
+        cxs_row_fixed(opt_row, "total_gbps", 3, best[i].gbps);
+        const char *const *vals = cxs_row_take(opt_row);
         if (oo)
             cxs_out_row(oo, vals);
-        cxs_note("optimize %s %s: #%zu %s %.2f GB/s", v[1], v[2], i + 1, v[3], best[i].gbps);
+        cxs_note("optimize %s %s: #%zu %s %.2f GB/s", cxs_stream_kinds[kind].name,
+                 access_names[acc], i + 1, as, best[i].gbps);
     }
     cxs_note("optimize: %d assignments measured", evals);
     if (oo)
@@ -1114,5 +1096,8 @@ int main(int argc, char **argv)
         cxs_run_fail(CXS_EXIT_FAIL, "writing saturation.csv failed");
     free(p);
     cxs_targets_free(&x.ts);
+    cxs_row_free(bw_row);
+    cxs_row_free(sat_row);
+    cxs_row_free(opt_row);
     cxs_run_end();
 }
