@@ -55,3 +55,46 @@ const struct cxs_col cxs_cols_latency[] = {
     {"samples_dropped", "MAD outliers: more than 3.5 scaled MADs and 1 % away from the median"},
 };
 const size_t cxs_ncols_latency = CXS_NCOLS(cxs_cols_latency);
+/* ---- cxlscope-bandwidth ---- */
+const struct cxs_col cxs_cols_bandwidth[] = {
+    {"mode", "single, assign or optimize"},
+    {"cpu_node", NULL},
+    {"mem_node", NULL},
+    {"mem_class", NULL},
+    {"assignment", NULL},
+    {"kind", NULL},
+    {"access", NULL},
+    {"isa", NULL},
+    {"threads", NULL},
+    {"cpus", NULL},
+    {"page_size_req", NULL},
+    {"page_size_used", NULL},
+    {"on_node_pct", NULL},
+    {"bytes_allocated", "all threads' arrays"},
+    {"bytes_per_pass", "counted traffic of one pass of every thread"},
+    {"passes_per_sample", "a sample is about 0.1 s of passes, the threads started together, "
+                          "timed from the first start to the last end"},
+    {"median_gbps", NULL},
+    {"ci95_lo_gbps", NULL},
+    {"ci95_hi_gbps", NULL},
+    {"mean_gbps", NULL},
+    {"min_gbps", NULL},
+    {"max_gbps", NULL},
+    {"thread_gbps", "each thread's median, '+'-separated"},
+    {"samples_kept", NULL},
+    {"samples_dropped", NULL},
+};
+const size_t cxs_ncols_bandwidth = CXS_NCOLS(cxs_cols_bandwidth);
+
+const struct cxs_col cxs_cols_saturation[] = {
+    {"cpu_node", NULL},
+    {"mem_node", NULL},
+    {"mem_class", NULL},
+    {"kind", NULL},
+    {"access", NULL},
+    {"peak_threads", "the thread count with the highest median GB/s"},
+    {"peak_gbps", NULL},
+    {"saturation_threads", "the smallest thread count within 5 % of the peak"},
+    {"saturation_gbps", NULL},
+};
+const size_t cxs_ncols_saturation = CXS_NCOLS(cxs_cols_saturation);
