@@ -24,4 +24,10 @@ extern const size_t cxs_ncols_gpu_copy;
 extern const struct cxs_col cxs_cols_gpu_copy_latency[];
 extern const size_t cxs_ncols_gpu_copy_latency;
 
+/* ---- cxlscope-loaded ---- */
+/* loaded.csv: one row per delay (and the idle point) per node pair and
+ * kind. */
+extern const struct cxs_col cxs_cols_loaded[];
+extern const size_t cxs_ncols_loaded;
+
 #endif

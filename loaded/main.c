@@ -15,9 +15,11 @@
 #include "caches.h"
 #include "chase.h"
 #include "cli.h"
+#include "columns.h"
 #include "interrupt.h"
 #include "memory.h"
 #include "opts.h"
+#include "row.h"
 #include "run.h"
 #include "spin.h"
 #include "stats.h"
@@ -269,23 +271,17 @@ static void parse_args(int argc, char **argv, struct config *c)
     finish_args(c);
 }
 
-/* --help after the options: the columns. */
+/* --help after the options: the columns and what some hold. */
 static void usage_more(FILE *f)
 {
-    fputs("\n"
-          "Columns (one row per delay per node pair and kind): cpu_node (the chase CPU's\n"
-          "node), chase_cpu, mem_node, mem_class (seen from the chase CPU), traffic_node,\n"
-          "traffic_class (seen from the load CPUs' node; 'A/B' when they are on several), kind, "
-          "isa, load_threads, load_cpus,\n"
-          "burst_bytes, delay (in delay_unit, or 'idle'), delay_unit, delay_ns,\n"
-          "page_size_req, page_size_used, chase_bytes, traffic_bytes, on_node_pct,\n"
-          "traffic_on_node_pct, traffic_gbps (bytes the load threads' kernels loaded and\n"
-          "stored while the chase ran / that time, 1e9 B/s, write-allocate not counted;\n"
-          "empty at idle), traffic_thread_gbps ('+'-separated), chase_gbps (64 B per\n"
-          "dependent load), total_gbps, latency_ns (median ns per load), ci95_lo_ns,\n"
-          "ci95_hi_ns, mean_ns, min_ns, max_ns, p5_ns, p95_ns, samples_kept,\n"
-          "samples_dropped. The load kernels' results are validated when they stop.\n",
-          f);
+    fputc('\n', f);
+    cxs_cols_list(f, "loaded.csv, one row per delay per node pair and kind", cxs_cols_loaded,
+                  cxs_ncols_loaded);
+    fputc('\n', f);
+    const struct cxs_col *lists[] = {cxs_cols_loaded};
+    const size_t n[] = {cxs_ncols_loaded};
+    cxs_cols_describe(f, lists, n, 1);
+    fputs("\nThe load kernels' results are validated when they stop.\n", f);
 }
 
 /* ---- the team: member 0 chases and runs the sweep, the others load ------- */
@@ -446,11 +442,6 @@ struct point {
 
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
 
-static void fmt4(char *dst, double v)
-{
-    snprintf(dst, 64, "%.4f", v);
-}
-
 /* One point: delay set (or no load threads at all), settle, then the chase
  * samples while the loaders' burst counts say what they moved. */
 static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, double *samples)
@@ -559,26 +550,7 @@ static int member(int i, void *arg)
 
 /* ---- rows ---------------------------------------------------------------- */
 
-static const char *const cols[] = {
-    "cpu_node",      "chase_cpu",
-    "mem_node",      "mem_class",
-    "traffic_node",  "traffic_class",
-    "kind",          "isa",
-    "load_threads",  "load_cpus",
-    "burst_bytes",   "delay",
-    "delay_unit",    "delay_ns",
-    "page_size_req", "page_size_used",
-    "chase_bytes",   "traffic_bytes",
-    "on_node_pct",   "traffic_on_node_pct",
-    "traffic_gbps",  "traffic_thread_gbps",
-    "chase_gbps",    "total_gbps",
-    "latency_ns",    "ci95_lo_ns",
-    "ci95_hi_ns",    "mean_ns",
-    "min_ns",        "max_ns",
-    "p5_ns",         "p95_ns",
-    "samples_kept",  "samples_dropped",
-};
-#define NCOLS (sizeof cols / sizeof cols[0])
+static struct cxs_row *row; /* loaded.csv's (common/columns.h); the chase thread sets it */
 
 static void join_ints(char *buf, size_t len, const int *v, size_t n)
 {
@@ -588,70 +560,76 @@ static void join_ints(char *buf, size_t len, const int *v, size_t n)
         o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "+" : "", v[i]);
 }
 
+/* The row's labels: who ran where, against what, with which buffers. */
+static void label_cols(const struct sweep *s, const struct cxs_buf *cb, const struct point *p)
+{
+    const struct cxs_topo *t = &cxs_run.topo;
+    static char buf[4096];
+    cxs_row_int(row, "cpu_node", s->cpu_node);
+    cxs_row_int(row, "chase_cpu", s->chase_cpu);
+    cxs_row_int(row, "mem_node", s->mem_node);
+    cxs_row_str(row, "mem_class", cxs_class_name(cxs_topo_classify(t, s->mem_node, s->cpu_node)));
+    cxs_row_int(row, "traffic_node", s->traffic_node);
+    cxs_class_of_cpus(t, s->traffic_node, s->load_cpus, s->nload, buf, 64);
+    cxs_row_str(row, "traffic_class", buf);
+    cxs_row_str(row, "kind", cxs_stream_kinds[s->kind].name);
+    cxs_row_str(row, "isa", cxs_isa_name(s->isa));
+    cxs_row_u64(row, "load_threads", p->idle ? 0 : s->nload);
+    if (p->idle) {
+        cxs_row_empty(row, "load_cpus");
+    } else {
+        join_ints(buf, sizeof buf, s->load_cpus, s->nload);
+        cxs_row_str(row, "load_cpus", buf);
+    }
+    cxs_row_u64(row, "burst_bytes", s->burst_doubles * 8);
+    if (p->idle)
+        cxs_row_str(row, "delay", "idle");
+    else
+        cxs_row_u64(row, "delay", p->delay);
+    cxs_row_str(row, "delay_unit", s->c->cycles ? "cycles" : "ns");
+    if (p->idle)
+        cxs_row_empty(row, "delay_ns");
+    else
+        cxs_row_fixed(row, "delay_ns", 1, p->delay_ns);
+    cxs_row_str(row, "page_size_req", cxs_page_name(cb->page));
+    cxs_row_str(row, "page_size_used", cb->page_used);
+    cxs_row_u64(row, "chase_bytes", cb->size);
+}
+
+/* One row: the labels, the buffers' placement, what the point measured. */
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p)
 {
-    static char v[NCOLS][4096];
-    const char *vals[NCOLS];
-    const struct cxs_topo *t = &cxs_run.topo;
-    size_t k = 0;
     double ton = 0;
     uint64_t tbytes = 0;
     for (size_t i = 0; i < s->nload; i++) {
         ton += cxs_buf_on_node_pct(&s->ld[i].buf) / (double)s->nload;
         tbytes += s->ld[i].buf.size;
     }
-    snprintf(v[k++], 64, "%d", s->cpu_node);
-    snprintf(v[k++], 64, "%d", s->chase_cpu);
-    snprintf(v[k++], 64, "%d", s->mem_node);
-    snprintf(v[k++], 64, "%s", cxs_class_name(cxs_topo_classify(t, s->mem_node, s->cpu_node)));
-    snprintf(v[k++], 64, "%d", s->traffic_node);
-    cxs_class_of_cpus(t, s->traffic_node, s->load_cpus, s->nload, v[k++], 64);
-    snprintf(v[k++], 64, "%s", cxs_stream_kinds[s->kind].name);
-    snprintf(v[k++], 64, "%s", cxs_isa_name(s->isa));
-    snprintf(v[k++], 64, "%zu", p->idle ? 0 : s->nload);
-    if (p->idle)
-        v[k++][0] = '\0';
-    else
-        join_ints(v[k++], 4096, s->load_cpus, s->nload);
-    snprintf(v[k++], 64, "%zu", s->burst_doubles * 8);
-    if (p->idle)
-        snprintf(v[k++], 64, "idle");
-    else
-        snprintf(v[k++], 64, "%" PRIu64, p->delay);
-    snprintf(v[k++], 64, "%s", s->c->cycles ? "cycles" : "ns");
-    if (p->idle)
-        v[k++][0] = '\0';
-    else
-        snprintf(v[k++], 64, "%.1f", p->delay_ns);
-    snprintf(v[k++], 64, "%s", cxs_page_name(cb->page));
-    snprintf(v[k++], 64, "%s", cb->page_used);
-    snprintf(v[k++], 64, "%zu", cb->size);
-    snprintf(v[k++], 64, "%" PRIu64, tbytes);
-    snprintf(v[k++], 64, "%.1f", cxs_buf_on_node_pct(cb));
-    snprintf(v[k++], 64, "%.1f", ton);
+    label_cols(s, cb, p);
+    cxs_row_u64(row, "traffic_bytes", tbytes);
+    cxs_row_fixed(row, "on_node_pct", 1, cxs_buf_on_node_pct(cb));
+    cxs_row_fixed(row, "traffic_on_node_pct", 1, ton);
     if (p->idle) {
-        v[k++][0] = '\0';
-        v[k++][0] = '\0';
+        cxs_row_empty(row, "traffic_gbps");
+        cxs_row_empty(row, "traffic_thread_gbps");
     } else {
-        fmt4(v[k++], p->traffic_gbps);
-        snprintf(v[k++], 4096, "%s", p->thread_gbps);
+        cxs_row_fixed(row, "traffic_gbps", 4, p->traffic_gbps);
+        cxs_row_str(row, "traffic_thread_gbps", p->thread_gbps);
     }
-    snprintf(v[k++], 64, "%.3f", p->chase_gbps);
-    fmt4(v[k++], p->traffic_gbps + p->chase_gbps);
+    cxs_row_fixed(row, "chase_gbps", 3, p->chase_gbps);
+    cxs_row_fixed(row, "total_gbps", 4, p->traffic_gbps + p->chase_gbps);
     const struct cxs_summary *l = &p->lat;
-    fmt4(v[k++], l->median);
-    fmt4(v[k++], l->ci_lo);
-    fmt4(v[k++], l->ci_hi);
-    fmt4(v[k++], l->mean);
-    fmt4(v[k++], l->min);
-    fmt4(v[k++], l->max);
-    fmt4(v[k++], l->p5);
-    fmt4(v[k++], l->p95);
-    snprintf(v[k++], 64, "%zu", l->kept);
-    snprintf(v[k++], 64, "%zu", l->dropped);
-    for (size_t i = 0; i < k; i++)
-        vals[i] = v[i];
-    cxs_run_row(vals);
+    cxs_row_fixed(row, "latency_ns", 4, l->median);
+    cxs_row_fixed(row, "ci95_lo_ns", 4, l->ci_lo);
+    cxs_row_fixed(row, "ci95_hi_ns", 4, l->ci_hi);
+    cxs_row_fixed(row, "mean_ns", 4, l->mean);
+    cxs_row_fixed(row, "min_ns", 4, l->min);
+    cxs_row_fixed(row, "max_ns", 4, l->max);
+    cxs_row_fixed(row, "p5_ns", 4, l->p5);
+    cxs_row_fixed(row, "p95_ns", 4, l->p95);
+    cxs_row_u64(row, "samples_kept", l->kept);
+    cxs_row_u64(row, "samples_dropped", l->dropped);
+    cxs_run_row(cxs_row_take(row));
 }
 
 /* ---- nodes and CPUs ------------------------------------------------------ */
@@ -885,10 +863,12 @@ int main(int argc, char **argv)
                  c.size, llc4 / 4);
         cxs_run_note(size_note);
     }
-    cxs_run_open(c.std.outdir, "loaded", "loaded.csv", cols, NCOLS, c.std.quiet, c.std.format, argc,
-                 argv);
+    row = cxs_row_new("loaded.csv", cxs_cols_loaded, cxs_ncols_loaded);
+    cxs_run_open(c.std.outdir, "loaded", "loaded.csv", cxs_row_names(row), cxs_row_ncols(row),
+                 c.std.quiet, c.std.format, argc, argv);
 
     measure_all(&c, isa, cpu_nodes, ncpu, &ts);
     cxs_targets_free(&ts);
+    cxs_row_free(row);
     cxs_run_end();
 }
