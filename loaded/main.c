@@ -829,44 +829,71 @@ static void measure_all(const struct config *c, enum cxs_isa isa, const int *cpu
     }
 }
 
+/* The ISA of the load kernels: --isa, else the widest; one this CPU lacks
+ * skips the run (77). */
+static enum cxs_isa pick_isa(const struct config *c)
+{
+    enum cxs_isa isa = c->isa >= 0 ? (enum cxs_isa)c->isa : cxs_isa_best();
+    if (!cxs_isa_supported(isa))
+        cxs_skip("--isa %s: this CPU does not have it", cxs_isa_name(isa));
+    return isa;
+}
+
+/* --size and --traffic-size when not given: 4x the last-level cache, at
+ * least 256M and 64M. Returns 4x the LLC. */
+static uint64_t default_sizes(struct config *c)
+{
+    uint64_t llc4 = 4 * cxs_llc_total_bytes();
+    if (!c->size)
+        c->size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
+    if (!c->traffic_size)
+        c->traffic_size = llc4 > (UINT64_C(64) << 20) ? llc4 : UINT64_C(64) << 20;
+    return llc4;
+}
+
+/* Ctrl-C and the timer; the delays checked against its rate. */
+static void start_clock(const struct config *c)
+{
+    cxs_interrupt_install();
+    cxs_timer_init();
+    if (c->cycles && strcmp(cxs_timer_info()->source, "tsc") != 0)
+        cxs_usage_die("--delay-unit cycles: no invariant TSC here; give the delays in ns");
+    check_delays(c);
+}
+
+/* meta.json's note when the chase buffer is small enough to hit the caches,
+ * then loaded.csv and meta.json opened. */
+static void open_output(const struct config *c, uint64_t llc4, int argc, char **argv)
+{
+    static char size_note[200];
+    if (c->size < llc4) {
+        snprintf(size_note, sizeof size_note,
+                 "chase buffer %" PRIu64 " B is less than 4x the last-level cache (4 x %" PRIu64
+                 " B): the latency includes cache hits",
+                 c->size, llc4 / 4);
+        cxs_run_note(size_note);
+    }
+    row = cxs_row_new("loaded.csv", cxs_cols_loaded, cxs_ncols_loaded);
+    cxs_run_open(c->std.outdir, "loaded", "loaded.csv", cxs_row_names(row), cxs_row_ncols(row),
+                 c->std.quiet, c->std.format, argc, argv);
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-loaded";
     struct config c;
     parse_args(argc, argv, &c);
     cxs_run_load();
-
-    enum cxs_isa isa = c.isa >= 0 ? (enum cxs_isa)c.isa : cxs_isa_best();
-    if (!cxs_isa_supported(isa))
-        cxs_skip("--isa %s: this CPU does not have it", cxs_isa_name(isa));
-    uint64_t llc4 = 4 * cxs_llc_total_bytes();
-    if (!c.size)
-        c.size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
-    if (!c.traffic_size)
-        c.traffic_size = llc4 > (UINT64_C(64) << 20) ? llc4 : UINT64_C(64) << 20;
+    enum cxs_isa isa = pick_isa(&c);
+    uint64_t llc4 = default_sizes(&c);
 
     int cpu_nodes[CXS_MAX_NODES];
     size_t ncpu = select_cpu_nodes(&c, cpu_nodes);
     struct cxs_targets ts = {0};
     plan_targets(&c, cpu_nodes, ncpu, &ts);
 
-    cxs_interrupt_install();
-    cxs_timer_init();
-    if (c.cycles && strcmp(cxs_timer_info()->source, "tsc") != 0)
-        cxs_usage_die("--delay-unit cycles: no invariant TSC here; give the delays in ns");
-    check_delays(&c);
-    static char size_note[200];
-    if (c.size < llc4) {
-        snprintf(size_note, sizeof size_note,
-                 "chase buffer %" PRIu64 " B is less than 4x the last-level cache (4 x %" PRIu64
-                 " B): the latency includes cache hits",
-                 c.size, llc4 / 4);
-        cxs_run_note(size_note);
-    }
-    row = cxs_row_new("loaded.csv", cxs_cols_loaded, cxs_ncols_loaded);
-    cxs_run_open(c.std.outdir, "loaded", "loaded.csv", cxs_row_names(row), cxs_row_ncols(row),
-                 c.std.quiet, c.std.format, argc, argv);
-
+    start_clock(&c);
+    open_output(&c, llc4, argc, argv);
     measure_all(&c, isa, cpu_nodes, ncpu, &ts);
     cxs_targets_free(&ts);
     cxs_row_free(row);
