@@ -275,8 +275,8 @@ static void parse_args(int argc, char **argv, struct config *c)
 static void usage_more(FILE *f)
 {
     fputc('\n', f);
-    cxs_cols_list(f, "loaded.csv, one row per delay per node pair and kind", cxs_cols_loaded,
-                  cxs_ncols_loaded);
+    cxs_cols_list(f, "Columns of loaded.csv (one row per delay per node pair and kind)",
+                  cxs_cols_loaded, cxs_ncols_loaded);
     fputc('\n', f);
     const struct cxs_col *lists[] = {cxs_cols_loaded};
     const size_t n[] = {cxs_ncols_loaded};
