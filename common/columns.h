@@ -38,5 +38,10 @@ extern const struct cxs_col cxs_cols_bandwidth[];
 extern const size_t cxs_ncols_bandwidth;
 extern const struct cxs_col cxs_cols_saturation[];
 extern const size_t cxs_ncols_saturation;
+/* ---- cxlscope-loaded ---- */
+/* loaded.csv: one row per delay (and the idle point) per node pair and
+ * kind. */
+extern const struct cxs_col cxs_cols_loaded[];
+extern const size_t cxs_ncols_loaded;
 
 #endif

@@ -4,7 +4,6 @@
  * sweep of delays from full load to idle gives the latency-vs-bandwidth
  * curve of each node pair. */
 #include <inttypes.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -16,8 +15,11 @@
 #include "caches.h"
 #include "chase.h"
 #include "cli.h"
+#include "columns.h"
 #include "interrupt.h"
 #include "memory.h"
+#include "opts.h"
+#include "row.h"
 #include "run.h"
 #include "spin.h"
 #include "stats.h"
@@ -27,7 +29,7 @@
 #include "timer.h"
 #include "topology.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: cxlscope-loaded [OPTIONS]\n"
     "\n"
     "Latency under load: one thread chases pointers through a random single cycle\n"
@@ -38,72 +40,8 @@ static const char usage_text[] =
     "the load threads really moved (GB/s, counted burst by burst over the chase's\n"
     "samples), the chase's own traffic, and the chase latency (median, CI).\n"
     "\n"
-    "Where:\n"
-    "  --cpu-node SPEC      CPU node of the chase and, by default, the load threads.\n"
-    "                       Default: --chase-cpu's node, else the node of the CPU we\n"
-    "                       start on; --matrix: all.\n"
-    "  --mem-node SPEC      node(s) the chase measures: IDs, ranges, all, or a class\n"
-    "                       (ldram, rdram, cxl, cpuless). Default: all.\n"
-    "  --traffic-node SPEC  node(s) the load threads stream from and to: same (the\n"
-    "                       chase's node, the default), IDs, ranges, all, or a class.\n"
-    "                       Every chase node is paired with every traffic node.\n"
-    "  --matrix             every CPU node (as --cpu-node all).\n"
-    "  --chase-cpu CPU      the chase's CPU (default: the last CPU of the CPU node); it\n"
-    "                       must be on the CPU node (exit 2 names its node) and does\n"
-    "                       not go with --matrix.\n"
-    "  --load-threads N     N load threads on the CPU node's other CPUs, in order\n"
-    "                       (default: all of them).\n"
-    "  --load-cpus LIST     the load threads' CPUs, e.g. 0-5,8 (any node; not the\n"
-    "                       chase CPU). One thread per CPU.\n"
-    "\n"
-    "What:\n"
-    "  --kind LIST          traffic: read, write, write-nt, copy, triad, 3:1, 2:1, 1:1\n"
-    "                       (as cxlscope-bandwidth). Default: read.\n"
-    "  --isa ISA            sse2, avx2 or avx512 for the load kernels (default: widest).\n"
-    "  --delays LIST        injection delays after each burst, increasing, in\n"
-    "                       --delay-unit; 'mlc' (default) is 0,50,100,200,400,700,1000,\n"
-    "                       1500,2000,3000,5000,10000,20000,40000,80000 ns (0 to 80 us,\n"
-    "                       MLC-style); an idle point always follows. At most 64\n"
-    "                       delays, each at most 100 ms (100000000 ns).\n"
-    "  --delay-unit U       ns (default) or cycles (TSC cycles, its rate measured at\n"
-    "                       start; needs an invariant TSC).\n"
-    "  --burst SIZE         bytes each load thread streams per array between two\n"
-    "                       delays (default 4K; a multiple of 64).\n"
-    "  --size SIZE          chase buffer (default 4x the last-level cache, at least\n"
-    "                       256M); K = 1024.\n"
-    "  --traffic-size SIZE  memory for all load threads' arrays together (default 4x the\n"
-    "                       LLC, at least 64M).\n"
-    "  --loads N            dependent loads per chase sample (default 1000000).\n"
-    "  --page-size P        4k (default), thp, 2m or 1g, for both buffers.\n"
-    "  --allow-fallback     measure even if pages landed off the requested node.\n"
-    "  --reserve-hugepages  if a node's hugetlb pool is short, raise it for the run\n"
-    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
-    "\n"
-    "Statistics (per delay):\n"
-    "  --repeat N           at most N chase samples (default 51).\n"
-    "  --min-samples N      at least N (default 7).\n"
-    "  --time-budget SEC    stop sampling a point after SEC seconds once --min-samples\n"
-    "                       are in (default 2), or earlier at a CI within 1 %.\n"
-    "  --seed N             seed of the chase cycle (default 1).\n"
-    "\n"
-    "Output:\n"
-    "  --output DIR         DIR/loaded.csv and DIR/meta.json; rows flushed as measured.\n"
-    "  --format csv|table   what stdout gets (default csv).\n"
-    "  --quiet              nothing on stdout.\n"
-    "  --help, --version\n"
-    "\n"
-    "Columns (one row per delay per node pair and kind): cpu_node (the chase CPU's\n"
-    "node), chase_cpu, mem_node, mem_class (seen from the chase CPU), traffic_node,\n"
-    "traffic_class (seen from the load CPUs' node; 'A/B' when they are on several), kind, isa, "
-    "load_threads, load_cpus,\n"
-    "burst_bytes, delay (in delay_unit, or 'idle'), delay_unit, delay_ns,\n"
-    "page_size_req, page_size_used, chase_bytes, traffic_bytes, on_node_pct,\n"
-    "traffic_on_node_pct, traffic_gbps (bytes the load threads' kernels loaded and\n"
-    "stored while the chase ran / that time, 1e9 B/s, write-allocate not counted;\n"
-    "empty at idle), traffic_thread_gbps ('+'-separated), chase_gbps (64 B per\n"
-    "dependent load), total_gbps, latency_ns (median ns per load), ci95_lo_ns,\n"
-    "ci95_hi_ns, mean_ns, min_ns, max_ns, p5_ns, p95_ns, samples_kept,\n"
-    "samples_dropped. The load kernels' results are validated when they stop.\n"
+    "Options (where, what, statistics per delay, output):\n";
+static const char usage_tail[] =
     "\n"
     "Exit status: 0 done; 1 measurement failed (memory short, placement wrong, a\n"
     "kernel's result wrong); 2 bad usage (no CPU left for load threads, an unknown\n"
@@ -130,7 +68,8 @@ struct config {
     int isa;
     uint64_t delays[MAX_DELAYS];
     size_t ndelays;
-    int cycles; /* --delay-unit cycles */
+    int have_delays; /* the last --delays was a list, not 'mlc' */
+    int cycles;      /* --delay-unit cycles */
     uint64_t burst, size, traffic_size, loads;
     int load_threads; /* 0: every other CPU of the CPU node */
     int load_cpus[MAX_LOADERS];
@@ -177,117 +116,69 @@ static int add_delay(const char *s, void *ctx)
     return 0;
 }
 
-static void parse_args(int argc, char **argv, struct config *c)
+/* The options' parsers (opts.h's CXS_ARG_CUSTOM): each dest is the config. */
+static void delays_arg(const struct cxs_opt *o, const char *opt, const char *arg)
 {
-    enum {
-        O_TRAFFIC = 256,
-        O_CHASE_CPU,
-        O_LOAD_THREADS,
-        O_LOAD_CPUS,
-        O_KIND,
-        O_ISA,
-        O_DELAYS,
-        O_UNIT,
-        O_BURST,
-        O_SIZE,
-        O_TSIZE,
-        O_LOADS,
-    };
-    static const struct option opts[] = {
-        {"traffic-node", required_argument, 0, O_TRAFFIC},
-        {"chase-cpu", required_argument, 0, O_CHASE_CPU},
-        {"load-threads", required_argument, 0, O_LOAD_THREADS},
-        {"load-cpus", required_argument, 0, O_LOAD_CPUS},
-        {"kind", required_argument, 0, O_KIND},
-        {"isa", required_argument, 0, O_ISA},
-        {"delays", required_argument, 0, O_DELAYS},
-        {"delay-unit", required_argument, 0, O_UNIT},
-        {"burst", required_argument, 0, O_BURST},
-        {"size", required_argument, 0, O_SIZE},
-        {"traffic-size", required_argument, 0, O_TSIZE},
-        {"loads", required_argument, 0, O_LOADS},
-        CXS_STD_LONGOPTS,
-        CXS_PLACE_LONGOPTS,
-        {0, 0, 0, 0},
-    };
-    *c = (struct config){.isa = -1,
-                         .burst = 4096,
-                         .loads = 1000000,
-                         .chase_cpu = -1,
-                         .std = {.mem_spec = "all",
-                                 .repeat = 51,
-                                 .min_samples = 7,
-                                 .seed = 1,
-                                 .budget_s = 2.0,
-                                 .format = CXS_FMT_CSV}};
+    (void)opt;
+    struct config *c = o->dest;
+    c->ndelays = 0;
+    c->have_delays = strcmp(arg, "mlc") != 0;
+    if (c->have_delays)
+        cxs_each_item(arg, "delay", add_delay, c);
+}
+static void kind_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    struct config *c = o->dest;
+    cxs_names_arg(arg, "kind", cxs_stream_kind_parse, cxs_stream_kind_name, c->kinds, &c->nkinds);
+}
+static void isa_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    (void)opt;
+    struct config *c = o->dest;
+    c->isa = cxs_isa_parse(arg);
+    if (c->isa < 0)
+        cxs_usage_die("unknown ISA '%s' (sse2, avx2, avx512)", arg);
+}
+static void unit_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
+    if (strcmp(arg, "ns") && strcmp(arg, "cycles"))
+        cxs_usage_die("%s: '%s' is neither ns nor cycles", opt, arg);
+    c->cycles = strcmp(arg, "cycles") == 0;
+}
+static void burst_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
     char err[200];
-    int o, have_delays = 0;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (o) {
-        case O_TRAFFIC:
-            c->traffic_spec = strcmp(optarg, "same") == 0 ? NULL : optarg;
-            break;
-        case O_CHASE_CPU:
-            c->chase_cpu = (int)cxs_u64_arg("--chase-cpu", optarg, 0, CPU_SETSIZE - 1);
-            break;
-        case O_LOAD_THREADS:
-            c->load_threads = (int)cxs_u64_arg("--load-threads", optarg, 1, MAX_LOADERS);
-            break;
-        case O_LOAD_CPUS:
-            if (cxs_parse_idlist(optarg, c->load_cpus, MAX_LOADERS, &c->nload_cpus, err,
-                                 sizeof err))
-                cxs_usage_die("--load-cpus: %s", err);
-            if (!c->nload_cpus)
-                cxs_usage_die("--load-cpus: an empty list");
-            break;
-        case O_KIND:
-            cxs_names_arg(optarg, "kind", cxs_stream_kind_parse, cxs_stream_kind_name, c->kinds,
-                          &c->nkinds);
-            break;
-        case O_ISA:
-            c->isa = cxs_isa_parse(optarg);
-            if (c->isa < 0)
-                cxs_usage_die("unknown ISA '%s' (sse2, avx2, avx512)", optarg);
-            break;
-        case O_DELAYS:
-            c->ndelays = 0;
-            have_delays = strcmp(optarg, "mlc") != 0;
-            if (have_delays)
-                cxs_each_item(optarg, "delay", add_delay, c);
-            break;
-        case O_UNIT:
-            if (strcmp(optarg, "ns") && strcmp(optarg, "cycles"))
-                cxs_usage_die("--delay-unit: '%s' is neither ns nor cycles", optarg);
-            c->cycles = strcmp(optarg, "cycles") == 0;
-            break;
-        case O_BURST:
-            if (cxs_parse_size(optarg, &c->burst, err, sizeof err))
-                cxs_usage_die("--burst: %s", err);
-            if (c->burst % 64)
-                cxs_usage_die("--burst: %" PRIu64 " B is not a multiple of 64", c->burst);
-            break;
-        case O_SIZE:
-            if (cxs_parse_size(optarg, &c->size, err, sizeof err))
-                cxs_usage_die("--size: %s", err);
-            break;
-        case O_TSIZE:
-            if (cxs_parse_size(optarg, &c->traffic_size, err, sizeof err))
-                cxs_usage_die("--traffic-size: %s", err);
-            break;
-        case O_LOADS:
-            c->loads = cxs_u64_arg("--loads", optarg, 32, UINT64_C(1) << 40);
-            break;
-        default:
-            cxs_std_default(o, optarg, &c->std, usage_text, argv);
-        }
-    }
-    cxs_std_end(argc, argv, &c->std);
+    if (cxs_parse_size(arg, &c->burst, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+    if (c->burst % 64)
+        cxs_usage_die("%s: %" PRIu64 " B is not a multiple of 64", opt, c->burst);
+}
+static void load_cpus_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
+    char err[200];
+    if (cxs_parse_idlist(arg, c->load_cpus, MAX_LOADERS, &c->nload_cpus, err, sizeof err))
+        cxs_usage_die("%s: %s", opt, err);
+    if (!c->nload_cpus)
+        cxs_usage_die("%s: an empty list", opt);
+}
+
+static void usage_more(FILE *f);
+
+/* The combinations the table cannot refuse, and the defaults that depend
+ * on other options. */
+static void finish_args(struct config *c)
+{
+    if (c->traffic_spec && strcmp(c->traffic_spec, "same") == 0)
+        c->traffic_spec = NULL;
     if (c->load_threads && c->nload_cpus)
         cxs_usage_die("--load-threads and --load-cpus do not go together");
     if (!c->nkinds)
         c->kinds[c->nkinds++] = CXS_K_READ;
-    if (!have_delays) {
+    if (!c->have_delays) {
         if (c->cycles)
             cxs_usage_die("--delay-unit cycles needs --delays (the default list is in ns)");
         c->ndelays = sizeof mlc_delays_ns / sizeof mlc_delays_ns[0];
@@ -300,6 +191,97 @@ static void parse_args(int argc, char **argv, struct config *c)
     if (c->std.matrix && !c->std.cpu_spec)
         c->std.cpu_spec = "all";
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
+}
+
+static void parse_args(int argc, char **argv, struct config *c)
+{
+    *c = (struct config){.isa = -1,
+                         .burst = 4096,
+                         .loads = 1000000,
+                         .chase_cpu = -1,
+                         .std = {.mem_spec = "all",
+                                 .repeat = 51,
+                                 .min_samples = 7,
+                                 .seed = 1,
+                                 .budget_s = 2.0,
+                                 .format = CXS_FMT_CSV}};
+    const struct cxs_opt opts[] = {
+        CXS_O_STD(CXS_OPT_CPU, "CPU node of the chase and, by default, the load threads. Default: "
+                               "--chase-cpu's node, else the node of the CPU we start on; "
+                               "--matrix: all."),
+        CXS_O_STD(CXS_OPT_MEM, "node(s) the chase measures: IDs, ranges, all, or a class (ldram, "
+                               "rdram, cxl, cpuless). Default: all."),
+        CXS_O_STR("traffic-node", &c->traffic_spec, "SPEC",
+                  "node(s) the load threads stream from and to: same (the chase's node, the "
+                  "default), IDs, ranges, all, or a class. Every chase node is paired with every "
+                  "traffic node."),
+        CXS_O_STD(CXS_OPT_MATRIX, "every CPU node (as --cpu-node all)."),
+        CXS_O_INT("chase-cpu", &c->chase_cpu, 0, CPU_SETSIZE - 1, "CPU",
+                  "the chase's CPU (default: the last CPU of the CPU node); it must be on the CPU "
+                  "node (exit 2 names its node) and does not go with --matrix."),
+        CXS_O_INT("load-threads", &c->load_threads, 1, MAX_LOADERS, "N",
+                  "N load threads on the CPU node's other CPUs, in order (default: all of them)."),
+        CXS_O_CUSTOM("load-cpus", load_cpus_arg, c, "LIST",
+                     "the load threads' CPUs, e.g. 0-5,8 (any node; not the chase CPU). One "
+                     "thread per CPU."),
+        CXS_O_CUSTOM("kind", kind_arg, c, "LIST",
+                     "traffic: read, write, write-nt, copy, triad, 3:1, 2:1, 1:1 (as "
+                     "cxlscope-bandwidth). Default: read."),
+        CXS_O_CUSTOM("isa", isa_arg, c, "ISA",
+                     "sse2, avx2 or avx512 for the load kernels (default: widest)."),
+        CXS_O_CUSTOM(
+            "delays", delays_arg, c, "LIST",
+            "injection delays after each burst, increasing, in --delay-unit; 'mlc' "
+            "(default) is 0, 50, 100, 200, 400, 700, 1000, 1500, 2000, 3000, 5000, 10000, "
+            "20000, 40000, 80000 ns (0 to 80 us, MLC-style); an idle point always follows. At "
+            "most 64 delays, each at most 100 ms (100000000 ns)."),
+        CXS_O_CUSTOM("delay-unit", unit_arg, c, "U",
+                     "ns (default) or cycles (TSC cycles, its rate measured at start; needs an "
+                     "invariant TSC)."),
+        CXS_O_CUSTOM("burst", burst_arg, c, "SIZE",
+                     "bytes each load thread streams per array between two delays (default 4K; a "
+                     "multiple of 64)."),
+        CXS_O_SIZE("size", &c->size, 0, "SIZE",
+                   "chase buffer (default 4x the last-level cache, at least 256M); K = 1024."),
+        CXS_O_SIZE("traffic-size", &c->traffic_size, 0, "SIZE",
+                   "memory for all load threads' arrays together (default 4x the LLC, at least "
+                   "64M)."),
+        CXS_O_U64("loads", &c->loads, 32, UINT64_C(1) << 40, "N",
+                  "dependent loads per chase sample (default 1000000)."),
+        CXS_O_STD(CXS_OPT_PAGE, "4k (default), thp, 2m or 1g, for both buffers."),
+        CXS_O_STD(CXS_OPT_FALLBACK, NULL),
+        CXS_O_STD(CXS_OPT_RESERVE, NULL),
+        CXS_O_STD(CXS_OPT_REPEAT, "at most N chase samples per delay"),
+        CXS_O_STD(CXS_OPT_MIN, "at least N chase samples per delay"),
+        CXS_O_STD_NODEFAULT(CXS_OPT_BUDGET,
+                            "stop sampling a delay's point after SEC seconds once --min-samples "
+                            "are in (default 2), or earlier at a CI within 1 %."),
+        CXS_O_STD(CXS_OPT_SEED, "seed of the chase cycle"),
+        CXS_O_STD(CXS_OPT_OUTPUT, "DIR/loaded.csv and DIR/meta.json; rows flushed as measured."),
+        CXS_O_STD(CXS_OPT_FORMAT, NULL),
+        CXS_O_STD(CXS_OPT_QUIET, "nothing on stdout."),
+        CXS_O_STD(CXS_OPT_HELP, NULL),
+        CXS_O_STD(CXS_OPT_VERSION, NULL),
+        CXS_O_END,
+    };
+    const struct cxs_optspec spec = {
+        .head = usage_head, .more = usage_more, .tail = usage_tail, .std = &c->std};
+    optind = cxs_opts_parse(argc, argv, opts, &spec);
+    cxs_std_end(argc, argv, &c->std);
+    finish_args(c);
+}
+
+/* --help after the options: the columns and what some hold. */
+static void usage_more(FILE *f)
+{
+    fputc('\n', f);
+    cxs_cols_list(f, "Columns of loaded.csv (one row per delay per node pair and kind)",
+                  cxs_cols_loaded, cxs_ncols_loaded);
+    fputc('\n', f);
+    const struct cxs_col *lists[] = {cxs_cols_loaded};
+    const size_t n[] = {cxs_ncols_loaded};
+    cxs_cols_describe(f, lists, n, 1);
+    fputs("\nThe load kernels' results are validated when they stop.\n", f);
 }
 
 /* ---- the team: member 0 chases and runs the sweep, the others load ------- */
@@ -460,11 +442,6 @@ struct point {
 
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
 
-static void fmt4(char *dst, double v)
-{
-    snprintf(dst, 64, "%.4f", v);
-}
-
 /* One point: delay set (or no load threads at all), settle, then the chase
  * samples while the loaders' burst counts say what they moved. */
 static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, double *samples)
@@ -573,26 +550,7 @@ static int member(int i, void *arg)
 
 /* ---- rows ---------------------------------------------------------------- */
 
-static const char *const cols[] = {
-    "cpu_node",      "chase_cpu",
-    "mem_node",      "mem_class",
-    "traffic_node",  "traffic_class",
-    "kind",          "isa",
-    "load_threads",  "load_cpus",
-    "burst_bytes",   "delay",
-    "delay_unit",    "delay_ns",
-    "page_size_req", "page_size_used",
-    "chase_bytes",   "traffic_bytes",
-    "on_node_pct",   "traffic_on_node_pct",
-    "traffic_gbps",  "traffic_thread_gbps",
-    "chase_gbps",    "total_gbps",
-    "latency_ns",    "ci95_lo_ns",
-    "ci95_hi_ns",    "mean_ns",
-    "min_ns",        "max_ns",
-    "p5_ns",         "p95_ns",
-    "samples_kept",  "samples_dropped",
-};
-#define NCOLS (sizeof cols / sizeof cols[0])
+static struct cxs_row *row; /* loaded.csv's (common/columns.h); the chase thread sets it */
 
 static void join_ints(char *buf, size_t len, const int *v, size_t n)
 {
@@ -602,70 +560,76 @@ static void join_ints(char *buf, size_t len, const int *v, size_t n)
         o += (size_t)snprintf(buf + o, len - o, "%s%d", i ? "+" : "", v[i]);
 }
 
+/* The row's labels: who ran where, against what, with which buffers. */
+static void label_cols(const struct sweep *s, const struct cxs_buf *cb, const struct point *p)
+{
+    const struct cxs_topo *t = &cxs_run.topo;
+    static char buf[4096];
+    cxs_row_int(row, "cpu_node", s->cpu_node);
+    cxs_row_int(row, "chase_cpu", s->chase_cpu);
+    cxs_row_int(row, "mem_node", s->mem_node);
+    cxs_row_str(row, "mem_class", cxs_class_name(cxs_topo_classify(t, s->mem_node, s->cpu_node)));
+    cxs_row_int(row, "traffic_node", s->traffic_node);
+    cxs_class_of_cpus(t, s->traffic_node, s->load_cpus, s->nload, buf, 64);
+    cxs_row_str(row, "traffic_class", buf);
+    cxs_row_str(row, "kind", cxs_stream_kinds[s->kind].name);
+    cxs_row_str(row, "isa", cxs_isa_name(s->isa));
+    cxs_row_u64(row, "load_threads", p->idle ? 0 : s->nload);
+    if (p->idle) {
+        cxs_row_empty(row, "load_cpus");
+    } else {
+        join_ints(buf, sizeof buf, s->load_cpus, s->nload);
+        cxs_row_str(row, "load_cpus", buf);
+    }
+    cxs_row_u64(row, "burst_bytes", s->burst_doubles * 8);
+    if (p->idle)
+        cxs_row_str(row, "delay", "idle");
+    else
+        cxs_row_u64(row, "delay", p->delay);
+    cxs_row_str(row, "delay_unit", s->c->cycles ? "cycles" : "ns");
+    if (p->idle)
+        cxs_row_empty(row, "delay_ns");
+    else
+        cxs_row_fixed(row, "delay_ns", 1, p->delay_ns);
+    cxs_row_str(row, "page_size_req", cxs_page_name(cb->page));
+    cxs_row_str(row, "page_size_used", cb->page_used);
+    cxs_row_u64(row, "chase_bytes", cb->size);
+}
+
+/* One row: the labels, the buffers' placement, what the point measured. */
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p)
 {
-    static char v[NCOLS][4096];
-    const char *vals[NCOLS];
-    const struct cxs_topo *t = &cxs_run.topo;
-    size_t k = 0;
     double ton = 0;
     uint64_t tbytes = 0;
     for (size_t i = 0; i < s->nload; i++) {
         ton += cxs_buf_on_node_pct(&s->ld[i].buf) / (double)s->nload;
         tbytes += s->ld[i].buf.size;
     }
-    snprintf(v[k++], 64, "%d", s->cpu_node);
-    snprintf(v[k++], 64, "%d", s->chase_cpu);
-    snprintf(v[k++], 64, "%d", s->mem_node);
-    snprintf(v[k++], 64, "%s", cxs_class_name(cxs_topo_classify(t, s->mem_node, s->cpu_node)));
-    snprintf(v[k++], 64, "%d", s->traffic_node);
-    cxs_class_of_cpus(t, s->traffic_node, s->load_cpus, s->nload, v[k++], 64);
-    snprintf(v[k++], 64, "%s", cxs_stream_kinds[s->kind].name);
-    snprintf(v[k++], 64, "%s", cxs_isa_name(s->isa));
-    snprintf(v[k++], 64, "%zu", p->idle ? 0 : s->nload);
-    if (p->idle)
-        v[k++][0] = '\0';
-    else
-        join_ints(v[k++], 4096, s->load_cpus, s->nload);
-    snprintf(v[k++], 64, "%zu", s->burst_doubles * 8);
-    if (p->idle)
-        snprintf(v[k++], 64, "idle");
-    else
-        snprintf(v[k++], 64, "%" PRIu64, p->delay);
-    snprintf(v[k++], 64, "%s", s->c->cycles ? "cycles" : "ns");
-    if (p->idle)
-        v[k++][0] = '\0';
-    else
-        snprintf(v[k++], 64, "%.1f", p->delay_ns);
-    snprintf(v[k++], 64, "%s", cxs_page_name(cb->page));
-    snprintf(v[k++], 64, "%s", cb->page_used);
-    snprintf(v[k++], 64, "%zu", cb->size);
-    snprintf(v[k++], 64, "%" PRIu64, tbytes);
-    snprintf(v[k++], 64, "%.1f", cxs_buf_on_node_pct(cb));
-    snprintf(v[k++], 64, "%.1f", ton);
+    label_cols(s, cb, p);
+    cxs_row_u64(row, "traffic_bytes", tbytes);
+    cxs_row_fixed(row, "on_node_pct", 1, cxs_buf_on_node_pct(cb));
+    cxs_row_fixed(row, "traffic_on_node_pct", 1, ton);
     if (p->idle) {
-        v[k++][0] = '\0';
-        v[k++][0] = '\0';
+        cxs_row_empty(row, "traffic_gbps");
+        cxs_row_empty(row, "traffic_thread_gbps");
     } else {
-        fmt4(v[k++], p->traffic_gbps);
-        snprintf(v[k++], 4096, "%s", p->thread_gbps);
+        cxs_row_fixed(row, "traffic_gbps", 4, p->traffic_gbps);
+        cxs_row_str(row, "traffic_thread_gbps", p->thread_gbps);
     }
-    snprintf(v[k++], 64, "%.3f", p->chase_gbps);
-    fmt4(v[k++], p->traffic_gbps + p->chase_gbps);
+    cxs_row_fixed(row, "chase_gbps", 3, p->chase_gbps);
+    cxs_row_fixed(row, "total_gbps", 4, p->traffic_gbps + p->chase_gbps);
     const struct cxs_summary *l = &p->lat;
-    fmt4(v[k++], l->median);
-    fmt4(v[k++], l->ci_lo);
-    fmt4(v[k++], l->ci_hi);
-    fmt4(v[k++], l->mean);
-    fmt4(v[k++], l->min);
-    fmt4(v[k++], l->max);
-    fmt4(v[k++], l->p5);
-    fmt4(v[k++], l->p95);
-    snprintf(v[k++], 64, "%zu", l->kept);
-    snprintf(v[k++], 64, "%zu", l->dropped);
-    for (size_t i = 0; i < k; i++)
-        vals[i] = v[i];
-    cxs_run_row(vals);
+    cxs_row_fixed(row, "latency_ns", 4, l->median);
+    cxs_row_fixed(row, "ci95_lo_ns", 4, l->ci_lo);
+    cxs_row_fixed(row, "ci95_hi_ns", 4, l->ci_hi);
+    cxs_row_fixed(row, "mean_ns", 4, l->mean);
+    cxs_row_fixed(row, "min_ns", 4, l->min);
+    cxs_row_fixed(row, "max_ns", 4, l->max);
+    cxs_row_fixed(row, "p5_ns", 4, l->p5);
+    cxs_row_fixed(row, "p95_ns", 4, l->p95);
+    cxs_row_u64(row, "samples_kept", l->kept);
+    cxs_row_u64(row, "samples_dropped", l->dropped);
+    cxs_run_row(cxs_row_take(row));
 }
 
 /* ---- nodes and CPUs ------------------------------------------------------ */
@@ -865,44 +829,73 @@ static void measure_all(const struct config *c, enum cxs_isa isa, const int *cpu
     }
 }
 
+/* The ISA of the load kernels: --isa, else the widest; one this CPU lacks
+ * skips the run (77). */
+static enum cxs_isa pick_isa(const struct config *c)
+{
+    enum cxs_isa isa = c->isa >= 0 ? (enum cxs_isa)c->isa : cxs_isa_best();
+    if (!cxs_isa_supported(isa))
+        cxs_skip("--isa %s: this CPU does not have it", cxs_isa_name(isa));
+    return isa;
+}
+
+/* --size and --traffic-size when not given: 4x the last-level cache, at
+ * least 256M and 64M. Returns 4x the LLC. */
+static uint64_t default_sizes(struct config *c)
+{
+    uint64_t llc4 = 4 * cxs_llc_total_bytes();
+    if (!c->size)
+        c->size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
+    if (!c->traffic_size)
+        c->traffic_size = llc4 > (UINT64_C(64) << 20) ? llc4 : UINT64_C(64) << 20;
+    return llc4;
+}
+
+/* Ctrl-C and the timer; the delays checked against its rate. */
+static void start_clock(const struct config *c)
+{
+    cxs_interrupt_install();
+    cxs_timer_init();
+    if (c->cycles && strcmp(cxs_timer_info()->source, "tsc") != 0)
+        cxs_usage_die("--delay-unit cycles: no invariant TSC here; give the delays in ns");
+    check_delays(c);
+}
+
+/* meta.json's note when the chase buffer is small enough to hit the caches,
+ * then loaded.csv and meta.json opened. */
+static void open_output(const struct config *c, uint64_t llc4, int argc, char **argv)
+{
+    static char size_note[200];
+    if (c->size < llc4) {
+        snprintf(size_note, sizeof size_note,
+                 "chase buffer %" PRIu64 " B is less than 4x the last-level cache (4 x %" PRIu64
+                 " B): the latency includes cache hits",
+                 c->size, llc4 / 4);
+        cxs_run_note(size_note);
+    }
+    row = cxs_row_new("loaded.csv", cxs_cols_loaded, cxs_ncols_loaded);
+    cxs_run_open(c->std.outdir, "loaded", "loaded.csv", cxs_row_names(row), cxs_row_ncols(row),
+                 c->std.quiet, c->std.format, argc, argv);
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-loaded";
     struct config c;
     parse_args(argc, argv, &c);
     cxs_run_load();
-
-    enum cxs_isa isa = c.isa >= 0 ? (enum cxs_isa)c.isa : cxs_isa_best();
-    if (!cxs_isa_supported(isa))
-        cxs_skip("--isa %s: this CPU does not have it", cxs_isa_name(isa));
-    uint64_t llc4 = 4 * cxs_llc_total_bytes();
-    if (!c.size)
-        c.size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
-    if (!c.traffic_size)
-        c.traffic_size = llc4 > (UINT64_C(64) << 20) ? llc4 : UINT64_C(64) << 20;
+    enum cxs_isa isa = pick_isa(&c);
+    uint64_t llc4 = default_sizes(&c);
 
     int cpu_nodes[CXS_MAX_NODES];
     size_t ncpu = select_cpu_nodes(&c, cpu_nodes);
     struct cxs_targets ts = {0};
     plan_targets(&c, cpu_nodes, ncpu, &ts);
 
-    cxs_interrupt_install();
-    cxs_timer_init();
-    if (c.cycles && strcmp(cxs_timer_info()->source, "tsc") != 0)
-        cxs_usage_die("--delay-unit cycles: no invariant TSC here; give the delays in ns");
-    check_delays(&c);
-    static char size_note[200];
-    if (c.size < llc4) {
-        snprintf(size_note, sizeof size_note,
-                 "chase buffer %" PRIu64 " B is less than 4x the last-level cache (4 x %" PRIu64
-                 " B): the latency includes cache hits",
-                 c.size, llc4 / 4);
-        cxs_run_note(size_note);
-    }
-    cxs_run_open(c.std.outdir, "loaded", "loaded.csv", cols, NCOLS, c.std.quiet, c.std.format, argc,
-                 argv);
-
+    start_clock(&c);
+    open_output(&c, llc4, argc, argv);
     measure_all(&c, isa, cpu_nodes, ncpu, &ts);
     cxs_targets_free(&ts);
+    cxs_row_free(row);
     cxs_run_end();
 }
