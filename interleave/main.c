@@ -3,7 +3,6 @@
  * workload runs under each placement; every object's pages are counted per
  * node with move_pages, every run's result is checked, and the run time is
  * compared with the LDRAM-preferred placement. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include "interrupt.h"
 #include "memory.h"
 #include "oli.h"
+#include "opts.h"
 #include "plan.h"
 #include "run.h"
 #include "stats.h"
@@ -24,7 +24,7 @@
 #include "weights.h"
 #include "workload.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "Usage: cxlscope-interleave [OPTIONS]\n"
     "\n"
     "Runs built-in workloads, each a few named data objects, under page-placement\n"
@@ -63,58 +63,8 @@ static const char usage_text[] =
     "socket's on a tie, then the lower ID. With one memory node every placement\n"
     "degrades to that node, and meta.json says so.\n"
     "\n"
-    "Options:\n"
-    "  --workload LIST      mg (bandwidth-bound stencil sweep), cg (latency-bound\n"
-    "                       sparse matrix-vector product, indirect gathers), xs\n"
-    "                       (random table lookups plus streaming arrays). Default: all.\n"
-    "  --size SIZE          total size of each workload's objects (default 4x the\n"
-    "                       last-level cache, at least 256M); K/M/G = 1024^n.\n"
-    "  --policy LIST        placements from the list above (default: the experiment set)\n"
-    "  --mem-node SPEC      the nodes a --policy placement uses, in order (the first\n"
-    "                       is the preferred one): IDs or classes, e.g. 0,2 or\n"
-    "                       ldram,cxl. Default: LDRAM then the CXL (or farthest) node.\n"
-    "  --weights LIST       one weight 1..255 per node of the weighted placement, e.g.\n"
-    "                       3,1 (default: 3 for the first node, 1 for the others)\n"
-    "  --set-weights        apply the weights through the kernel (see weighted)\n"
-    "  --plan FILE          run under a plan file (the JSON that OLI writes: objects\n"
-    "                       with policy, nodes, weights), after the baseline and\n"
-    "                       any --policy placements; one workload only (a plan's\n"
-    "                       weighted objects are always emulated)\n"
-    "  --oli-min-footprint PCT  OLI footprint threshold, percent (default 10)\n"
-    "  --oli-hot PCT        OLI access threshold, percent of the hottest (default 50)\n"
-    "  --ldram-limit SIZE   at most SIZE of each workload's objects on the LDRAM node;\n"
-    "                       past it, objects spill by their policy (preferred: to the\n"
-    "                       next node by distance; interleave and weighted: to their\n"
-    "                       other nodes; bind cannot spill and fails). Objects are\n"
-    "                       placed in the workload's order, split on whole cycles.\n"
-    "  --cpu-node ID        the CPU node the workload threads run on (default: the\n"
-    "                       node we start on)\n"
-    "  --threads N          workload threads, pinned to the CPU node's CPUs\n"
-    "                       (default: all of them)\n"
-    "  --page-size P        4k (default), thp, 2m, 1g\n"
-    "  --allow-fallback     measure even when pages land on a node the placement did\n"
-    "                       not name (counted in the objects CSV)\n"
-    "  --reserve-hugepages  if a node's hugetlb pool is short, raise it for the run\n"
-    "                       (root) and give the pages back afterwards, Ctrl-C included.\n"
-    "  --repeat N           at most N timed runs per placement (default 51)\n"
-    "  --min-samples N      at least N (default 5)\n"
-    "  --time-budget S      seconds of runs per placement (default 2)\n"
-    "  --seed N             the workloads' data (default 1)\n"
-    "  --output DIR         write interleave.csv, interleave_objects.csv,\n"
-    "                       oli_plan.csv, oli-plan-WORKLOAD.json, meta.json there\n"
-    "  --format csv|table   stdout format (default csv); --quiet: no rows on stdout\n"
-    "  --help, --version\n"
-    "\n"
-    "interleave.csv, one row per workload and placement: workload, bound, config,\n"
-    "policy, nodes, weights, weights_via (kernel, emulated or -), cpu_node, threads,\n"
-    "size_bytes, ldram_node, ldram_limit_bytes, page_size_req, page_size_used,\n"
-    "median_s, ci95_lo_s, ci95_hi_s, mean_s, min_s, max_s, samples_kept,\n"
-    "samples_dropped, speedup (ldram-preferred median / this median), bytes_by_node\n"
-    "(\"ID:bytes\" separated by spaces, measured), ldram_bytes, checksum.\n"
-    "interleave_objects.csv, one row per object and memory node: workload, config,\n"
-    "object, object_bytes, footprint_pct, accesses, placement, ranges, node,\n"
-    "mem_class, pages_4k, bytes. oli_plan.csv: workload, object, object_bytes,\n"
-    "footprint_pct, accesses, access_pct_of_hottest, decision, why.\n"
+    "Options:\n";
+static const char usage_tail[] =
     "\n"
     "Exit status: 0 done; 1 failed (placement wrong, checksum wrong, no memory);\n"
     "2 bad usage (unknown policy, weights not matching the nodes, a weight of 0 or\n"
@@ -143,19 +93,6 @@ struct config {
     struct cxs_oli_opts oli;
     uint64_t size, ldram_limit;
     int threads;
-};
-
-enum {
-    O_WORKLOAD = 1,
-    O_SIZE,
-    O_POLICY,
-    O_WEIGHTS,
-    O_SET_WEIGHTS,
-    O_PLAN,
-    O_OLI_FP,
-    O_OLI_HOT,
-    O_LIMIT,
-    O_THREADS
 };
 
 static int add_workload(const char *s, void *ctx)
@@ -192,13 +129,50 @@ static int add_weight(const char *s, void *ctx)
     return 0;
 }
 
-static double pct_arg(const char *opt, const char *s)
+/* --workload and --policy: comma lists, added to what earlier ones gave. */
+static void workloads_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    cxs_each_item(arg, opt, add_workload, o->dest);
+}
+
+static void policies_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    cxs_each_item(arg, opt, add_policy, o->dest);
+}
+
+/* --weights: a comma list that replaces an earlier one. */
+static void weights_arg(const struct cxs_opt *o, const char *opt, const char *arg)
+{
+    struct config *c = o->dest;
+    c->nweights = 0;
+    cxs_each_item(arg, opt, add_weight, c);
+}
+
+/* --oli-min-footprint, --oli-hot: a percentage, 0..100. */
+static void pct_arg(const struct cxs_opt *o, const char *opt, const char *arg)
 {
     char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end || !(v >= 0 && v <= 100))
-        cxs_usage_die("%s: '%s' is not a percentage (0..100)", opt, s);
-    return v;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || !(v >= 0 && v <= 100))
+        cxs_usage_die("%s: '%s' is not a percentage (0..100)", opt, arg);
+    *(double *)o->dest = v;
+}
+
+/* The CSVs' columns. */
+static void usage_more(FILE *f)
+{
+    fputs("\n"
+          "interleave.csv, one row per workload and placement: workload, bound, config,\n"
+          "policy, nodes, weights, weights_via (kernel, emulated or -), cpu_node, threads,\n"
+          "size_bytes, ldram_node, ldram_limit_bytes, page_size_req, page_size_used,\n"
+          "median_s, ci95_lo_s, ci95_hi_s, mean_s, min_s, max_s, samples_kept,\n"
+          "samples_dropped, speedup (ldram-preferred median / this median), bytes_by_node\n"
+          "(\"ID:bytes\" separated by spaces, measured), ldram_bytes, checksum.\n"
+          "interleave_objects.csv, one row per object and memory node: workload, config,\n"
+          "object, object_bytes, footprint_pct, accesses, placement, ranges, node,\n"
+          "mem_class, pages_4k, bytes. oli_plan.csv: workload, object, object_bytes,\n"
+          "footprint_pct, accesses, access_pct_of_hottest, decision, why.\n",
+          f);
 }
 
 static void parse_args(int argc, char **argv, struct config *c)
@@ -206,60 +180,69 @@ static void parse_args(int argc, char **argv, struct config *c)
     memset(c, 0, sizeof *c);
     c->std = (struct cxs_std_opts){.repeat = 51, .min_samples = 5, .seed = 1, .budget_s = 2};
     c->oli = (struct cxs_oli_opts)CXS_OLI_DEFAULTS;
-    static const struct option opts[] = {{"workload", required_argument, 0, O_WORKLOAD},
-                                         {"size", required_argument, 0, O_SIZE},
-                                         {"policy", required_argument, 0, O_POLICY},
-                                         {"weights", required_argument, 0, O_WEIGHTS},
-                                         {"set-weights", no_argument, 0, O_SET_WEIGHTS},
-                                         {"plan", required_argument, 0, O_PLAN},
-                                         {"oli-min-footprint", required_argument, 0, O_OLI_FP},
-                                         {"oli-hot", required_argument, 0, O_OLI_HOT},
-                                         {"ldram-limit", required_argument, 0, O_LIMIT},
-                                         {"threads", required_argument, 0, O_THREADS},
-                                         CXS_STD_LONGOPTS,
-                                         CXS_PLACE_LONGOPTS,
-                                         {0, 0, 0, 0}};
-    int o;
-    char err[256];
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case O_WORKLOAD:
-            cxs_each_item(optarg, "--workload", add_workload, c);
-            break;
-        case O_SIZE:
-            if (cxs_parse_size(optarg, &c->size, err, sizeof err) || c->size == 0)
-                cxs_usage_die("--size: %s", c->size ? err : "must be greater than 0");
-            break;
-        case O_POLICY:
-            cxs_each_item(optarg, "--policy", add_policy, c);
-            break;
-        case O_WEIGHTS:
-            c->nweights = 0;
-            cxs_each_item(optarg, "--weights", add_weight, c);
-            break;
-        case O_SET_WEIGHTS:
-            c->set_weights = 1;
-            break;
-        case O_PLAN:
-            c->plan_file = optarg;
-            break;
-        case O_OLI_FP:
-            c->oli.min_footprint_pct = pct_arg("--oli-min-footprint", optarg);
-            break;
-        case O_OLI_HOT:
-            c->oli.hot_pct = pct_arg("--oli-hot", optarg);
-            break;
-        case O_LIMIT:
-            if (cxs_parse_size(optarg, &c->ldram_limit, err, sizeof err))
-                cxs_usage_die("--ldram-limit: %s", err);
-            break;
-        case O_THREADS:
-            c->threads = (int)cxs_u64_arg("--threads", optarg, 1, CXS_WL_MAXTHREADS);
-            break;
-        default:
-            cxs_std_default(o, optarg, &c->std, usage_text, argv);
-        }
-    }
+    const struct cxs_opt opts[] = {
+        CXS_O_CUSTOM("workload", workloads_arg, c, "LIST",
+                     "mg (bandwidth-bound stencil sweep), cg (latency-bound sparse matrix-vector "
+                     "product, indirect gathers), xs (random table lookups plus streaming "
+                     "arrays). Default: all."),
+        CXS_O_SIZE("size", &c->size, 0, "SIZE",
+                   "total size of each workload's objects (default 4x the last-level cache, at "
+                   "least 256M); K/M/G = 1024^n."),
+        CXS_O_CUSTOM("policy", policies_arg, c, "LIST",
+                     "placements from the list above (default: the experiment set)"),
+        CXS_O_STD(CXS_OPT_MEM,
+                  "the nodes a --policy placement uses, in order (the first is the preferred "
+                  "one): IDs or classes, e.g. 0,2 or ldram,cxl. Default: LDRAM then the CXL (or "
+                  "farthest) node."),
+        CXS_O_CUSTOM("weights", weights_arg, c, "LIST",
+                     "one weight 1..255 per node of the weighted placement, e.g. 3,1 (default: 3 "
+                     "for the first node, 1 for the others)"),
+        CXS_O_FLAG("set-weights", &c->set_weights,
+                   "apply the weights through the kernel (see "
+                   "weighted)"),
+        CXS_O_STR("plan", &c->plan_file, "FILE",
+                  "run under a plan file (the JSON that OLI writes: objects with policy, nodes, "
+                  "weights), after the baseline and any --policy placements; one workload only "
+                  "(a plan's weighted objects are always emulated)"),
+        CXS_O_CUSTOM("oli-min-footprint", pct_arg, &c->oli.min_footprint_pct, "PCT",
+                     "OLI footprint threshold, percent (default 10)"),
+        CXS_O_CUSTOM("oli-hot", pct_arg, &c->oli.hot_pct, "PCT",
+                     "OLI access threshold, percent of the hottest (default 50)"),
+        CXS_O_SIZE("ldram-limit", &c->ldram_limit, 0, "SIZE",
+                   "at most SIZE of each workload's objects on the LDRAM node; past it, objects "
+                   "spill by their policy (preferred: to the next node by distance; interleave "
+                   "and weighted: to their other nodes; bind cannot spill and fails). Objects "
+                   "are placed in the workload's order, split on whole cycles."),
+        {.kind = CXS_ARG_STD,
+         .std = CXS_OPT_CPU,
+         .metavar = "ID",
+         .help = "the CPU node the workload threads run on (default: the node we start on)"},
+        CXS_O_INT("threads", &c->threads, 1, CXS_WL_MAXTHREADS, "N",
+                  "workload threads, pinned to the CPU node's CPUs (default: all of them)"),
+        CXS_O_STD(CXS_OPT_PAGE, NULL),
+        CXS_O_STD(CXS_OPT_FALLBACK, "measure even when pages land on a node the placement did "
+                                    "not name (counted in the objects CSV)"),
+        CXS_O_STD(CXS_OPT_RESERVE, NULL),
+        CXS_O_STD(CXS_OPT_REPEAT, "at most N timed runs per placement"),
+        CXS_O_STD(CXS_OPT_MIN, "at least N"),
+        {.kind = CXS_ARG_STD,
+         .std = CXS_OPT_BUDGET,
+         .metavar = "S",
+         .help = "seconds of runs per placement"},
+        CXS_O_STD(CXS_OPT_SEED, "the workloads' data"),
+        CXS_O_STD(CXS_OPT_OUTPUT, "write interleave.csv, interleave_objects.csv, oli_plan.csv, "
+                                  "oli-plan-WORKLOAD.json, meta.json there"),
+        CXS_O_STD(CXS_OPT_FORMAT, "stdout format"),
+        CXS_O_STD(CXS_OPT_QUIET, NULL),
+        CXS_O_STD(CXS_OPT_HELP, NULL),
+        CXS_O_STD(CXS_OPT_VERSION, NULL),
+        /* taken as every benchmark takes it, and refused below */
+        CXS_O_STD_HIDDEN(CXS_OPT_MATRIX),
+        CXS_O_END,
+    };
+    const struct cxs_optspec spec = {
+        .head = usage_head, .more = usage_more, .tail = usage_tail, .std = &c->std};
+    optind = cxs_opts_parse(argc, argv, opts, &spec);
     cxs_std_end(argc, argv, &c->std);
     if (c->std.matrix)
         cxs_usage_die("--matrix does not apply to cxlscope-interleave (one CPU node per run)");
