@@ -15,6 +15,7 @@
 #include "oli.h"
 #include "opts.h"
 #include "plan.h"
+#include "row.h"
 #include "run.h"
 #include "stats.h"
 #include "targets.h"
@@ -158,22 +159,7 @@ static void pct_arg(const struct cxs_opt *o, const char *opt, const char *arg)
     *(double *)o->dest = v;
 }
 
-/* The CSVs' columns. */
-static void usage_more(FILE *f)
-{
-    fputs("\n"
-          "interleave.csv, one row per workload and placement: workload, bound, config,\n"
-          "policy, nodes, weights, weights_via (kernel, emulated or -), cpu_node, threads,\n"
-          "size_bytes, ldram_node, ldram_limit_bytes, page_size_req, page_size_used,\n"
-          "median_s, ci95_lo_s, ci95_hi_s, mean_s, min_s, max_s, samples_kept,\n"
-          "samples_dropped, speedup (ldram-preferred median / this median), bytes_by_node\n"
-          "(\"ID:bytes\" separated by spaces, measured), ldram_bytes, checksum.\n"
-          "interleave_objects.csv, one row per object and memory node: workload, config,\n"
-          "object, object_bytes, footprint_pct, accesses, placement, ranges, node,\n"
-          "mem_class, pages_4k, bytes. oli_plan.csv: workload, object, object_bytes,\n"
-          "footprint_pct, accesses, access_pct_of_hottest, decision, why.\n",
-          f);
-}
+static void usage_more(FILE *f);
 
 static void parse_args(int argc, char **argv, struct config *c)
 {
@@ -445,26 +431,84 @@ static void place_objects(const struct config *c, const struct nodes *nd, struct
 
 /* ---- output ---- */
 
-static const char *const cols[] = {
-    "workload",      "bound",           "config",      "policy",
-    "nodes",         "weights",         "weights_via", "cpu_node",
-    "threads",       "size_bytes",      "ldram_node",  "ldram_limit_bytes",
-    "page_size_req", "page_size_used",  "median_s",    "ci95_lo_s",
-    "ci95_hi_s",     "mean_s",          "min_s",       "max_s",
-    "samples_kept",  "samples_dropped", "speedup",     "bytes_by_node",
-    "ldram_bytes",   "checksum"};
-#define NCOLS (sizeof cols / sizeof cols[0])
-static const char *const obj_cols[] = {"workload",      "config",    "object",    "object_bytes",
-                                       "footprint_pct", "accesses",  "placement", "ranges",
-                                       "node",          "mem_class", "pages_4k",  "bytes"};
-static const char *const plan_cols[] = {"workload",      "object",   "object_bytes",
-                                        "footprint_pct", "accesses", "access_pct_of_hottest",
-                                        "decision",      "why"};
+/* interleave.csv: one row per workload and placement. */
+static const struct cxs_col cols[] = {
+    {"workload", NULL},
+    {"bound", "what limits the workload: bandwidth, latency or mixed"},
+    {"config", "the placement's name"},
+    {"policy", "the placement's policy; oli, or plan for a --plan file"},
+    {"nodes", "the placement's nodes, separated by spaces (per object for a plan)"},
+    {"weights", "the weighted placement's weights, separated by spaces, else -"},
+    {"weights_via", "kernel, emulated or -"},
+    {"cpu_node", NULL},
+    {"threads", NULL},
+    {"size_bytes", "the workload's objects, all together"},
+    {"ldram_node", NULL},
+    {"ldram_limit_bytes", "--ldram-limit (0: none)"},
+    {"page_size_req", NULL},
+    {"page_size_used", "mixed when the objects got different page sizes"},
+    {"median_s", NULL},
+    {"ci95_lo_s", NULL},
+    {"ci95_hi_s", NULL},
+    {"mean_s", NULL},
+    {"min_s", NULL},
+    {"max_s", NULL},
+    {"samples_kept", NULL},
+    {"samples_dropped", NULL},
+    {"speedup", "ldram-preferred median / this median"},
+    {"bytes_by_node", "\"ID:bytes\" separated by spaces, measured"},
+    {"ldram_bytes", "measured on the LDRAM node"},
+    {"checksum", "the workload's result, equal to the reference computation's"},
+};
+/* interleave_objects.csv: one row per object and memory node. */
+static const struct cxs_col obj_cols[] = {
+    {"workload", NULL},
+    {"config", NULL},
+    {"object", NULL},
+    {"object_bytes", NULL},
+    {"footprint_pct", "the object's share of the workload's bytes"},
+    {"accesses", "the object's loads and stores in the profiling run"},
+    {"placement", "the object's placement: policy:nodes[/weights]"},
+    {"ranges",
+     "address ranges it was placed as: 1, more for emulated weights or a --ldram-limit split"},
+    {"node", NULL},
+    {"mem_class", "the node's class from the CPU node"},
+    {"pages_4k", "the object's pages on the node, in 4 KiB units"},
+    {"bytes", NULL},
+};
+/* oli_plan.csv: one row per object of each OLI placement. */
+static const struct cxs_col plan_cols[] = {
+    {"workload", NULL},
+    {"object", NULL},
+    {"object_bytes", NULL},
+    {"footprint_pct", NULL},
+    {"accesses", NULL},
+    {"access_pct_of_hottest", "accesses, percent of the most accessed object's"},
+    {"decision", "interleave or ldram"},
+    {"why", "the OLI rule that decided"},
+};
+static struct cxs_row *main_row, *obj_row, *plan_row;
 static struct cxs_out *obj_out, *plan_out;
 
-static struct cxs_out *open_extra(const char *dir, const char *name, const char *const *c, size_t n)
+/* --help's column text: the three lists, then what the columns hold. */
+static void usage_more(FILE *f)
 {
-    return dir ? cxs_run_out_open(name, c, n) : NULL;
+    fputs("\n"
+          "interleave.csv has one row per workload and placement, interleave_objects.csv\n"
+          "one per object and memory node, oli_plan.csv one per object of each OLI run.\n",
+          f);
+    cxs_cols_list(f, "interleave.csv", cols, CXS_NCOLS(cols));
+    cxs_cols_list(f, "interleave_objects.csv", obj_cols, CXS_NCOLS(obj_cols));
+    cxs_cols_list(f, "oli_plan.csv", plan_cols, CXS_NCOLS(plan_cols));
+    const struct cxs_col *lists[] = {cols, obj_cols, plan_cols};
+    const size_t n[] = {CXS_NCOLS(cols), CXS_NCOLS(obj_cols), CXS_NCOLS(plan_cols)};
+    fputc('\n', f);
+    cxs_cols_describe(f, lists, n, 3);
+}
+
+static struct cxs_out *open_extra(const char *dir, const char *name, const struct cxs_row *r)
+{
+    return dir ? cxs_run_out_open(name, cxs_row_names(r), cxs_row_ncols(r)) : NULL;
 }
 
 static void close_extras(void *arg)
@@ -478,17 +522,6 @@ static void close_extras(void *arg)
 }
 
 /* ---- main ---- */
-
-static void fmt_u(char *b, uint64_t v)
-{
-    snprintf(b, 32, "%" PRIu64, v);
-}
-
-/* v with the given decimals */
-static void fmt_d(char *b, int decimals, double v)
-{
-    snprintf(b, 32, "%.*f", decimals, v);
-}
 
 /* Everything the run works from: the options, the nodes, the placements, the plan, the threads. */
 struct ilctx {
@@ -705,12 +738,13 @@ static void add_notes(const struct ilctx *x)
 static void open_outputs(const struct ilctx *x, int argc, char **argv)
 {
     const struct config *c = &x->c;
-    cxs_run_open(c->std.outdir, "interleave", "interleave.csv", cols, NCOLS, c->std.quiet,
-                 c->std.format, argc, argv);
-    obj_out = open_extra(c->std.outdir, "interleave_objects.csv", obj_cols,
-                         sizeof obj_cols / sizeof obj_cols[0]);
-    plan_out = open_extra(c->std.outdir, "oli_plan.csv", plan_cols,
-                          sizeof plan_cols / sizeof plan_cols[0]);
+    main_row = cxs_row_new("interleave.csv", cols, CXS_NCOLS(cols));
+    obj_row = cxs_row_new("interleave_objects.csv", obj_cols, CXS_NCOLS(obj_cols));
+    plan_row = cxs_row_new("oli_plan.csv", plan_cols, CXS_NCOLS(plan_cols));
+    cxs_run_open(c->std.outdir, "interleave", "interleave.csv", cxs_row_names(main_row),
+                 cxs_row_ncols(main_row), c->std.quiet, c->std.format, argc, argv);
+    obj_out = open_extra(c->std.outdir, "interleave_objects.csv", obj_row);
+    plan_out = open_extra(c->std.outdir, "oli_plan.csv", plan_row);
     cxs_exit_hook_add(close_extras, NULL);
     for (int i = 0; i < c->nwl; i++) {
         char name[256];
@@ -744,16 +778,19 @@ static void oli_plan(const struct ilctx *x, const struct wlstate *ws, const stru
         snprintf(p.obj[i].name, sizeof p.obj[i].name, "%s", r->ctx.obj[i].name);
         p.obj[i].place = per[i];
         snprintf(p.obj[i].why, sizeof p.obj[i].why, "%s", why[i]);
-        char v[5][40];
-        fmt_u(v[0], r->ctx.obj[i].bytes);
-        fmt_d(v[1], 2, 100.0 * (double)r->ctx.obj[i].bytes / (double)ws->total);
-        fmt_u(v[2], ws->acc[i]);
-        fmt_d(v[3], 2, hottest ? 100.0 * (double)ws->acc[i] / (double)hottest : 0);
-        const char *row[] = {
-            w->name, r->ctx.obj[i].name, v[0], v[1], v[2], v[3], il[i] ? "interleave" : "ldram",
-            why[i]};
-        if (plan_out)
-            cxs_out_row(plan_out, row);
+        if (plan_out) {
+            cxs_row_str(plan_row, "workload", w->name);
+            cxs_row_str(plan_row, "object", r->ctx.obj[i].name);
+            cxs_row_u64(plan_row, "object_bytes", r->ctx.obj[i].bytes);
+            cxs_row_fixed(plan_row, "footprint_pct", 2,
+                          100.0 * (double)r->ctx.obj[i].bytes / (double)ws->total);
+            cxs_row_u64(plan_row, "accesses", ws->acc[i]);
+            cxs_row_fixed(plan_row, "access_pct_of_hottest", 2,
+                          hottest ? 100.0 * (double)ws->acc[i] / (double)hottest : 0);
+            cxs_row_str(plan_row, "decision", il[i] ? "interleave" : "ldram");
+            cxs_row_str(plan_row, "why", why[i]);
+            cxs_out_row(plan_out, cxs_row_take(plan_row));
+        }
         fprintf(stderr, "cxlscope-interleave: OLI plan for %s: %-8s %s\n", w->name,
                 r->ctx.obj[i].name, why[i]);
     }
@@ -824,27 +861,22 @@ static int emit_object_rows(const struct ilctx *x, const struct wlstate *ws, con
             on[ni] += pages;
             if (!obj_out || !cxs_node_has_memory(&t->nodes[ni]))
                 continue;
-            char v[8][40];
-            fmt_u(v[0], r->ctx.obj[i].bytes);
-            fmt_d(v[1], 2, 100.0 * (double)r->ctx.obj[i].bytes / (double)ws->total);
-            fmt_u(v[2], ws->acc[i]);
-            fmt_u(v[3], (uint64_t)r->nseg[i]);
-            fmt_u(v[4], (uint64_t)t->nodes[ni].id);
-            fmt_u(v[5], pages);
-            fmt_u(v[6], pages * 4096);
-            const char *row[] = {ws->w->name,
-                                 f->name,
-                                 r->ctx.obj[i].name,
-                                 v[0],
-                                 v[1],
-                                 v[2],
-                                 r->placed[i],
-                                 v[3],
-                                 v[4],
-                                 cxs_class_name(cxs_topo_classify(t, t->nodes[ni].id, x->cpu_node)),
-                                 v[5],
-                                 v[6]};
-            cxs_out_row(obj_out, row);
+            int id = t->nodes[ni].id;
+            cxs_row_str(obj_row, "workload", ws->w->name);
+            cxs_row_str(obj_row, "config", f->name);
+            cxs_row_str(obj_row, "object", r->ctx.obj[i].name);
+            cxs_row_u64(obj_row, "object_bytes", r->ctx.obj[i].bytes);
+            cxs_row_fixed(obj_row, "footprint_pct", 2,
+                          100.0 * (double)r->ctx.obj[i].bytes / (double)ws->total);
+            cxs_row_u64(obj_row, "accesses", ws->acc[i]);
+            cxs_row_str(obj_row, "placement", r->placed[i]);
+            cxs_row_int(obj_row, "ranges", r->nseg[i]);
+            cxs_row_int(obj_row, "node", id);
+            cxs_row_str(obj_row, "mem_class",
+                        cxs_class_name(cxs_topo_classify(t, id, x->cpu_node)));
+            cxs_row_u64(obj_row, "pages_4k", pages);
+            cxs_row_u64(obj_row, "bytes", pages * 4096);
+            cxs_out_row(obj_out, cxs_row_take(obj_row));
         }
         mixed |= strcmp(r->buf[i].page_used, r->buf[0].page_used) != 0;
     }
@@ -873,7 +905,7 @@ static void emit_row(const struct ilctx *x, const struct wlstate *ws, const stru
     const struct cxs_topo *t = x->t;
     const struct wlrun *r = &x->r;
     const struct cxs_workload *w = ws->w;
-    char by[512] = "", nodes_s[128] = "", w_s[128] = "-", v[16][40];
+    char by[512] = "", nodes_s[128] = "", w_s[128] = "-";
     size_t o = 0;
     uint64_t ldram_bytes = 0;
     for (int ni = 0; ni < t->nnodes; ni++) {
@@ -890,49 +922,33 @@ static void emit_row(const struct ilctx *x, const struct wlstate *ws, const stru
                                           : cxs_policy_name(pl->policy);
     place_columns(f, nodes_s, sizeof nodes_s, w_s, sizeof w_s);
     int weighted = f->kind == C_POLICY && pl->policy == CXS_POL_WEIGHTED;
-    fmt_u(v[0], (uint64_t)x->cpu_node);
-    fmt_u(v[1], (uint64_t)x->nthreads);
-    fmt_u(v[2], ws->total);
-    fmt_u(v[3], (uint64_t)x->nd.ldram);
-    fmt_u(v[4], x->c.ldram_limit);
-    fmt_d(v[5], 6, s->median);
-    fmt_d(v[6], 6, s->ci_lo);
-    fmt_d(v[7], 6, s->ci_hi);
-    fmt_d(v[8], 6, s->mean);
-    fmt_d(v[9], 6, s->min);
-    fmt_d(v[10], 6, s->max);
-    fmt_u(v[11], s->kept);
-    fmt_u(v[12], s->dropped);
-    fmt_d(v[13], 3, ws->base_median / s->median);
-    fmt_u(v[14], ldram_bytes);
-    fmt_u(v[15], r->reference);
-    const char *row[NCOLS] = {w->name,
-                              w->bound,
-                              f->name,
-                              pol,
-                              nodes_s,
-                              w_s,
-                              weighted ? x->weights_via : "-",
-                              v[0],
-                              v[1],
-                              v[2],
-                              v[3],
-                              v[4],
-                              cxs_page_name(x->c.std.page),
-                              mixed ? "mixed" : r->buf[0].page_used,
-                              v[5],
-                              v[6],
-                              v[7],
-                              v[8],
-                              v[9],
-                              v[10],
-                              v[11],
-                              v[12],
-                              v[13],
-                              by,
-                              v[14],
-                              v[15]};
-    cxs_run_row(row);
+    cxs_row_str(main_row, "workload", w->name);
+    cxs_row_str(main_row, "bound", w->bound);
+    cxs_row_str(main_row, "config", f->name);
+    cxs_row_str(main_row, "policy", pol);
+    cxs_row_str(main_row, "nodes", nodes_s);
+    cxs_row_str(main_row, "weights", w_s);
+    cxs_row_str(main_row, "weights_via", weighted ? x->weights_via : "-");
+    cxs_row_int(main_row, "cpu_node", x->cpu_node);
+    cxs_row_int(main_row, "threads", x->nthreads);
+    cxs_row_u64(main_row, "size_bytes", ws->total);
+    cxs_row_int(main_row, "ldram_node", x->nd.ldram);
+    cxs_row_u64(main_row, "ldram_limit_bytes", x->c.ldram_limit);
+    cxs_row_str(main_row, "page_size_req", cxs_page_name(x->c.std.page));
+    cxs_row_str(main_row, "page_size_used", mixed ? "mixed" : r->buf[0].page_used);
+    cxs_row_fixed(main_row, "median_s", 6, s->median);
+    cxs_row_fixed(main_row, "ci95_lo_s", 6, s->ci_lo);
+    cxs_row_fixed(main_row, "ci95_hi_s", 6, s->ci_hi);
+    cxs_row_fixed(main_row, "mean_s", 6, s->mean);
+    cxs_row_fixed(main_row, "min_s", 6, s->min);
+    cxs_row_fixed(main_row, "max_s", 6, s->max);
+    cxs_row_u64(main_row, "samples_kept", s->kept);
+    cxs_row_u64(main_row, "samples_dropped", s->dropped);
+    cxs_row_fixed(main_row, "speedup", 3, ws->base_median / s->median);
+    cxs_row_str(main_row, "bytes_by_node", by);
+    cxs_row_u64(main_row, "ldram_bytes", ldram_bytes);
+    cxs_row_u64(main_row, "checksum", r->reference);
+    cxs_run_row(cxs_row_take(main_row));
 }
 
 /* One workload under placement k: place, (profile), measure, emit; 1 when interrupted. */
@@ -1017,6 +1033,9 @@ int main(int argc, char **argv)
         run_workload(&x, x.c.wl[wi]);
     free(x.samples);
     close_extras(NULL);
+    cxs_row_free(main_row);
+    cxs_row_free(obj_row);
+    cxs_row_free(plan_row);
     cxs_wi_restore();
     cxs_run_end();
 }
