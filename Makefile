@@ -213,8 +213,9 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBCXS)
 $(BUILD)/tests/%: tests/helpers/%.c $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
-# The workloads' self-test links interleave/'s workloads (not its main).
-WL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out interleave/main.c,$(sort $(wildcard interleave/*.c))))
+# The workloads' self-test links interleave/'s workloads only (workloads.c,
+# wl_*.c), none of the binary's other parts.
+WL_OBJ := $(patsubst %.c,$(BUILD)/%.o,interleave/workloads.c $(sort $(wildcard interleave/wl_*.c)))
 $(BUILD)/tests/wl_selftest: tests/helpers/wl_selftest.c $(WL_OBJ) $(LIBCXS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinterleave $(LDFLAGS) -o $@ $^ $(LIBS)
