@@ -45,35 +45,6 @@ const struct cxs_col cxs_cols_latency[] = {
     {"median_ns", "ns per load (as every _ns column) over the samples kept"},
     {"ci95_lo_ns", "with ci95_hi_ns: the median's 95 % confidence interval (min and max when fewer "
                    "than 6 samples are kept)"},
-/* ---- cxlscope-loaded ---- */
-const struct cxs_col cxs_cols_loaded[] = {
-    {"cpu_node", "the chase CPU's node"},
-    {"chase_cpu", NULL},
-    {"mem_node", NULL},
-    {"mem_class", "seen from the chase CPU"},
-    {"traffic_node", NULL},
-    {"traffic_class", "seen from the load CPUs' node; 'A/B' when they are on several"},
-    {"kind", NULL},
-    {"isa", NULL},
-    {"load_threads", NULL},
-    {"load_cpus", NULL},
-    {"burst_bytes", NULL},
-    {"delay", "in delay_unit, or 'idle'"},
-    {"delay_unit", NULL},
-    {"delay_ns", NULL},
-    {"page_size_req", NULL},
-    {"page_size_used", NULL},
-    {"chase_bytes", NULL},
-    {"traffic_bytes", NULL},
-    {"on_node_pct", NULL},
-    {"traffic_on_node_pct", NULL},
-    {"traffic_gbps", "bytes the load threads' kernels loaded and stored while the chase ran / "
-                     "that time, 1e9 B/s, write-allocate not counted; empty at idle"},
-    {"traffic_thread_gbps", "each load thread's traffic_gbps, '+'-separated"},
-    {"chase_gbps", "64 B per dependent load"},
-    {"total_gbps", "traffic_gbps + chase_gbps"},
-    {"latency_ns", "median ns per load"},
-    {"ci95_lo_ns", NULL},
     {"ci95_hi_ns", NULL},
     {"mean_ns", NULL},
     {"min_ns", NULL},
@@ -84,6 +55,7 @@ const struct cxs_col cxs_cols_loaded[] = {
     {"samples_dropped", "MAD outliers: more than 3.5 scaled MADs and 1 % away from the median"},
 };
 const size_t cxs_ncols_latency = CXS_NCOLS(cxs_cols_latency);
+
 /* ---- cxlscope-bandwidth ---- */
 const struct cxs_col cxs_cols_bandwidth[] = {
     {"mode", "single, assign or optimize"},
@@ -127,6 +99,43 @@ const struct cxs_col cxs_cols_saturation[] = {
     {"saturation_gbps", NULL},
 };
 const size_t cxs_ncols_saturation = CXS_NCOLS(cxs_cols_saturation);
+
+/* ---- cxlscope-loaded ---- */
+const struct cxs_col cxs_cols_loaded[] = {
+    {"cpu_node", "the chase CPU's node"},
+    {"chase_cpu", NULL},
+    {"mem_node", NULL},
+    {"mem_class", "seen from the chase CPU"},
+    {"traffic_node", NULL},
+    {"traffic_class", "seen from the load CPUs' node; 'A/B' when they are on several"},
+    {"kind", NULL},
+    {"isa", NULL},
+    {"load_threads", NULL},
+    {"load_cpus", NULL},
+    {"burst_bytes", NULL},
+    {"delay", "in delay_unit, or 'idle'"},
+    {"delay_unit", NULL},
+    {"delay_ns", NULL},
+    {"page_size_req", NULL},
+    {"page_size_used", NULL},
+    {"chase_bytes", NULL},
+    {"traffic_bytes", NULL},
+    {"on_node_pct", NULL},
+    {"traffic_on_node_pct", NULL},
+    {"traffic_gbps", "bytes the load threads' kernels loaded and stored while the chase ran / "
+                     "that time, 1e9 B/s, write-allocate not counted; empty at idle"},
+    {"traffic_thread_gbps", "each load thread's traffic_gbps, '+'-separated"},
+    {"chase_gbps", "64 B per dependent load"},
+    {"total_gbps", "traffic_gbps + chase_gbps"},
+    {"latency_ns", "median ns per load"},
+    {"ci95_lo_ns", NULL},
+    {"ci95_hi_ns", NULL},
+    {"mean_ns", NULL},
+    {"min_ns", NULL},
+    {"max_ns", NULL},
+    {"p5_ns", NULL},
+    {"p95_ns", NULL},
+    {"samples_kept", NULL},
     {"samples_dropped", NULL},
 };
 const size_t cxs_ncols_loaded = CXS_NCOLS(cxs_cols_loaded);

@@ -31,6 +31,7 @@ extern const size_t cxs_ncols_gpu_copy_latency;
  * add); they are not in this list: the writer appends them at run time. */
 extern const struct cxs_col cxs_cols_latency[];
 extern const size_t cxs_ncols_latency;
+
 /* ---- cxlscope-bandwidth ---- */
 /* The measurements (bandwidth.csv) and each thread series' peak and
  * saturation point (saturation.csv). */
@@ -38,6 +39,7 @@ extern const struct cxs_col cxs_cols_bandwidth[];
 extern const size_t cxs_ncols_bandwidth;
 extern const struct cxs_col cxs_cols_saturation[];
 extern const size_t cxs_ncols_saturation;
+
 /* ---- cxlscope-loaded ---- */
 /* loaded.csv: one row per delay (and the idle point) per node pair and
  * kind. */

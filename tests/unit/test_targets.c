@@ -167,21 +167,32 @@ static void test_check_cpus(void **state)
 
 /* ---- memory nodes, and CXL memory that is not online ---- */
 
+struct msel {
+    int rc;
+    size_t n;
+    int ids[CXS_MAX_NODES];
+    char err[1024];
+};
+
+static struct msel mem_sel(const struct fixture *f, const char *spec, int cpu_node)
+{
+    struct msel m = {0};
+    m.rc = cxs_tgt_mem_nodes(&f->topo, spec, cpu_node, m.ids, CXS_MAX_NODES, &m.n, m.err,
+                             sizeof m.err);
+    return m;
+}
+
 static void test_mem_nodes(void **state)
 {
     const struct fixture *f = *state;
-    int out[CXS_MAX_NODES];
-    size_t n;
-    char err[1024];
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
-                     0);
-    assert_int_equal(n, 1);
-    assert_int_equal(out[0], 3);
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, NULL, 1, out, CXS_MAX_NODES, &n, err, sizeof err),
-                     0);
-    assert_int_equal(n, 4); /* 0-3; node 4 has no online memory */
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "4", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
-                     CXS_EXIT_USAGE);
+    struct msel m = mem_sel(f, "cxl", 0);
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.n, 1);
+    assert_int_equal(m.ids[0], 3);
+    m = mem_sel(f, NULL, 1);
+    assert_int_equal(m.rc, 0);
+    assert_int_equal(m.n, 4); /* 0-3; node 4 has no online memory */
+    assert_int_equal(mem_sel(f, "4", 0).rc, CXS_EXIT_USAGE);
     char lines[2048];
     assert_int_equal(cxs_topo_unusable(&f->topo, -1, lines, sizeof lines), 2);
     assert_has(lines, "node 4 is CXL memory (dax1.0, region1) with no online memory: online it "
@@ -197,12 +208,9 @@ static void test_mem_nodes(void **state)
 static void test_offline_cxl(void **state)
 {
     const struct fixture *f = *state;
-    int out[CXS_MAX_NODES];
-    size_t n;
-    char err[1024];
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
-                     CXS_EXIT_SKIP);
-    assert_has(err, "--mem-node: node 4 is CXL memory (dax1.0, region1) with no online memory");
+    struct msel m = mem_sel(f, "cxl", 0);
+    assert_int_equal(m.rc, CXS_EXIT_SKIP);
+    assert_has(m.err, "--mem-node: node 4 is CXL memory (dax1.0, region1) with no online memory");
     assert_has(err, "memory40/state, for each of its 1 offline blocks");
     assert_true(f->topo.nodes[1].cxl); /* the evidence is still there */
 }
@@ -210,12 +218,9 @@ static void test_offline_cxl(void **state)
 static void test_devdax_cxl(void **state)
 {
     const struct fixture *f = *state;
-    int out[CXS_MAX_NODES];
-    size_t n;
-    char err[1024];
-    assert_int_equal(cxs_tgt_mem_nodes(&f->topo, "cxl", 0, out, CXS_MAX_NODES, &n, err, sizeof err),
-                     CXS_EXIT_SKIP);
-    assert_has(err, "node 5 is CXL memory (dax2.0, region2) set up as a device-dax device");
+    struct msel m = mem_sel(f, "cxl", 0);
+    assert_int_equal(m.rc, CXS_EXIT_SKIP);
+    assert_has(m.err, "node 5 is CXL memory (dax2.0, region2) set up as a device-dax device");
     assert_int_equal(f->topo.ndax, 1);
     assert_string_equal(f->topo.dax[0].driver, "device_dax");
 }
