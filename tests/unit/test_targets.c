@@ -211,7 +211,7 @@ static void test_offline_cxl(void **state)
     struct msel m = mem_sel(f, "cxl", 0);
     assert_int_equal(m.rc, CXS_EXIT_SKIP);
     assert_has(m.err, "--mem-node: node 4 is CXL memory (dax1.0, region1) with no online memory");
-    assert_has(err, "memory40/state, for each of its 1 offline blocks");
+    assert_has(m.err, "memory40/state, for each of its 1 offline blocks");
     assert_true(f->topo.nodes[1].cxl); /* the evidence is still there */
 }
 
