@@ -132,7 +132,8 @@ struct satinfo {
 /* --help's column text: the three CSVs' columns and what some hold. */
 void bw_columns_help(FILE *f);
 /* bandwidth.csv (the run's CSV, and stdout) and saturation.csv; with
- * --assign optimize.csv is checked by the output-file rule (run.h). */
+ * --optimize optimize.csv is checked, before anything is measured, by the output-file rule (run.h).
+ */
 void bw_open_outputs(const struct config *c, int argc, char **argv);
 void bw_row_bandwidth(const struct config *c, const struct rowinfo *ri);
 void bw_row_saturation(const struct satinfo *si);

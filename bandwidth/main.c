@@ -82,6 +82,9 @@ static void assign_arg(const struct cxs_opt *o, const char *opt, const char *arg
     char err[200];
     if (cxs_assign_parse(arg, &c->assign, err, sizeof err))
         cxs_usage_die("%s: %s", opt, err);
+    if (cxs_assign_total(&c->assign) > MAX_THREADS)
+        cxs_usage_die("%s: %d threads in all; at most %d", opt, cxs_assign_total(&c->assign),
+                      MAX_THREADS);
     c->have_assign = 1;
 }
 

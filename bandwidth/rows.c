@@ -40,7 +40,7 @@ void bw_open_outputs(const struct config *c, int argc, char **argv)
     cxs_run_open(c->std.outdir, "bandwidth", "bandwidth.csv", cxs_row_names(bw_row),
                  cxs_row_ncols(bw_row), c->std.quiet, c->std.format, argc, argv);
     sat_out = cxs_run_out_open("saturation.csv", cxs_row_names(sat_row), cxs_row_ncols(sat_row));
-    if (c->have_assign)
+    if (c->optimize) /* the file --optimize writes at the end */
         cxs_run_check("optimize.csv");
 }
 

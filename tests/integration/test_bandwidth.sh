@@ -160,3 +160,6 @@ else
     skip "--cpu-node 0-1 --assign 0:2: node 0 seen from CPUs on nodes 0 and 1 is LDRAM/RDRAM" "needs CPUs 0 and 1"
     skip "--cpu-node 1 --mem-node 0: RDRAM" "needs CPUs 0 and 1"
 fi
+
+# --- --assign beyond the measurement's thread table is a usage error, not an overflow
+expect_exit "--assign with more than 1024 threads in all" 2 "at most 1024" $B --assign 0:1100 --oversubscribe
