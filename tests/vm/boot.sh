@@ -16,8 +16,8 @@
 #             devdax and kmem (QEMU 7.2 and kernel 6.1: variant stock)
 #
 # Environment: QEMU, QEMU_L (from fetch.sh), KERNEL, INITRD, CPU (default
-# max), VM_TIMEOUT (seconds for the whole boot, default 420),
-# VM_TEST_TIMEOUT (seconds for each guest test script, default 240),
+# max), VM_TIMEOUT (seconds for the whole boot, default 900),
+# VM_TEST_TIMEOUT (seconds for each guest test script, default 480),
 # VM_CXL_ONE_PORT=1 (leave out the empty root port: shows the hazard above),
 # VM_WORDS_SIZE (how much of the CXL node the words test covers, default all).
 # Writes WORKDIR/console.log (serial 0) and WORKDIR/tap.log (serial 1, the
@@ -75,12 +75,12 @@ for p in "0 0 80 20G" "0 1 140 10G" "0 2 250 5G" "1 0 140 10G" "1 1 80 20G" "1 2
 done
 
 # shellcheck disable=SC2086
-exec timeout -k 5 "${VM_TIMEOUT:-420}" "${QEMU:?}" ${QEMU_L:-} \
+exec timeout -k 5 "${VM_TIMEOUT:-900}" "${QEMU:?}" ${QEMU_L:-} \
     -accel tcg,thread=multi -machine "$machine" -cpu "$cpu" -smp 2,sockets=2 $mem \
     -nodefaults -display none -no-reboot -monitor none \
     -serial "file:$w/console.log" -serial "file:$w/tap.log" \
     -kernel "${KERNEL:?}" -initrd "${INITRD:?}" \
-    -append "console=ttyS0 panic=-1 rdinit=/init loglevel=4 VM_SHAPE=$shape VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-240} ${VM_WORDS_SIZE:+VM_WORDS_SIZE=$VM_WORDS_SIZE} $expect ${APPEND:-}" \
+    -append "console=ttyS0 panic=-1 rdinit=/init loglevel=4 VM_SHAPE=$shape VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-480} ${VM_WORDS_SIZE:+VM_WORDS_SIZE=$VM_WORDS_SIZE} $expect ${APPEND:-}" \
     -object memory-backend-ram,id=m0,size=256M \
     -object memory-backend-ram,id=m1,size=256M \
     -object memory-backend-ram,id=m2,size=256M \

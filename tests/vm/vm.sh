@@ -18,8 +18,8 @@
 #               kernel 6.1 + QEMU 7.2, CXL as pmem -> devdax -> system RAM).
 #               When the backports cannot be fetched, bpo:numa runs on stock
 #               and bpo:cxl-ram is skipped with the reason.
-#   VM_TIMEOUT  seconds per guest (default 420), VM_TEST_TIMEOUT seconds per
-#               guest test script (default 240)
+#   VM_TIMEOUT  seconds per guest (default 900), VM_TEST_TIMEOUT seconds per
+#               guest test script (default 480)
 #   CXLSCOPE_VM_CACHE  where kernels and QEMU are kept (see fetch.sh)
 # Logs: build/vm/VARIANT-SHAPE/{console,tap}.log.
 set -u
@@ -109,7 +109,7 @@ for r in $RUNS; do
     note "$tag: guest ran $(($(date +%s) - t0)) s, QEMU exit $qrc; logs in $d/"
     if ! grep -q '^# vm-done' "$d/tap.txt"; then
         why="did not finish"
-        [ $qrc -eq 124 ] && why="timed out after ${VM_TIMEOUT:-420} s"
+        [ $qrc -eq 124 ] && why="timed out after ${VM_TIMEOUT:-900} s"
         echo "not ok - $tag guest $why (QEMU exit $qrc); console tail:"
         { cat "$d.qemu.log"; tr -d '\r' <"$d/console.log"; } 2>/dev/null | tail -40 | sed 's/^/#   /'
         fails=$((fails + 1))
