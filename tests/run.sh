@@ -21,6 +21,12 @@ BUILD=${BUILD:-build/release}
 pass=0 fail=0 skip=0
 failed_names=""
 
+# begin LABEL: the suite's header line; tally reports the seconds since.
+begin() {
+    echo "# --- $1"
+    t0=$(date +%s)
+}
+
 # tally LABEL FILE RC: count the ok / not ok / SKIP lines of one suite.
 tally() {
     label=$1 out=$2 rc=$3
@@ -36,7 +42,7 @@ tally() {
     if [ "$f" -gt 0 ]; then
         failed_names="$failed_names $label"
     fi
-    echo "# $label: $p passed, $f failed, $s skipped"
+    echo "# $label: $p passed, $f failed, $s skipped ($(($(date +%s) - t0)) s)"
 }
 
 run_unit() {
@@ -45,7 +51,7 @@ run_unit() {
         case "$t" in *.d|*.o) continue ;; esac
         [ -x "$t" ] || continue
         name="$tag$(basename "$t")"
-        echo "# --- $name"
+        begin "$name"
         out=$(mktemp)
         CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$out" 2>&1
         rc=$?
@@ -60,7 +66,7 @@ run_unit() {
 # failure the end of its output (the input it ran last, the report).
 run_fuzz_corpus() {
     dir=$1 suite="$2fuzz-corpus"
-    echo "# --- $suite"
+    begin "$suite"
     out=$(mktemp) log=$(mktemp)
     for src in tests/fuzz/fuzz_*.c; do
         t=$(basename "$src" .c)
@@ -101,7 +107,7 @@ fi
 run_integration() {
     for t in tests/integration/test_*.sh; do
         name="$2$(basename "$t" .sh)"
-        echo "# --- $name"
+        begin "$name"
         out=$(mktemp)
         BIN="$1" TESTBIN="$top/$BUILD/tests" sh "$t" >"$out" 2>&1
         rc=$?
@@ -118,7 +124,7 @@ if [ "${UNIT_ONLY:-0}" != 1 ]; then
 fi
 
 if [ "${VM:-0}" = 1 ]; then
-    echo "# --- vm"
+    begin vm
     out=$(mktemp)
     sh tests/vm/vm.sh >"$out" 2>&1
     rc=$?
