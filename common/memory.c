@@ -337,13 +337,12 @@ static void node_needs(const struct cxs_topo *t, const struct cxs_seg *segs, int
     }
 }
 
-static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
-                          enum cxs_page page, int reserve, struct cxs_buf *b, char *err,
-                          size_t errlen)
+/* Whether each node can hold need[idx] bytes now (the hugetlb pool raised
+ * for b when reserving; b NULL: checked only). */
+static int check_needs(const struct cxs_topo *t, const uint64_t *need, enum cxs_page page,
+                       int reserve, struct cxs_buf *b, char *err, size_t errlen)
 {
     size_t g = page_kinds[page].bytes;
-    uint64_t need[CXS_MAX_NODES];
-    node_needs(t, segs, nsegs, g, need);
     for (int idx = 0; idx < t->nnodes; idx++) {
         int node = t->nodes[idx].id;
         if (!need[idx])
@@ -366,6 +365,15 @@ static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, 
         }
     }
     return 0;
+}
+
+static int check_capacity(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                          enum cxs_page page, int reserve, struct cxs_buf *b, char *err,
+                          size_t errlen)
+{
+    uint64_t need[CXS_MAX_NODES];
+    node_needs(t, segs, nsegs, page_kinds[page].bytes, need);
+    return check_needs(t, need, page, reserve, b, err, errlen);
 }
 
 /* ---- touching, with hugetlb shortages turned into errors ---- */
@@ -608,6 +616,29 @@ int cxs_buf_precheck(const struct cxs_topo *t, const struct cxs_alloc_req *q, ch
     seg.len = rounded(q->size, q->page);
     pthread_mutex_lock(&alloc_lock);
     rc = check_capacity(t, &seg, 1, q->page, q->reserve_hugepages, NULL, err, errlen);
+    pthread_mutex_unlock(&alloc_lock);
+    return rc;
+}
+
+int cxs_segs_need(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                  enum cxs_page page, uint64_t need[CXS_MAX_NODES], char *err, size_t errlen)
+{
+    size_t size;
+    int rc = validate_segs(t, segs, nsegs, page, &size, err, errlen);
+    if (rc)
+        return rc;
+    uint64_t add[CXS_MAX_NODES];
+    node_needs(t, segs, nsegs, page_kinds[page].bytes, add);
+    for (int idx = 0; idx < CXS_MAX_NODES; idx++)
+        need[idx] += add[idx];
+    return 0;
+}
+
+int cxs_needs_precheck(const struct cxs_topo *t, const uint64_t need[CXS_MAX_NODES],
+                       enum cxs_page page, int reserve_hugepages, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&alloc_lock);
+    int rc = check_needs(t, need, page, reserve_hugepages, NULL, err, errlen);
     pthread_mutex_unlock(&alloc_lock);
     return rc;
 }

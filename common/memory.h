@@ -146,6 +146,17 @@ int cxs_buf_alloc_segs(const struct cxs_topo *t, const struct cxs_seg *segs, int
 int cxs_buf_precheck(const struct cxs_topo *t, const struct cxs_alloc_req *q, char *err,
                      size_t errlen);
 
+/* The same checks for several buffers that will be held at once (e.g. a
+ * workload's objects, each its own ranges): cxs_segs_need() validates one
+ * buffer's ranges as cxs_buf_alloc_segs() does and adds the bytes each node
+ * must give it (whole pages) into need[topology index] (zeroed by the
+ * caller); cxs_needs_precheck() then checks every node's total, reserving
+ * nothing. Same return codes. */
+int cxs_segs_need(const struct cxs_topo *t, const struct cxs_seg *segs, int nsegs,
+                  enum cxs_page page, uint64_t need[CXS_MAX_NODES], char *err, size_t errlen);
+int cxs_needs_precheck(const struct cxs_topo *t, const uint64_t need[CXS_MAX_NODES],
+                       enum cxs_page page, int reserve_hugepages, char *err, size_t errlen);
+
 /* Ask move_pages() where each 4 KiB page of [p, p+len) is; counts go to
  * counts[topology index]; returns the number of pages whose node is not in
  * the topology or could not be determined (move_pages status < 0). */

@@ -345,6 +345,24 @@ const char *cxs_thp_note(const enum cxs_page *pages, size_t n)
            "(/sys/kernel/mm/transparent_hugepage/enabled): --page-size thp measured 4k pages";
 }
 
+size_t cxs_skips_report(const struct cxs_skipped *s, size_t n, size_t left)
+{
+    for (size_t i = 0; i < n; i++) {
+        char line[1024];
+        snprintf(line, sizeof line, "%s: %s", s[i].what, s[i].why);
+        if (left)
+            cxs_note("skipped %s", line);
+        else if (n > 1)
+            cxs_error("%s", line);
+        cxs_run_skipped(line);
+    }
+    if (!left && n == 1)
+        cxs_die("%s", s[0].why);
+    if (!left && n)
+        cxs_die("none of the %zu targets can be measured (each named above)", n);
+    return left;
+}
+
 size_t cxs_targets_report(const struct cxs_targets *ts)
 {
     const enum cxs_page thp = CXS_PAGE_THP;
@@ -354,23 +372,19 @@ size_t cxs_targets_report(const struct cxs_targets *ts)
             cxs_run_note(cxs_thp_note(&thp, 1));
             break;
         }
-    size_t left = cxs_targets_left(ts), skipped = ts->n - left;
-    for (size_t i = 0; i < ts->n; i++) {
-        const struct cxs_target *tg = &ts->v[i];
-        if (!tg->skip)
-            continue;
-        char what[256], line[1024];
-        cxs_target_str(tg, what, sizeof what);
-        snprintf(line, sizeof line, "%s: %s", what, tg->why);
-        if (left)
-            cxs_note("skipped %s", line);
-        else if (skipped > 1)
-            cxs_error("%s", line);
-        cxs_run_skipped(line);
-    }
-    if (!left && skipped == 1)
-        cxs_die("%s", ts->v[0].why);
-    if (!left && skipped)
-        cxs_die("none of the %zu targets can be measured (each named above)", skipped);
+    size_t left = cxs_targets_left(ts), n = 0;
+    struct cxs_skipped *s = calloc(ts->n - left + 1, sizeof *s);
+    char(*what)[256] = calloc(ts->n - left + 1, sizeof *what);
+    if (!s || !what)
+        cxs_die("out of memory");
+    for (size_t i = 0; i < ts->n; i++)
+        if (ts->v[i].skip) {
+            cxs_target_str(&ts->v[i], what[n], sizeof what[n]);
+            s[n] = (struct cxs_skipped){what[n], ts->v[i].why};
+            n++;
+        }
+    cxs_skips_report(s, n, left);
+    free(s);
+    free(what);
     return left;
 }

@@ -125,6 +125,16 @@ void cxs_target_str(const struct cxs_target *tg, char *buf, size_t len);
 size_t cxs_targets_left(const struct cxs_targets *ts);
 size_t cxs_targets_report(const struct cxs_targets *ts);
 
+/* The skipped-target report of cxs_targets_report() for a binary whose
+ * targets are its own (interleave: workload x placement): each of the n
+ * skipped ones named ("WHAT: WHY"; a note when left > 0, else an error) and
+ * added to meta.json's "skipped" list; when none is left the run fails
+ * (one skipped: its why alone). Returns left. */
+struct cxs_skipped {
+    const char *what, *why;
+};
+size_t cxs_skips_report(const struct cxs_skipped *s, size_t n, size_t left);
+
 /* The note cxs_targets_report() makes for THP "never", or NULL. */
 const char *cxs_thp_note(const enum cxs_page *pages, size_t n);
 

@@ -96,6 +96,8 @@ struct ilctx {
     const char *weights_via;
     double *samples;
     struct wlrun r;
+    unsigned char skip[8][MAXCONF + 2]; /* per workload and placement: the precheck's verdict */
+    int measured;                       /* placements measured so far */
 };
 
 /* One workload's state across its placements. */
@@ -103,7 +105,8 @@ struct wlstate {
     const struct cxs_workload *w;
     uint64_t total;              /* the objects' bytes, all together */
     uint64_t acc[CXS_WL_MAXOBJ]; /* the profiling run's access counts per object */
-    double base_median;          /* the baseline's (first placement's) median */
+    double base_median;          /* the baseline's (first placement's) median; 0 when skipped */
+    int profiled;                /* the reference and the profile are taken */
 };
 
 /* confs.c: in main's order: the CPU node, the experiment set's nodes, the
@@ -120,16 +123,30 @@ int build_confs(const struct config *c, const struct nodes *nd, const int *mem, 
 void set_place(struct cxs_place *pl, enum cxs_policy pol, const int *nodes, int n,
                const unsigned *w);
 
-/* prepare.c, in main's order. */
+/* prepare.c, in main's order. check_workloads() also prechecks every
+ * placement but OLI of every workload (all objects held at once, as they
+ * are): one that cannot be placed now is skipped, each named on stderr and
+ * in meta.json ("skipped"), the rest measured; none left: exit 1 naming
+ * them. OLI's placement is prechecked when its plan is made (measure.c),
+ * and skipped up front when no placement before it is left to profile.
+ * conf_places(): each object's placement under a non-OLI placement;
+ * precheck_places(): 0 when objects o placed as per[] fit now, else
+ * CXS_EXIT_FAIL with the reason (dies on a placement that can never work). */
 void load_plan(struct ilctx *x);
 void pick_threads(struct ilctx *x);
 void check_workloads(struct ilctx *x);
+void conf_places(const struct ilctx *x, const struct conf *f, size_t nobj,
+                 const struct cxs_wl_obj *o, struct cxs_place *per);
+int precheck_places(const struct ilctx *x, size_t nobj, const struct cxs_wl_obj *o,
+                    const struct cxs_place *per, char *err, size_t errlen);
 void apply_kernel_weights(const struct ilctx *x);
 void add_notes(const struct ilctx *x);
 
-/* measure.c: every placement of one workload in order, until done or
- * interrupted; one run of its threads (the checksum); its objects freed. */
-void run_workload(struct ilctx *x, const struct cxs_workload *w);
+/* measure.c: every placement of workload wi (x->c.wl[wi]) in order but
+ * the skipped ones, until done or interrupted (the reference and the
+ * profile under the first one measured); one run of its threads (the
+ * checksum); its objects freed. */
+void run_workload(struct ilctx *x, int wi);
 uint64_t run_once(struct wlrun *r);
 void free_objects(struct wlrun *r);
 

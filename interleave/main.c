@@ -58,10 +58,15 @@ static const char usage_head[] =
     "Options:\n";
 static const char usage_tail[] =
     "\n"
-    "Exit status: 0 done; 1 failed (placement wrong, checksum wrong, no memory);\n"
-    "2 bad usage (unknown policy, weights not matching the nodes, a weight of 0 or\n"
-    "> 255, a plan naming an object the workload lacks); 77 cannot run here (no\n"
-    "CPU node, kernel without the policy asked for); 130 interrupted (rows kept).\n";
+    "A placement whose nodes cannot hold a workload's objects now (memory or huge\n"
+    "pages short; bind past --ldram-limit) is skipped: all such are named at once\n"
+    "on stderr and in meta.json (\"skipped\"), and the rest are measured.\n"
+    "\n"
+    "Exit status: 0 done (also when some placements were skipped); 1 failed\n"
+    "(placement wrong, checksum wrong, nothing could be placed); 2 bad usage\n"
+    "(unknown policy, weights not matching the nodes, a weight of 0 or > 255, a\n"
+    "plan naming an object the workload lacks); 77 cannot run here (no CPU node,\n"
+    "kernel without the policy asked for); 130 interrupted (rows kept).\n";
 
 static int add_workload(const char *s, void *ctx)
 {
@@ -161,7 +166,7 @@ static void parse_args(int argc, char **argv, struct config *c)
         CXS_O_SIZE("ldram-limit", &c->ldram_limit, 0, "SIZE",
                    "at most SIZE of each workload's objects on the LDRAM node; past it, objects "
                    "spill by their policy (preferred: to the next node by distance; interleave "
-                   "and weighted: to their other nodes; bind cannot spill and fails). Objects "
+                   "and weighted: to their other nodes; bind cannot spill: skipped). Objects "
                    "are placed in the workload's order, split on whole cycles."),
         {.kind = CXS_ARG_STD,
          .std = CXS_OPT_CPU,
@@ -233,8 +238,10 @@ int main(int argc, char **argv)
     if (!x.samples)
         cxs_run_fail(CXS_EXIT_FAIL, "out of memory");
     for (int wi = 0; wi < x.c.nwl && !cxs_stop_requested(); wi++)
-        run_workload(&x, x.c.wl[wi]);
+        run_workload(&x, wi);
     free(x.samples);
+    if (!x.measured && !cxs_stop_requested())
+        cxs_run_fail(CXS_EXIT_FAIL, "no placement could be measured (each named above)");
     close_outputs();
     cxs_wi_restore();
     cxs_run_end();

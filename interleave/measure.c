@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "il.h"
 #include "interrupt.h"
+#include "targets.h"
 #include "threads.h"
 #include "timer.h"
 
@@ -97,30 +98,42 @@ static int measure(struct ilctx *x, const struct wlstate *ws, const struct conf 
     return 0;
 }
 
+/* OLI's plan, prechecked: 0 to measure it, 1 skipped (named). */
+static int plan_oli(struct ilctx *x, const struct wlstate *ws, const struct conf *f,
+                    struct cxs_place *per)
+{
+    char err[512], what[96];
+    oli_plan(x, ws, f, per);
+    if (!precheck_places(x, x->r.ctx.nobj, x->r.ctx.obj, per, err, sizeof err))
+        return 0;
+    snprintf(what, sizeof what, "%s under %s", ws->w->name, f->name);
+    struct cxs_skipped sk = {what, err};
+    cxs_skips_report(&sk, 1, 1);
+    return 1;
+}
+
 /* One workload under placement k: place, (profile), measure, emit; 1 when interrupted. */
 static int run_placement(struct ilctx *x, struct wlstate *ws, int k)
 {
     struct wlrun *r = &x->r;
     struct cxs_place per[CXS_WL_MAXOBJ];
     const struct conf *f = &x->cf[k];
-    for (size_t i = 0; i < r->ctx.nobj; i++)
-        per[i] = f->place;
-    if (f->kind == C_PLAN)
-        for (size_t i = 0; i < r->ctx.nobj; i++)
-            per[i] = cxs_plan_find(&x->plan, r->ctx.obj[i].name)->place;
-    if (f->kind == C_OLI)
-        oli_plan(x, ws, f, per);
+    conf_places(x, f, r->ctx.nobj, r->ctx.obj, per);
+    if (f->kind == C_OLI && plan_oli(x, ws, f, per))
+        return 0;
     /* The kernel has one set of weights: the --set-weights ones,
      * for --policy/experiment placements; a plan's own weights and
      * any split past --ldram-limit are emulated. */
     place_objects(&x->c, &x->nd, r, per,
                   !x->c.set_weights || x->c.ldram_limit || f->kind == C_PLAN);
     ws->w->init(&r->ctx, x->c.std.seed);
-    if (k == 0)
-        profile_reference(x, ws); /* the reference result, and the profile OLI plans from */
+    if (!ws->profiled) /* the reference result, and the profile OLI plans from */
+        profile_reference(x, ws);
+    ws->profiled = 1;
     struct cxs_summary s;
     if (measure(x, ws, f, &s))
         return 1;
+    x->measured++;
     if (k == 0)
         ws->base_median = s.median;
     uint64_t on[CXS_MAX_NODES] = {0};
@@ -131,8 +144,9 @@ static int run_placement(struct ilctx *x, struct wlstate *ws, int k)
 }
 
 /* One workload: its layout, then every placement in order until done or interrupted. */
-void run_workload(struct ilctx *x, const struct cxs_workload *w)
+void run_workload(struct ilctx *x, int wi)
 {
+    const struct cxs_workload *w = x->c.wl[wi];
     struct wlrun *r = &x->r;
     struct wlstate ws = {.w = w};
     char err[512];
@@ -143,6 +157,6 @@ void run_workload(struct ilctx *x, const struct cxs_workload *w)
     for (size_t i = 0; i < r->ctx.nobj; i++)
         ws.total += r->ctx.obj[i].bytes;
     for (int k = 0; k < x->ncf && !cxs_stop_requested(); k++)
-        if (run_placement(x, &ws, k))
+        if (!x->skip[wi][k] && run_placement(x, &ws, k))
             break;
 }

@@ -8,6 +8,7 @@
 #include "caches.h"
 #include "cli.h"
 #include "il.h"
+#include "targets.h"
 #include "threads.h"
 #include "weights.h"
 
@@ -57,23 +58,70 @@ static void check_plan_for(struct ilctx *x, const struct cxs_workload *w)
         cxs_usage_die("--plan %s: %s", x->c.plan_file, err);
 }
 
-/* Whether the simple placements' nodes have room for one workload. */
-static void precheck_capacity(const struct ilctx *x, const struct cxs_workload *w)
+/* Each object's placement under f (OLI excluded: its plan comes from the profile). */
+void conf_places(const struct ilctx *x, const struct conf *f, size_t nobj,
+                 const struct cxs_wl_obj *o, struct cxs_place *per)
 {
+    for (size_t i = 0; i < nobj; i++)
+        per[i] = f->kind == C_PLAN ? cxs_plan_find(&x->plan, o[i].name)->place : f->place;
+}
+
+int precheck_places(const struct ilctx *x, size_t nobj, const struct cxs_wl_obj *o,
+                    const struct cxs_place *per, char *err, size_t errlen)
+{
+    static struct cxs_seg segs[1024];
+    uint64_t need[CXS_MAX_NODES] = {0};
+    struct cxs_limit lim = {.node = x->c.ldram_limit ? x->nd.ldram : -1,
+                            .left = x->c.ldram_limit,
+                            .spill = x->nd.spill};
+    for (size_t i = 0; i < nobj; i++) {
+        int n, rc = cxs_place_segments(&per[i], o[i].bytes, cxs_page_bytes(x->c.std.page), 1, 1024,
+                                       &lim, segs, &n, err, errlen);
+        if (!rc)
+            rc = cxs_segs_need(x->t, segs, n, x->c.std.page, need, err, errlen);
+        if (rc == CXS_EXIT_USAGE)
+            cxs_usage_die("object %s (%s): %s", o[i].name, cxs_policy_name(per[i].policy), err);
+        if (rc) {
+            char e[512];
+            snprintf(e, sizeof e, "object %s (%s): %s", o[i].name, cxs_policy_name(per[i].policy),
+                     err);
+            snprintf(err, errlen, "%s", e);
+            return rc;
+        }
+    }
+    return cxs_needs_precheck(x->t, need, x->c.std.page, x->c.std.reserve_hugepages, err, errlen);
+}
+
+/* Every placement but OLI of workload wi, all objects held at once: one
+ * that cannot be placed now is marked skipped (named, with the reason); so
+ * is OLI when no placement before it is left to take its profile. */
+static void precheck_workload(struct ilctx *x, int wi, struct cxs_skipped *sk, size_t *nsk)
+{
+    static char what[8 * (MAXCONF + 2)][64], why[8 * (MAXCONF + 2)][512];
+    const struct cxs_workload *w = x->c.wl[wi];
+    struct cxs_wl_obj o[CXS_WL_MAXOBJ];
+    struct cxs_place per[CXS_WL_MAXOBJ];
     char err[512];
+    size_t nobj = w->layout(x->c.size, o, err, sizeof err);
+    int before = 0; /* placements before k that will be measured */
     for (int k = 0; k < x->ncf; k++) {
-        const struct conf *f = &x->cf[k];
-        struct cxs_alloc_req q = {.size = x->c.size,
-                                  .page = x->c.std.page,
-                                  .policy = f->place.policy,
-                                  .nnodes = f->place.nnodes,
-                                  .reserve_hugepages = x->c.std.reserve_hugepages};
-        if (f->kind != C_POLICY || x->c.ldram_limit || q.policy == CXS_POL_WEIGHTED)
-            continue;
-        memcpy(q.nodes, f->place.nodes, sizeof q.nodes);
-        int rc = cxs_buf_precheck(x->t, &q, err, sizeof err);
-        if (rc)
-            cxs_die("%s under %s: %s", w->name, f->name, err);
+        size_t i = *nsk;
+        if (x->cf[k].kind == C_OLI) {
+            if (before)
+                continue;
+            snprintf(why[i], sizeof why[i],
+                     "OLI plans from a profile taken under an earlier placement, and none of "
+                     "them can be placed");
+        } else {
+            conf_places(x, &x->cf[k], nobj, o, per);
+            if (!precheck_places(x, nobj, o, per, why[i], sizeof why[i])) {
+                before++;
+                continue;
+            }
+        }
+        snprintf(what[i], sizeof what[i], "%s under %s", w->name, x->cf[k].name);
+        sk[(*nsk)++] = (struct cxs_skipped){what[i], why[i]};
+        x->skip[wi][k] = 1;
     }
 }
 
@@ -84,6 +132,10 @@ void check_workloads(struct ilctx *x)
     x->llc4 = 4 * cxs_llc_total_bytes();
     if (!x->c.size)
         x->c.size = x->llc4 > (UINT64_C(256) << 20) ? x->llc4 : UINT64_C(256) << 20;
+    if (x->c.ldram_limit && x->nd.spill < 0 && x->c.size > x->c.ldram_limit)
+        cxs_die("--ldram-limit: no other node to spill to past the limit on node %d (one "
+                "memory node)",
+                x->nd.ldram);
     /* every workload's layout first: a bad size fails before anything runs */
     for (int i = 0; i < x->c.nwl; i++) {
         struct cxs_wl_obj o[CXS_WL_MAXOBJ];
@@ -91,8 +143,13 @@ void check_workloads(struct ilctx *x)
             cxs_usage_die("--size: %s", err);
         if (x->c.plan_file)
             check_plan_for(x, x->c.wl[i]);
-        precheck_capacity(x, x->c.wl[i]); /* capacity of the simple placements */
     }
+    /* then every placement's capacity, the short ones named all at once */
+    static struct cxs_skipped sk[8 * (MAXCONF + 2)];
+    size_t nsk = 0;
+    for (int i = 0; i < x->c.nwl; i++)
+        precheck_workload(x, i, sk, &nsk);
+    cxs_skips_report(sk, nsk, (size_t)(x->c.nwl * x->ncf) - nsk);
 }
 
 /* --set-weights: the first weighted placement's weights into the kernel. */

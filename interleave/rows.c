@@ -36,7 +36,7 @@ static const struct cxs_col cols[] = {
     {"max_s", NULL},
     {"samples_kept", NULL},
     {"samples_dropped", NULL},
-    {"speedup", "ldram-preferred median / this median"},
+    {"speedup", "ldram-preferred median / this median (empty when that was skipped)"},
     {"bytes_by_node", "\"ID:bytes\" separated by spaces, measured"},
     {"ldram_bytes", "measured on the LDRAM node"},
     {"checksum", "the workload's result, equal to the reference computation's"},
@@ -244,7 +244,10 @@ void emit_row(const struct ilctx *x, const struct wlstate *ws, const struct conf
     cxs_row_fixed(main_row, "max_s", 6, s->max);
     cxs_row_u64(main_row, "samples_kept", s->kept);
     cxs_row_u64(main_row, "samples_dropped", s->dropped);
-    cxs_row_fixed(main_row, "speedup", 3, ws->base_median / s->median);
+    if (ws->base_median > 0)
+        cxs_row_fixed(main_row, "speedup", 3, ws->base_median / s->median);
+    else /* the baseline was skipped */
+        cxs_row_empty(main_row, "speedup");
     cxs_row_str(main_row, "bytes_by_node", by);
     cxs_row_u64(main_row, "ldram_bytes", ldram_bytes);
     cxs_row_u64(main_row, "checksum", r->reference);

@@ -48,10 +48,6 @@ expect_exit "a plan naming a missing object" 2 "names object 'z', which cg does 
     $B --workload cg --plan $TMP/bad-plan.json $QUICK
 sed 's/"bind", "nodes": \[0\]}]}/"weighted", "nodes": [0], "weights": [0]}]}/' $TMP/bad-plan.json >$TMP/bad2.json
 expect_exit "a plan with a weight of 0" 2 "1..255" $B --workload cg --plan $TMP/bad2.json $QUICK
-if [ "$nmem" -gt 1 ]; then
-    expect_exit "bind past --ldram-limit" 1 "bind cannot spill" \
-        $B --workload mg --policy bind --mem-node $node0 --ldram-limit 1M $QUICK
-else skip "bind past --ldram-limit" "one memory node: the baseline cannot spill either"; fi
 
 # --- the experiment set: every workload x placement, checksums, placement
 OUT=$TMP/exp
@@ -155,6 +151,37 @@ else
     if [ "$set_seen" = 9 ] && [ $rc -eq 130 ] && [ "$(cat $W/node$node0)" = "$before" ]; then
         ok "--set-weights then Ctrl-C: exit 130, node$node0 back to $before"
     else notok "--set-weights then Ctrl-C" "seen $set_seen rc=$rc now $(cat $W/node$node0)" "$(cat $TMP/err)"; fi
+fi
+
+# --- per-placement prechecks (fake tree: CPU 1 on node 1, which has 2 MiB
+# free): what node 1 cannot hold is skipped and named, the rest measured
+FT=$TMP/two-sockets
+if fake_two_sockets $FT; then
+    printf 'Node 1 MemTotal: 4194304 kB\nNode 1 MemFree: 2048 kB\n' >$FT/devices/system/node/node1/meminfo
+    CXLSCOPE_SYSFS_ROOT=$FT $B --cpu-node 0 --workload xs $QUICK --output $TMP/il-short --quiet 2>$TMP/err
+    rc=$?
+    got=$(csv_col $TMP/il-short/interleave.csv config | tr '\n' ' ')
+    named=$(sed -n 's/^cxlscope-interleave: note: skipped xs under \([^:]*\): .*node 1 cannot hold.*/\1/p' $TMP/err | tr '\n' ' ')
+    if [ $rc -eq 0 ] && [ "$got" = "ldram-preferred " ] &&
+        [ "$named" = "far1-preferred interleave-all interleave-ldram-far1 weighted-ldram-far1 oli " ] &&
+        [ "$($J $TMP/il-short/meta.json tests interleave skipped | grep -o 'xs under' | wc -l)" = 5 ] &&
+        [ "$(csv_col $TMP/il-short/interleave.csv speedup)" = 1.000 ]; then
+        ok "node 1 short: the 5 placements that need it skipped and named (OLI once its plan is known), ldram-preferred measured, exit 0"
+    else notok "node 1 short: placements that need it skipped and named, the rest measured" \
+        "exit $rc, rows: $got, named: $named" "$(cat $TMP/err)"; fi
+    CXLSCOPE_SYSFS_ROOT=$FT $B --cpu-node 0 --workload mg --policy bind --mem-node 0 \
+        --ldram-limit 1M $QUICK >/dev/null 2>$TMP/err
+    rc=$?
+    if [ $rc -eq 1 ] && [ "$(wc -l <$TMP/err)" -eq 3 ] &&
+        grep -q "error: mg under ldram-preferred: .*node 1 cannot hold" $TMP/err &&
+        grep -q "error: mg under bind: object .*bind cannot spill" $TMP/err &&
+        grep -q "error: none of the 2 targets can be measured" $TMP/err; then
+        ok "bind past --ldram-limit and a baseline whose spill node 1 cannot hold: nothing left, each named, exit 1"
+    else notok "bind past --ldram-limit and a baseline too big: nothing left, each named, exit 1" \
+        "exit $rc" "$(cat $TMP/err)"; fi
+else
+    skip "node 1 short: placements that need it skipped and named" "needs CPUs 0 and 1"
+    skip "bind past --ldram-limit and a baseline too big: nothing left, each named, exit 1" "needs CPUs 0 and 1"
 fi
 
 # --- Ctrl-C: finished rows kept, meta.json incomplete, exit 130

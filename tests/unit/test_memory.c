@@ -3,7 +3,7 @@
  * allocations from several threads with no lock of the caller's; huge-page
  * reservations shared by buffers and freed in any order, given back when
  * a reservation fails (on a fake pool) and by the exit hook on a second
- * Ctrl-C and at exit() (in a child). */
+ * Ctrl-C and at exit() (in a child); several buffers' needs checked as one. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -118,6 +118,33 @@ static void test_too_large_names_free_memory(void **state)
     assert_non_null(strstr(err, "cannot hold"));
     assert_non_null(strstr(err, "free"));
     assert_null(b.p);
+}
+
+/* Buffers held at once: their needs add up per node, in whole pages, and
+ * the total is what is checked; each alone would fit, both do not. */
+static void test_needs_add_up(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    uint64_t need[CXS_MAX_NODES] = {0};
+    int id = topo.nodes[0].id;
+    uint64_t avail = cxs_node_avail_bytes(&topo, id);
+    struct cxs_seg small = {.len = 4097, .policy = CXS_POL_BIND};
+    cxs_nodeset_add(&small.nodes, id);
+    assert_int_equal(cxs_segs_need(&topo, &small, 1, CXS_PAGE_4K, need, err, sizeof err), 0);
+    assert_int_equal(need[node0_idx], 8192); /* two pages */
+    struct cxs_seg big = {.len = (size_t)(avail / 10 * 6) & ~(size_t)4095, .policy = CXS_POL_BIND};
+    cxs_nodeset_add(&big.nodes, id);
+    assert_int_equal(cxs_segs_need(&topo, &big, 1, CXS_PAGE_4K, need, err, sizeof err), 0);
+    assert_int_equal(cxs_needs_precheck(&topo, need, CXS_PAGE_4K, 0, err, sizeof err), 0);
+    assert_int_equal(cxs_segs_need(&topo, &big, 1, CXS_PAGE_4K, need, err, sizeof err), 0);
+    assert_int_equal(need[node0_idx], 8192 + 2 * (uint64_t)big.len);
+    assert_int_equal(cxs_needs_precheck(&topo, need, CXS_PAGE_4K, 0, err, sizeof err),
+                     CXS_EXIT_FAIL);
+    assert_non_null(strstr(err, "cannot hold"));
+    struct cxs_seg none = {.len = 4096, .policy = CXS_POL_BIND}; /* no node */
+    assert_int_equal(cxs_segs_need(&topo, &none, 1, CXS_PAGE_4K, need, err, sizeof err),
+                     CXS_EXIT_USAGE);
 }
 
 static void test_bad_requests(void **state)
@@ -411,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_preferred_and_interleave),
         cmocka_unit_test(test_thp_reports_what_it_got),
         cmocka_unit_test(test_too_large_names_free_memory),
+        cmocka_unit_test(test_needs_add_up),
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_hugetlb_short_pool_says_what_to_do),
         cmocka_unit_test(test_hugetlb_reserve_gives_back),
