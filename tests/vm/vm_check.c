@@ -12,9 +12,14 @@
  *                            behind the allocator's back are seen elsewhere
  *   vm_check weighted        MPOL_WEIGHTED_INTERLEAVE (kernel >= 6.9) gives
  *                            pages in the ratio of the node weights
- *   vm_check words NODE SIZE every 8-byte word of a SIZE buffer bound to NODE
- *                            (SIZE "all": all the node has available, less
- *                            8 MiB) written, then all read back
+ *   vm_check words NODE SIZE [STEP]
+ *                            a SIZE buffer bound to NODE (SIZE "all": all
+ *                            the node has available, less 8 MiB) written,
+ *                            then read back: every 8-byte word of its first
+ *                            and last MiB, and between them the first and
+ *                            last word of every STEP-byte block (default
+ *                            256, the smallest CXL interleave granule, the
+ *                            unit an address decoder routes; 8: every word)
  *
  * Expectations (from the kernel command line of the guest shape):
  *   VM_NODES     online node IDs, e.g. "0,1,2,4"
@@ -492,14 +497,40 @@ static void *map_bound(int node, size_t len)
     return p;
 }
 
-static int cmd_words(const char *node_s, const char *size_s)
+/* One pass over the words of w[0..n) the test covers, in address order:
+ * every word of the first and last edge words, and between them the first
+ * and last word of each block of bw words (bw 1: every word). Writes the
+ * pattern (check 0) or counts the words that differ from it into *wrong,
+ * the first at *first (check 1). Returns the words visited. */
+static uint64_t words_pass(uint64_t *w, size_t n, size_t bw, size_t edge, uint64_t seed, int check,
+                           uint64_t *wrong, size_t *first)
+{
+    uint64_t visited = 0;
+    for (size_t i = 0; i < n;) {
+        size_t at[2] = {i, i + bw - 1}, k = 1, step = 1;
+        if (bw > 1 && i >= edge && i + bw + edge <= n)
+            k = 2, step = bw; /* a block in the middle: its two ends */
+        for (size_t j = 0; j < k; j++, visited++) {
+            if (!check)
+                w[at[j]] = pattern(at[j], seed);
+            else if (w[at[j]] != pattern(at[j], seed) && !(*wrong)++)
+                *first = at[j];
+        }
+        i += step;
+    }
+    return visited;
+}
+
+static int cmd_words(const char *node_s, const char *size_s, const char *step_s)
 {
     struct cxs_topo t;
-    uint64_t size = 0, node;
+    uint64_t size = 0, node, step = 256;
     char err[512];
     if (cxs_parse_u64(node_s, 0, CXS_MAX_NODES - 1, &node, err, sizeof err) ||
-        (strcmp(size_s, "all") != 0 && cxs_parse_size(size_s, &size, err, sizeof err))) {
-        fprintf(stderr, "vm_check words NODE SIZE|all: %s\n", err);
+        (strcmp(size_s, "all") != 0 && cxs_parse_size(size_s, &size, err, sizeof err)) ||
+        (step_s && cxs_parse_u64(step_s, 8, 1 << 20, &step, err, sizeof err)) || step % 8) {
+        fprintf(stderr, "vm_check words NODE SIZE|all [STEP]: %s\n",
+                step % 8 ? "STEP is a multiple of 8" : err);
         return 2;
     }
     if (load_topo(&t))
@@ -520,24 +551,30 @@ static int cmd_words(const char *node_s, const char *size_s)
         cxs_topo_free(&t);
         return 1;
     }
-    size_t n = size / 8;
+    size_t n = size / 8, first = 0, edge = (1u << 20) / 8;
     const uint64_t seed = 0x5a5aa5a5c3c33c3cULL;
-    uint64_t wrong = 0, first = 0;
-    for (size_t i = 0; i < n; i++)
-        w[i] = pattern(i, seed);
+    uint64_t wrong = 0;
+    uint64_t visited = words_pass(w, n, step / 8, edge, seed, 0, &wrong, &first);
+    /* every page touched, so the placement check sees the whole buffer */
+    for (size_t o = 0; o < n; o += 4096 / 8)
+        ((volatile uint64_t *)w)[o] = pattern(o, seed);
     long counts[CXS_MAX_NODES], bad = where(w, size, counts);
-    char cs[256];
+    char cs[256], what[128];
     tap(bad == 0 && counts[node] == (long)(size / 4096),
         "words: all %llu pages of the %llu MiB buffer on node %d (%s)",
         (unsigned long long)(size / 4096), (unsigned long long)(size >> 20), (int)node,
         counts_str(counts, cs, sizeof cs));
     __asm__ __volatile__("" ::: "memory"); /* every store before any load */
-    for (size_t i = 0; i < n; i++)
-        if (w[i] != pattern(i, seed) && !wrong++)
-            first = i;
-    tap(wrong == 0,
-        "words: node %d, every one of %zu words (%llu MiB) written and read back: %llu wrong",
-        (int)node, n, (unsigned long long)(size >> 20), (unsigned long long)wrong);
+    words_pass(w, n, step / 8, edge, seed, 1, &wrong, &first);
+    if (step == 8)
+        snprintf(what, sizeof what, "every one of %zu words", n);
+    else
+        snprintf(what, sizeof what,
+                 "%llu words (the first and last MiB whole, both ends of every %llu-byte block "
+                 "between)",
+                 (unsigned long long)visited, (unsigned long long)step);
+    tap(wrong == 0, "words: node %d, %s of %llu MiB written and read back: %llu wrong", (int)node,
+        what, (unsigned long long)(size >> 20), (unsigned long long)wrong);
     if (wrong)
         diag("first wrong word at byte offset %llu: 0x%016llx, expected 0x%016llx",
              (unsigned long long)first * 8, (unsigned long long)w[first],
@@ -556,8 +593,8 @@ int main(int argc, char **argv)
         return cmd_place();
     if (argc == 2 && strcmp(argv[1], "weighted") == 0)
         return cmd_weighted();
-    if (argc == 4 && strcmp(argv[1], "words") == 0)
-        return cmd_words(argv[2], argv[3]);
-    fprintf(stderr, "usage: vm_check topo | place | weighted | words NODE SIZE|all\n");
+    if ((argc == 4 || argc == 5) && strcmp(argv[1], "words") == 0)
+        return cmd_words(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+    fprintf(stderr, "usage: vm_check topo | place | weighted | words NODE SIZE|all [STEP]\n");
     return 2;
 }

@@ -36,6 +36,10 @@ csv_get() {
         NR == row + 1 { if (c) print $c; else print "no-column-" col; exit }' "$1"
 }
 csv_rows() { awk 'END { print NR - 1 }' "$1"; }
+# now; since T: seconds of uptime, and how many have passed since T (for
+# "# ... took N s" lines: where a guest's time goes)
+now() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" '{ printf "%.1f", $1 - a }' /proc/uptime; }
 
 # Node lists every guest test uses: memory nodes (from the kernel), counts.
 mem=$(mem_nodes)

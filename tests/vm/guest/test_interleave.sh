@@ -35,8 +35,10 @@ check_split() {
 }
 
 d=/tmp/il-exp
+t0=$(now)
 $B $TINY --output $d --quiet 2>/tmp/il.err
 rc=$?
+echo "# interleave: the experiment set took $(since $t0) s"
 check $rc "interleave: experiment set (3 workloads x 6 placements) from CPU node 0, far node $far, exits 0"
 [ $rc -eq 0 ] || sed 's/^/# /' /tmp/il.err
 o=$d/interleave_objects.csv
@@ -63,8 +65,10 @@ check $? "interleave: OLI interleaves $dec"
 
 # --policy over nodes 1 and 2: bind and preferred-many stay on them, interleave spreads
 d=/tmp/il-pol
+t0=$(now)
 $B $TINY --workload cg --policy bind,preferred-many,interleave --mem-node 1,2 --output $d --quiet 2>/tmp/il.err
 rc=$?
+echo "# interleave: --policy over 1,2 took $(since $t0) s"
 check $rc "interleave: --policy bind,preferred-many,interleave over nodes 1,2 exits 0"
 [ $rc -eq 0 ] || sed 's/^/# /' /tmp/il.err
 bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -77,8 +81,10 @@ check $? "interleave: interleave over 1,2 splits every object evenly${bad:+: $ba
 
 # --ldram-limit: what lands on node 0 is capped, the rest spills
 d=/tmp/il-lim
+t0=$(now)
 $B $TINY --workload mg,xs --ldram-limit 2M --output $d --quiet 2>/tmp/il.err
 rc=$?
+echo "# interleave: --ldram-limit took $(since $t0) s"
 check $rc "interleave: --ldram-limit 2M exits 0"
 [ $rc -eq 0 ] || sed 's/^/# /' /tmp/il.err
 bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -110,5 +116,5 @@ else
 fi
 # The experiment set's table for the log (placement per config, not asserted timings).
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-    { printf "# interleave table: %s %-21s speedup %s bytes_by_node %s\n", $c["workload"], $c["config"], $c["speedup"], $c["bytes_by_node"] }' \
+    { printf "# interleave table: %s %-21s median %s s, speedup %s, bytes_by_node %s\n", $c["workload"], $c["config"], $c["median_s"], $c["speedup"], $c["bytes_by_node"] }' \
     /tmp/il-exp/interleave.csv

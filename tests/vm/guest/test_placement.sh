@@ -6,6 +6,6 @@ rc=0
 vm_check place || rc=1
 vm_check weighted || rc=1
 if [ -n "$VM_CXL" ]; then
-    vm_check words "$VM_CXL" "${VM_WORDS_SIZE:-all}" || rc=1
+    vm_check words "$VM_CXL" "${VM_WORDS_SIZE:-all}" "${VM_WORDS_STEP:-256}" || rc=1
 fi
 exit $rc
