@@ -12,8 +12,8 @@
 # Environment: BUILD (default build/release) holds tests/; ASAN_BUILD, when
 # set, runs the unit tests and the integration tests against that
 # sanitizer build too; UNIT_ONLY=1 skips the integration tests; VM=1 adds
-# the multi-node tests in QEMU guests (tests/vm/vm.sh), VM_ONLY=1 runs only
-# those.
+# the multi-node tests in QEMU guests (tests/vm/vm.sh, in the background
+# from the start; counted last), VM_ONLY=1 runs only those.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -92,6 +92,22 @@ run_fuzz_corpus() {
 }
 
 [ "${VM_ONLY:-0}" = 1 ] && UNIT_ONLY=1
+
+# The guests (VM=1) start first and run alongside the host tests: they
+# share nothing with them (their own static build in build/static, their
+# own kernels and memory), and under TCG they keep about one core busy
+# while the host tests use the other. Their TAP is counted at the end. The
+# job has its own process group, so that an interrupted or failed run
+# stops QEMU too (setsid: not a group leader here, so it keeps the pid).
+vm_pid=""
+if [ "${VM:-0}" = 1 ]; then
+    vm_out=$(mktemp)
+    vm_t0=$(date +%s)
+    setsid sh tests/vm/vm.sh >"$vm_out" 2>&1 &
+    vm_pid=$!
+    trap '[ -n "$vm_pid" ] && kill -TERM -- -"$vm_pid" 2>/dev/null' EXIT
+    trap 'exit 130' INT TERM HUP
+fi
 if [ "${VM_ONLY:-0}" != 1 ]; then
     run_unit "$BUILD" ""
     run_fuzz_corpus "$BUILD" ""
@@ -123,14 +139,15 @@ if [ "${UNIT_ONLY:-0}" != 1 ]; then
     [ -n "${ASAN_BUILD:-}" ] && run_integration "$top/$ASAN_BUILD/bin" "asan:"
 fi
 
-if [ "${VM:-0}" = 1 ]; then
-    begin vm
-    out=$(mktemp)
-    sh tests/vm/vm.sh >"$out" 2>&1
+if [ -n "$vm_pid" ]; then
+    echo "# --- vm (started with the host tests)"
+    wait "$vm_pid"
     rc=$?
-    cat "$out"
-    tally vm "$out" "$rc"
-    rm -f "$out"
+    vm_pid=""
+    t0=$vm_t0
+    cat "$vm_out"
+    tally vm "$vm_out" "$rc"
+    rm -f "$vm_out"
 fi
 
 echo
