@@ -63,15 +63,8 @@ void bw_row_bandwidth(const struct config *c, const struct rowinfo *ri)
     cxs_row_u64(r, "bytes_allocated", ri->allocated);
     cxs_row_u64(r, "bytes_per_pass", ri->pass_bytes);
     cxs_row_u64(r, "passes_per_sample", ri->passes);
-    cxs_row_fixed(r, "median_gbps", 3, ri->s->median);
-    cxs_row_fixed(r, "ci95_lo_gbps", 3, ri->s->ci_lo);
-    cxs_row_fixed(r, "ci95_hi_gbps", 3, ri->s->ci_hi);
-    cxs_row_fixed(r, "mean_gbps", 3, ri->s->mean);
-    cxs_row_fixed(r, "min_gbps", 3, ri->s->min);
-    cxs_row_fixed(r, "max_gbps", 3, ri->s->max);
+    cxs_row_summary(r, "median_gbps", "gbps", 3, 0, ri->s);
     cxs_row_str(r, "thread_gbps", ri->thread_gbps);
-    cxs_row_u64(r, "samples_kept", ri->s->kept);
-    cxs_row_u64(r, "samples_dropped", ri->s->dropped);
     cxs_run_row(cxs_row_take(r));
 }
 

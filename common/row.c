@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "stats.h"
 
 struct cxs_row {
     const char *table;
@@ -195,6 +196,29 @@ int cxs_row_fixed(struct cxs_row *r, const char *col, int decimals, double v)
 int cxs_row_empty(struct cxs_row *r, const char *col)
 {
     return cxs_row_str(r, col, "");
+}
+
+int cxs_row_summary(struct cxs_row *r, const char *median, const char *unit, int decimals,
+                    unsigned flags, const struct cxs_summary *s)
+{
+    const struct {
+        const char *name;
+        double v;
+        int pct;
+    } stat[] = {{"ci95_lo", s->ci_lo, 0}, {"ci95_hi", s->ci_hi, 0}, {"mean", s->mean, 0},
+                {"min", s->min, 0},       {"max", s->max, 0},       {"p5", s->p5, 1},
+                {"p95", s->p95, 1}};
+    int rc = cxs_row_fixed(r, median, decimals, s->median);
+    for (size_t i = 0; i < sizeof stat / sizeof stat[0]; i++) {
+        if (stat[i].pct && !(flags & CXS_SUM_PCT))
+            continue;
+        char col[64];
+        snprintf(col, sizeof col, "%s_%s", stat[i].name, unit);
+        rc |= cxs_row_fixed(r, col, decimals, stat[i].v);
+    }
+    rc |= cxs_row_u64(r, "samples_kept", s->kept);
+    rc |= cxs_row_u64(r, "samples_dropped", s->dropped);
+    return rc ? -1 : 0;
 }
 
 int cxs_row_check(const struct cxs_row *r, char *err, size_t errlen)

@@ -61,6 +61,16 @@ int cxs_row_int(struct cxs_row *r, const char *col, long long v);
 int cxs_row_fixed(struct cxs_row *r, const char *col, int decimals, double v);
 int cxs_row_empty(struct cxs_row *r, const char *col);
 
+/* The columns of one summary (stats.h) in UNIT ("ns", "s", "gbps"): median
+ * under its own name (e.g. "median_ns", "latency_ns"), then ci95_lo_UNIT,
+ * ci95_hi_UNIT, mean_UNIT, min_UNIT, max_UNIT, with CXS_SUM_PCT also
+ * p5_UNIT and p95_UNIT, all with decimals; samples_kept and samples_dropped.
+ * Returns -1 when any setter does (the row is then bad, as above). */
+#define CXS_SUM_PCT 1
+struct cxs_summary;
+int cxs_row_summary(struct cxs_row *r, const char *median, const char *unit, int decimals,
+                    unsigned flags, const struct cxs_summary *s);
+
 /* Forget what was set: the next setter begins an empty row. */
 void cxs_row_reset(struct cxs_row *r);
 int cxs_row_check(const struct cxs_row *r, char *err, size_t errlen);

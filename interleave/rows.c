@@ -236,14 +236,7 @@ void emit_row(const struct ilctx *x, const struct wlstate *ws, const struct conf
     cxs_row_u64(main_row, "ldram_limit_bytes", x->c.ldram_limit);
     cxs_row_str(main_row, "page_size_req", cxs_page_name(x->c.std.page));
     cxs_row_str(main_row, "page_size_used", mixed ? "mixed" : r->buf[0].page_used);
-    cxs_row_fixed(main_row, "median_s", 6, s->median);
-    cxs_row_fixed(main_row, "ci95_lo_s", 6, s->ci_lo);
-    cxs_row_fixed(main_row, "ci95_hi_s", 6, s->ci_hi);
-    cxs_row_fixed(main_row, "mean_s", 6, s->mean);
-    cxs_row_fixed(main_row, "min_s", 6, s->min);
-    cxs_row_fixed(main_row, "max_s", 6, s->max);
-    cxs_row_u64(main_row, "samples_kept", s->kept);
-    cxs_row_u64(main_row, "samples_dropped", s->dropped);
+    cxs_row_summary(main_row, "median_s", "s", 6, 0, s);
     if (ws->base_median > 0)
         cxs_row_fixed(main_row, "speedup", 3, ws->base_median / s->median);
     else /* the baseline was skipped */

@@ -323,16 +323,7 @@ static void emit(const struct config *c, const struct point *pt, const struct cx
     cxs_row_fixed(r, "huge_pct", 1, 100.0 * pt->buf->huge_fraction);
     cxs_row_fixed(r, "on_node_pct", 1, pt->on_node_pct);
     cxs_row_u64(r, "loads_per_sample", sm->loads);
-    cxs_row_fixed(r, "median_ns", 2, s->median);
-    cxs_row_fixed(r, "ci95_lo_ns", 2, s->ci_lo);
-    cxs_row_fixed(r, "ci95_hi_ns", 2, s->ci_hi);
-    cxs_row_fixed(r, "mean_ns", 2, s->mean);
-    cxs_row_fixed(r, "min_ns", 2, s->min);
-    cxs_row_fixed(r, "max_ns", 2, s->max);
-    cxs_row_fixed(r, "p5_ns", 2, s->p5);
-    cxs_row_fixed(r, "p95_ns", 2, s->p95);
-    cxs_row_u64(r, "samples_kept", s->kept);
-    cxs_row_u64(r, "samples_dropped", s->dropped);
+    cxs_row_summary(r, "median_ns", "ns", 2, CXS_SUM_PCT, s);
     const char *const *names = cxs_row_names(r);
     for (size_t i = cxs_ncols_latency; i < cxs_row_ncols(r); i++) {
         size_t k = i - cxs_ncols_latency; /* counter k */

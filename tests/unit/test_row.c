@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "output.h"
 #include "row.h"
+#include "stats.h"
 
 static const struct cxs_col cols[] = {
     {"model", NULL},
@@ -63,6 +64,41 @@ static void test_values_in_column_order(void **state)
     assert_string_equal(v[1], "18446744073709551615");
     assert_string_equal(v[2], "1.2346");
     assert_string_equal(v[3], "");
+    cxs_row_free(r);
+}
+
+/* A summary's columns by their unit, the percentiles only when asked; a
+ * list without one of them makes the row bad. */
+static void test_summary_columns(void **state)
+{
+    (void)state;
+    static const struct cxs_col sum[] = {
+        {"latency_ns", NULL},   {"ci95_lo_ns", NULL},      {"ci95_hi_ns", NULL}, {"mean_ns", NULL},
+        {"min_ns", NULL},       {"max_ns", NULL},          {"p5_ns", NULL},      {"p95_ns", NULL},
+        {"samples_kept", NULL}, {"samples_dropped", NULL},
+    };
+    const struct cxs_summary s = {.kept = 7,
+                                  .dropped = 2,
+                                  .median = 1.5,
+                                  .mean = 1.6,
+                                  .min = 1,
+                                  .max = 3,
+                                  .p5 = 1.1,
+                                  .p95 = 2.9,
+                                  .ci_lo = 1.2,
+                                  .ci_hi = 1.8};
+    struct cxs_row *r = cxs_row_new("t.csv", sum, CXS_NCOLS(sum));
+    assert_int_equal(cxs_row_summary(r, "latency_ns", "ns", 1, CXS_SUM_PCT, &s), 0);
+    const char *const *v = cxs_row_take(r);
+    const char *want[] = {"1.5", "1.2", "1.8", "1.6", "1.0", "3.0", "1.1", "2.9", "7", "2"};
+    for (size_t i = 0; i < CXS_NCOLS(sum); i++)
+        assert_string_equal(v[i], want[i]);
+    char err[200];
+    assert_int_equal(cxs_row_summary(r, "latency_ns", "ns", 1, 0, &s), 0);
+    assert_int_equal(cxs_row_check(r, err, sizeof err), -1);
+    assert_string_equal(err, "column 'p5_ns' not set");
+    cxs_row_reset(r);
+    assert_int_equal(cxs_row_summary(r, "median_s", "s", 1, 0, &s), -1);
     cxs_row_free(r);
 }
 
@@ -273,10 +309,15 @@ static void test_help_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_header),         cmocka_unit_test(test_values_in_column_order),
-        cmocka_unit_test(test_formats),        cmocka_unit_test(test_next_row_and_long_values),
-        cmocka_unit_test(test_mistakes),       cmocka_unit_test(test_internal_errors_exit_1),
-        cmocka_unit_test(test_through_output), cmocka_unit_test(test_help_text),
+        cmocka_unit_test(test_header),
+        cmocka_unit_test(test_values_in_column_order),
+        cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_summary_columns),
+        cmocka_unit_test(test_next_row_and_long_values),
+        cmocka_unit_test(test_mistakes),
+        cmocka_unit_test(test_internal_errors_exit_1),
+        cmocka_unit_test(test_through_output),
+        cmocka_unit_test(test_help_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
