@@ -127,7 +127,8 @@ const struct cxs_col cxs_cols_loaded[] = {
     {"traffic_thread_gbps", "each load thread's traffic_gbps, '+'-separated"},
     {"chase_gbps", "64 B per dependent load"},
     {"total_gbps", "traffic_gbps + chase_gbps"},
-    {"latency_ns", "median ns per load"},
+    {"latency_ns", "median ns per load, over chase samples during each of which every load "
+                   "thread finished a burst (a sample without is taken again)"},
     {"ci95_lo_ns", NULL},
     {"ci95_hi_ns", NULL},
     {"mean_ns", NULL},

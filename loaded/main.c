@@ -38,7 +38,10 @@ static const char usage_head[] =
     "calibrated spin (the injection delay) after every burst. A sweep of delays from\n"
     "0 (full load) to idle (no load threads at all) gives, per delay, the traffic\n"
     "the load threads really moved (GB/s, counted burst by burst over the chase's\n"
-    "samples), the chase's own traffic, and the chase latency (median, CI).\n"
+    "samples), the chase's own traffic, and the chase latency (median, CI). A chase\n"
+    "sample counts only if every load thread finished a burst while it ran; one\n"
+    "that saw a load thread stand still (its CPU busy with other work, or a delay\n"
+    "longer than the sample) is taken again, and the run says how many were.\n"
     "\n"
     "Options (where, what, statistics per delay, output):\n";
 static const char usage_tail[] =
@@ -58,6 +61,9 @@ static const char usage_tail[] =
 #define MAX_DELAY_NS 100000000.0
 #define MAX_LOADERS 1024
 #define SETTLE_S 0.02 /* after a delay change, before the chase samples */
+/* A load thread that finishes no burst for this long ends the run: far
+ * beyond the longest delay and any fair scheduler's wait. */
+#define STALL_S 30.0
 
 static const uint64_t mlc_delays_ns[] = {0,    50,   100,  200,   400,   700,   1000, 1500,
                                          2000, 3000, 5000, 10000, 20000, 40000, 80000};
@@ -311,6 +317,7 @@ struct sweep {
     struct loader *ld;
     size_t burst_doubles, doubles; /* per burst, per array of each loader */
     const int *load_cpus;
+    uint64_t retaken; /* chase samples taken again: a load thread finished no burst */
     _Atomic int phase, ready, done, failed;
     pthread_mutex_t lock;
     pthread_cond_t cond;
@@ -415,19 +422,73 @@ static int load_main(struct sweep *s, struct loader *l)
     return rc;
 }
 
+/* The chase's state over one point: the kept samples' time and, per load
+ * thread, the bursts finished while they ran. */
 struct chaser {
     void *p;
     uint64_t loads;
+    struct sweep *s;       /* the load threads to watch; NULL at the idle point */
+    uint64_t ticks;        /* the kept samples' time */
+    uint64_t *bursts;      /* [nload]: bursts finished during the kept samples */
+    uint64_t *before, *at; /* [nload]: counts at a sample's start and end */
 };
 
+static void burst_counts(const struct sweep *s, uint64_t *v)
+{
+    for (size_t i = 0; i < s->nload; i++)
+        v[i] = atomic_load_explicit(&s->ld[i].bursts, memory_order_relaxed);
+}
+
+/* The first load thread that finished no burst between before and at, or -1. */
+static int idle_loader(size_t n, const uint64_t *before, const uint64_t *at)
+{
+    for (size_t i = 0; i < n; i++)
+        if (at[i] == before[i])
+            return (int)i;
+    return -1;
+}
+
+/* One chase sample. Under load it counts only if every load thread
+ * finished a burst while it ran: a sample during which a load thread got no
+ * CPU time (its CPU shared with other work) or sat in a delay longer than
+ * the sample measured no load, and is taken again (counted in
+ * s->retaken). A kept sample adds its time and bursts to ch. A load thread
+ * that finishes no burst for STALL_S ends the run (positive return, the
+ * reason in s->msg); Ctrl-C ends the retakes. */
 static int chase_sample(void *ctx, double *ns_per_load)
 {
     struct chaser *ch = ctx;
-    uint64_t t0 = cxs_time_begin();
-    ch->p = cxs_chase(ch->p, ch->loads);
-    uint64_t t1 = cxs_time_end();
-    *ns_per_load = cxs_ticks_to_ns(t1 - t0) / (double)ch->loads;
-    return 0;
+    struct sweep *s = ch->s;
+    size_t n = s ? s->nload : 0;
+    double since = s ? cxs_now_s() : 0;
+    for (;;) {
+        if (s)
+            burst_counts(s, ch->before);
+        uint64_t t0 = cxs_time_begin();
+        ch->p = cxs_chase(ch->p, ch->loads);
+        uint64_t t1 = cxs_time_end();
+        if (s)
+            burst_counts(s, ch->at);
+        int idle = idle_loader(n, ch->before, ch->at);
+        if (idle < 0) {
+            for (size_t i = 0; i < n; i++)
+                ch->bursts[i] += ch->at[i] - ch->before[i];
+            ch->ticks += t1 - t0;
+            *ns_per_load = cxs_ticks_to_ns(t1 - t0) / (double)ch->loads;
+            return 0;
+        }
+        s->retaken++;
+        if (cxs_stop_requested())
+            return CXS_EXIT_INTERRUPTED;
+        if (cxs_now_s() - since > STALL_S) {
+            snprintf(s->msg, sizeof s->msg,
+                     "the load thread on CPU %d finished no burst in %.0f s (is its CPU held by "
+                     "other work?)",
+                     s->ld[idle].cpu, STALL_S);
+            atomic_store(&s->failed, 1);
+            return CXS_EXIT_FAIL;
+        }
+    }
 }
 
 /* What one point of the curve measured. */
@@ -443,29 +504,25 @@ struct point {
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
 
 /* One point: delay set (or no load threads at all), settle, then the chase
- * samples while the loaders' burst counts say what they moved. */
+ * samples; the traffic is what the load threads moved while the kept
+ * samples ran, over their time (as the chase's own). */
 static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, double *samples)
 {
     const struct config *c = s->c;
-    uint64_t before[MAX_LOADERS], after[MAX_LOADERS];
     if (!pt->idle) {
         for (size_t i = 0; i < s->nload; i++)
             atomic_store(&s->ld[i].spin, cxs_spin_iters(pt->delay_ns, s->ld[i].rate));
         nap(SETTLE_S + 2e-9 * pt->delay_ns);
-        for (size_t i = 0; i < s->nload; i++)
-            before[i] = atomic_load_explicit(&s->ld[i].bursts, memory_order_relaxed);
     }
     struct cxs_adaptive a = {c->std.min_samples, c->std.repeat, c->std.budget_s, 0.01};
     size_t taken = 0;
-    uint64_t t0 = cxs_time_begin();
+    ch->s = pt->idle ? NULL : s;
+    ch->ticks = 0;
+    memset(ch->bursts, 0, s->nload * sizeof *ch->bursts);
     int rc = cxs_sample_adaptive(&a, chase_sample, ch, samples, &taken, &pt->lat);
-    uint64_t t1 = cxs_time_end();
-    if (!pt->idle)
-        for (size_t i = 0; i < s->nload; i++)
-            after[i] = atomic_load_explicit(&s->ld[i].bursts, memory_order_relaxed);
     if (rc || taken < c->std.min_samples)
         return -1; /* interrupted (or failed): not a result */
-    double secs = cxs_ticks_to_ns(t1 - t0) * 1e-9;
+    double secs = cxs_ticks_to_ns(ch->ticks) * 1e-9;
     pt->chase_gbps = (double)taken * (double)ch->loads * CXS_LINE / secs / 1e9;
     pt->traffic_gbps = 0;
     pt->thread_gbps[0] = '\0';
@@ -473,7 +530,7 @@ static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, d
     double burst_bytes = (double)s->burst_doubles * 8 * (k->nread + k->nwrite);
     size_t o = 0;
     for (size_t i = 0; !pt->idle && i < s->nload; i++) {
-        double g = (double)(after[i] - before[i]) * burst_bytes / secs / 1e9;
+        double g = (double)ch->bursts[i] * burst_bytes / secs / 1e9;
         pt->traffic_gbps += g;
         if (o < sizeof pt->thread_gbps)
             o += (size_t)snprintf(pt->thread_gbps + o, sizeof pt->thread_gbps - o, "%s%.2f",
@@ -487,20 +544,22 @@ static int chase_main(struct sweep *s)
     const struct config *c = s->c;
     struct cxs_buf cb = {0};
     double *samples = NULL;
+    struct chaser ch = {.loads = c->loads, .bursts = calloc(3 * s->nload + 1, sizeof *ch.bursts)};
     int rc = alloc_on(c, s->mem_node, c->size, &cb, s->msg, sizeof s->msg);
     if (rc)
         goto out;
+    ch.before = ch.bursts + s->nload;
+    ch.at = ch.before + s->nload;
     struct cxs_pattern pat;
     cxs_pattern_parse("random", &pat, s->msg, sizeof s->msg);
     void *start;
     size_t n = cxs_chase_build(cb.p, cb.size, &pat, 0, c->std.seed, &start, s->msg, sizeof s->msg);
-    struct chaser ch = {.loads = c->loads};
     if (n)
         ch.p = cxs_chase_check(cb.p, cb.size, pat.stride, start, n, n < (1u << 20) ? n : (1u << 20),
                                s->msg, sizeof s->msg);
     samples = malloc(c->std.repeat * sizeof *samples);
-    if (!n || !ch.p || !samples) {
-        if (!samples)
+    if (!n || !ch.p || !samples || !ch.bursts) {
+        if (!samples || !ch.bursts)
             snprintf(s->msg, sizeof s->msg, "out of memory");
         rc = CXS_EXIT_FAIL;
         goto out;
@@ -535,6 +594,7 @@ out:
     if (rc)
         set_phase(s, PH_ABORT);
     free(samples);
+    free(ch.bursts);
     if (cb.p)
         cxs_buf_free(&cb);
     return rc;
@@ -618,17 +678,7 @@ static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct p
     }
     cxs_row_fixed(row, "chase_gbps", 3, p->chase_gbps);
     cxs_row_fixed(row, "total_gbps", 4, p->traffic_gbps + p->chase_gbps);
-    const struct cxs_summary *l = &p->lat;
-    cxs_row_fixed(row, "latency_ns", 4, l->median);
-    cxs_row_fixed(row, "ci95_lo_ns", 4, l->ci_lo);
-    cxs_row_fixed(row, "ci95_hi_ns", 4, l->ci_hi);
-    cxs_row_fixed(row, "mean_ns", 4, l->mean);
-    cxs_row_fixed(row, "min_ns", 4, l->min);
-    cxs_row_fixed(row, "max_ns", 4, l->max);
-    cxs_row_fixed(row, "p5_ns", 4, l->p5);
-    cxs_row_fixed(row, "p95_ns", 4, l->p95);
-    cxs_row_u64(row, "samples_kept", l->kept);
-    cxs_row_u64(row, "samples_dropped", l->dropped);
+    cxs_row_summary(row, "latency_ns", "ns", 4, CXS_SUM_PCT, &p->lat);
     cxs_run_row(cxs_row_take(row));
 }
 
@@ -760,6 +810,8 @@ static void plan_targets(const struct config *c, const int *cpu_nodes, size_t nc
     cxs_targets_report(ts);
 }
 
+static uint64_t samples_retaken; /* over all sweeps: see chase_sample() */
+
 /* One sweep (a kind, a chase node, a traffic node): the chase and the load
  * threads as one team on cpus (the chase first); a failure ends the run,
  * naming the thread it came from. */
@@ -777,6 +829,7 @@ static void run_sweep(struct sweep *s, const int *cpus)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
     int rc = cxs_team_run(s->nload + 1, cpus, member, s);
+    samples_retaken += s->retaken;
     char msg[600] = "";
     if (rc) {
         if (s->msg[0])
@@ -878,6 +931,21 @@ static void open_output(const struct config *c, uint64_t llc4, int argc, char **
                  c->std.quiet, c->std.format, argc, argv);
 }
 
+/* How many chase samples were taken again (stderr and meta.json). */
+static void note_retaken(void)
+{
+    static char note[300];
+    if (!samples_retaken)
+        return;
+    snprintf(note, sizeof note,
+             "%" PRIu64 " chase samples taken again: a load thread finished no burst while "
+             "they ran (expected when a delay is longer than a sample; otherwise the load "
+             "threads' CPUs are shared with other work)",
+             samples_retaken);
+    cxs_note("%s", note);
+    cxs_run_note(note);
+}
+
 int main(int argc, char **argv)
 {
     cxs_prog = "cxlscope-loaded";
@@ -895,6 +963,7 @@ int main(int argc, char **argv)
     start_clock(&c);
     open_output(&c, llc4, argc, argv);
     measure_all(&c, isa, cpu_nodes, ncpu, &ts);
+    note_retaken();
     cxs_targets_free(&ts);
     cxs_row_free(row);
     cxs_run_end();

@@ -66,17 +66,27 @@ if [ "$rows" -eq 24 ] && [ ! -e $f.partial ] &&
     [ "$($J $OUT/meta.json tests loaded complete)" = true ]; then
     ok "24 rows (8 kinds x delays 0, 5000, idle), meta.json complete"
 else notok "24 rows, meta.json complete" "$(cat $f)"; fi
-bad=$(awk -F, -v n=$node0 -v nl=$((ncpu0 - 1)) 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+# Traffic: every chase sample kept saw each load thread finish a burst, so a
+# loaded row moved at least load_threads x burst_bytes per sample of
+# --loads 64 B loads: the floor below, from the row's chase_gbps (both
+# rounded as printed). It holds however busy the machine is.
+bad=$(awk -F, -v n=$node0 -v nl=$((ncpu0 - 1)) -v loads=100000 '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { idle = $c["delay"] == "idle"
+      floor = nl * $c["burst_bytes"] * ($c["chase_gbps"] - 0.0005) / (loads * 64)
       if ($c["mem_node"] != n || $c["traffic_node"] != n || $c["mem_class"] != "LDRAM" ||
           $c["traffic_class"] != "LDRAM" || $c["on_node_pct"] != 100.0 ||
           $c["traffic_on_node_pct"] != 100.0 || !($c["latency_ns"] > 0) ||
           !($c["chase_gbps"] > 0) || $c["samples_kept"] < 3 || $c["chase_bytes"] != 33554432 ||
           $c["load_threads"] != (idle ? 0 : nl) ||
-          (idle ? $c["traffic_gbps"] != "" : !($c["traffic_gbps"] > 0)))
-          print "row " NR - 1 ": " $0 }' $f)
-if [ -z "$bad" ]; then ok "nodes, classes, placement, thread counts, traffic and latency filled in"
-else notok "nodes, classes, placement, thread counts, traffic and latency filled in" "$bad"; fi
+          (idle && $c["traffic_gbps"] != "") ||
+          (!idle && ($c["traffic_gbps"] !~ /^[0-9]+\.[0-9]+$/ || $c["traffic_gbps"] + 0.00005 < floor)))
+          print "row " NR - 1 ": " $0 }' $f || echo "awk failed on $f")
+if [ -z "$bad" ]; then
+    ok "nodes, classes, placement, thread counts, latency and traffic (a burst per sample at least) filled in"
+else
+    notok "nodes, classes, placement, thread counts, latency and traffic (a burst per sample at least) filled in" "$bad"
+fi
 
 # --- the curve: load real at delay 0, cut by a long delay
 OUT=$TMP/curve
@@ -93,6 +103,21 @@ if $L --mem-node $node0 --kind read --delays 0,1000,80000 $QUICK --traffic-size 
 else
     notok "the curve runs" "$(cat $TMP/err)"
 fi
+
+# --- a sample during which a load thread finished no burst is taken again:
+# with a 100 ms delay and samples of 1024 loads (well under a millisecond),
+# most samples see no burst; every kept one saw one (the floor as above),
+# and the run says how many were taken again, on stderr and in meta.json
+OUT=$TMP/retake
+if $L --mem-node $node0 --delays 100000000 --load-threads 1 --loads 1024 --repeat 3 --min-samples 3 \
+    --time-budget 0.1 --size 32M --traffic-size 16M --output $OUT --quiet 2>$TMP/err; then
+    t=$(row_val $OUT/loaded.csv 100000000 traffic_gbps) cg=$(row_val $OUT/loaded.csv 100000000 chase_gbps)
+    n=$(sed -n 's/.*note: \([0-9]*\) chase samples taken again.*/\1/p' $TMP/err)
+    if [ "${n:-0}" -gt 0 ] && grep -q "$n chase samples taken again" $OUT/meta.json &&
+        awk -v t="$t" -v cg="$cg" 'BEGIN { exit !(t + 0.00005 >= 4096 * (cg - 0.0005) / (1024 * 64)) }'; then
+        ok "a 100 ms delay: $n samples without a burst taken again, the kept ones moved $t GB/s"
+    else notok "a 100 ms delay: samples without a burst taken again and said" "n=$n t=$t cg=$cg" "$(cat $TMP/err)"; fi
+else notok "a 100 ms delay runs" "$(cat $TMP/err)"; fi
 
 # --- delays in TSC cycles: delay_ns converted with the measured TSC rate
 if $L --mem-node $node0 --delays 0,3000 --delay-unit cycles $QUICK --output $TMP/cyc --quiet \
