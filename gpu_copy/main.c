@@ -615,6 +615,19 @@ static void precheck_buffers(const struct config *c, struct device_plan *dp, uin
 
 /* Everything about one device that can be decided before measuring, and the
  * checks that can fail before a single row: CPU node, memory nodes, memory. */
+/* The largest copy (the sweep's or the latency buffer) and, in *host, the
+ * host buffer it needs (at least as large). */
+static uint64_t largest_copy(const struct config *c, uint64_t *host)
+{
+    uint64_t max = c->sizes[c->nsizes - 1];
+    if (max < c->lat_size)
+        max = c->lat_size;
+    *host = gc_host_bytes(max, c->dirs, c->ndirs);
+    if (*host < max)
+        *host = max;
+    return max;
+}
+
 static void plan_device(const struct config *c, int dev, struct device_plan *dp)
 {
     const struct cxs_topo *t = &cxs_run.topo;
@@ -657,12 +670,7 @@ static void plan_device(const struct config *c, int dev, struct device_plan *dp)
     dp->nbufs =
         gc_plan_buffers(c->kinds, c->nkinds, dp->mem, dp->nmem, dp->bufs,
                         sizeof dp->bufs / sizeof dp->bufs[0], dp->left_out, sizeof dp->left_out);
-    uint64_t max = c->sizes[c->nsizes - 1];
-    if (max < c->lat_size)
-        max = c->lat_size;
-    uint64_t host = gc_host_bytes(max, c->dirs, c->ndirs);
-    if (host < max)
-        host = max;
+    uint64_t host, max = largest_copy(c, &host);
     precheck_buffers(c, dp, host);
     uint64_t need = 2 * max + (256ULL << 20);
     if (dp->g.mem_free < need)
@@ -678,12 +686,7 @@ static void run_device(const struct config *c, struct device_plan *dp)
     char err[512], what[200];
     if (cxs_pin_self_node(&cxs_run.topo, dp->cpu_node))
         cxs_run_fail(CXS_EXIT_FAIL, "cannot run on CPU node %d", dp->cpu_node);
-    uint64_t max = c->sizes[c->nsizes - 1];
-    if (max < c->lat_size)
-        max = c->lat_size;
-    uint64_t host_len = gc_host_bytes(max, c->dirs, c->ndirs);
-    if (host_len < max)
-        host_len = max;
+    uint64_t host_len, max = largest_copy(c, &host_len);
     if (gc_gpu_alloc(g, max, err, sizeof err))
         cxs_run_fail(CXS_EXIT_FAIL, "GPU %d: %s", g->dev, err);
     void *back = malloc(max);
