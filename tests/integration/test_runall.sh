@@ -140,8 +140,12 @@ IR=$TMP/ir
 $R --profile $TMP/ir.profile --out $IR --no-report >$TMP/ir.out 2>&1 &
 pid=$!
 i=0
-while [ $i -lt 300 ] && ! grep -q 'b-long) running' $TMP/ir.out 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-sleep 2
+# interrupted mid-step: once b-long has written its first row (of 5; each
+# point takes at least 100 samples of 50000 dependent loads)
+while [ $i -lt 3000 ] && [ "$(cat $IR/steps/b-long/loaded.csv.partial 2>/dev/null | wc -l)" -lt 2 ]; do
+    sleep 0.05
+    i=$((i + 1))
+done
 kill -TERM $pid
 wait $pid
 rc=$?
