@@ -28,33 +28,40 @@ const struct cxs_col cxs_cols_gpu_copy_latency[] = {
 const size_t cxs_ncols_gpu_copy_latency = CXS_NCOLS(cxs_cols_gpu_copy_latency);
 
 /* ---- cxlscope-latency ---- */
-const struct cxs_col cxs_cols_latency[] = {
-    {"cpu_node", NULL},
-    {"cpu", "the CPU the measuring thread was pinned to"},
-    {"mem_node", "the memory node; with --policy interleave all of them, joined with '+'"},
-    {"mem_class", "its class from the CPU node (LDRAM, RDRAM, CXL, CPULESS), joined with '+'"},
-    {"policy", NULL},
-    {"pattern", NULL},
-    {"tlb_locality_bytes", "group of random order; empty for seq/stride"},
-    {"size_bytes", NULL},
-    {"page_size_req", "the page size asked for (--page-size)"},
-    {"page_size_used", "from /proc/self/smaps: 4k, thp, 4k+thp, 2m, 1g"},
-    {"huge_pct", "% of the buffer in huge pages (THP or hugetlb)"},
-    {"on_node_pct", "% of the buffer's 4 KiB pages on the requested node(s)"},
-    {"loads_per_sample", NULL},
-    {"median_ns", "ns per load (as every _ns column) over the samples kept"},
-    {"ci95_lo_ns", "with ci95_hi_ns: the median's 95 % confidence interval (min and max when fewer "
-                   "than 6 samples are kept)"},
-    {"ci95_hi_ns", NULL},
-    {"mean_ns", NULL},
-    {"min_ns", NULL},
-    {"max_ns", NULL},
-    {"p5_ns", NULL},
-    {"p95_ns", NULL},
-    {"samples_kept", NULL},
-    {"samples_dropped", "MAD outliers: more than 3.5 scaled MADs and 1 % away from the median"},
-};
+// clang-format off
+#define LATENCY_FIRST \
+    {"cpu_node", NULL}, \
+    {"cpu", "the CPU the measuring thread was pinned to"}, \
+    {"mem_node", "the memory node; with --policy interleave all of them, joined with '+'"}, \
+    {"mem_class", "its class from the CPU node (LDRAM, RDRAM, CXL, CPULESS), joined with '+'"}, \
+    {"policy", NULL}, \
+    {"pattern", NULL}, \
+    {"tlb_locality_bytes", "group of random order; empty for seq/stride"}, \
+    {"size_bytes", NULL}, \
+    {"page_size_req", "the page size asked for (--page-size)"}, \
+    {"page_size_used", "from /proc/self/smaps: 4k, thp, 4k+thp, 2m, 1g"}, \
+    {"huge_pct", "% of the buffer in huge pages (THP or hugetlb)"}, \
+    {"on_node_pct", "% of the buffer's 4 KiB pages on the requested node(s)"}, \
+    {"loads_per_sample", NULL}, \
+    {"median_ns", "ns per load (as every _ns column) over the samples kept"}, \
+    {"ci95_lo_ns", "with ci95_hi_ns: the median's 95 % confidence interval (min and max when fewer " \
+                   "than 6 samples are kept)"}, \
+    {"ci95_hi_ns", NULL}, \
+    {"mean_ns", NULL}, \
+    {"min_ns", NULL}, \
+    {"max_ns", NULL}, \
+    {"p5_ns", NULL}, \
+    {"p95_ns", NULL}, \
+    {"samples_kept", NULL}, \
+    {"samples_dropped", "MAD outliers: more than 3.5 scaled MADs and 1 % away from the median"}
+#define LATENCY_LATER \
+    {"stride_bytes", "bytes between the cycle's elements: --stride for random and " \
+                     "random-in-page, the pattern's step for seq and stride:N"}
+// clang-format on
+const struct cxs_col cxs_cols_latency[] = {LATENCY_FIRST, LATENCY_LATER};
+static const struct cxs_col cxs_cols_latency_first[] = {LATENCY_FIRST};
 const size_t cxs_ncols_latency = CXS_NCOLS(cxs_cols_latency);
+const size_t cxs_nfirst_latency = CXS_NCOLS(cxs_cols_latency_first);
 
 /* ---- cxlscope-bandwidth ---- */
 const struct cxs_col cxs_cols_bandwidth[] = {
@@ -101,42 +108,48 @@ const struct cxs_col cxs_cols_saturation[] = {
 const size_t cxs_ncols_saturation = CXS_NCOLS(cxs_cols_saturation);
 
 /* ---- cxlscope-loaded ---- */
-const struct cxs_col cxs_cols_loaded[] = {
-    {"cpu_node", "the chase CPU's node"},
-    {"chase_cpu", NULL},
-    {"mem_node", NULL},
-    {"mem_class", "seen from the chase CPU"},
-    {"traffic_node", NULL},
-    {"traffic_class", "seen from the load CPUs' node; 'A/B' when they are on several"},
-    {"kind", NULL},
-    {"isa", NULL},
-    {"load_threads", NULL},
-    {"load_cpus", NULL},
-    {"burst_bytes", NULL},
-    {"delay", "in delay_unit, or 'idle'"},
-    {"delay_unit", NULL},
-    {"delay_ns", NULL},
-    {"page_size_req", NULL},
-    {"page_size_used", NULL},
-    {"chase_bytes", NULL},
-    {"traffic_bytes", NULL},
-    {"on_node_pct", NULL},
-    {"traffic_on_node_pct", NULL},
-    {"traffic_gbps", "bytes the load threads' kernels loaded and stored while the chase ran / "
-                     "that time, 1e9 B/s, write-allocate not counted; empty at idle"},
-    {"traffic_thread_gbps", "each load thread's traffic_gbps, '+'-separated"},
-    {"chase_gbps", "64 B per dependent load"},
-    {"total_gbps", "traffic_gbps + chase_gbps"},
-    {"latency_ns", "median ns per load, over chase samples during each of which every load "
-                   "thread finished a burst (a sample without is taken again)"},
-    {"ci95_lo_ns", NULL},
-    {"ci95_hi_ns", NULL},
-    {"mean_ns", NULL},
-    {"min_ns", NULL},
-    {"max_ns", NULL},
-    {"p5_ns", NULL},
-    {"p95_ns", NULL},
-    {"samples_kept", NULL},
-    {"samples_dropped", NULL},
-};
+// clang-format off
+#define LOADED_FIRST \
+    {"cpu_node", "the chase CPU's node"}, \
+    {"chase_cpu", NULL}, \
+    {"mem_node", NULL}, \
+    {"mem_class", "seen from the chase CPU"}, \
+    {"traffic_node", NULL}, \
+    {"traffic_class", "seen from the load CPUs' node; 'A/B' when they are on several"}, \
+    {"kind", NULL}, \
+    {"isa", NULL}, \
+    {"load_threads", NULL}, \
+    {"load_cpus", NULL}, \
+    {"burst_bytes", NULL}, \
+    {"delay", "in delay_unit, or 'idle'"}, \
+    {"delay_unit", NULL}, \
+    {"delay_ns", NULL}, \
+    {"page_size_req", NULL}, \
+    {"page_size_used", NULL}, \
+    {"chase_bytes", NULL}, \
+    {"traffic_bytes", NULL}, \
+    {"on_node_pct", NULL}, \
+    {"traffic_on_node_pct", NULL}, \
+    {"traffic_gbps", "bytes the load threads' kernels loaded and stored while the chase ran / " \
+                     "that time, 1e9 B/s, write-allocate not counted; empty at idle"}, \
+    {"traffic_thread_gbps", "each load thread's traffic_gbps, '+'-separated"}, \
+    {"chase_gbps", "64 B per dependent load"}, \
+    {"total_gbps", "traffic_gbps + chase_gbps"}, \
+    {"latency_ns", "median ns per load, over chase samples during each of which every load " \
+                   "thread finished a burst (a sample without is taken again)"}, \
+    {"ci95_lo_ns", NULL}, \
+    {"ci95_hi_ns", NULL}, \
+    {"mean_ns", NULL}, \
+    {"min_ns", NULL}, \
+    {"max_ns", NULL}, \
+    {"p5_ns", NULL}, \
+    {"p95_ns", NULL}, \
+    {"samples_kept", NULL}, \
+    {"samples_dropped", NULL}
+#define LOADED_LATER \
+    {"stride_bytes", "bytes between the chase cycle's elements (--stride)"}
+// clang-format on
+const struct cxs_col cxs_cols_loaded[] = {LOADED_FIRST, LOADED_LATER};
+static const struct cxs_col cxs_cols_loaded_first[] = {LOADED_FIRST};
 const size_t cxs_ncols_loaded = CXS_NCOLS(cxs_cols_loaded);
+const size_t cxs_nfirst_loaded = CXS_NCOLS(cxs_cols_loaded_first);

@@ -6,7 +6,10 @@
  *
  * Promises:
  * - Each list is in the file's column order, which never changes (CSV
- *   headers are part of the interface).
+ *   headers are part of the interface). A column added later (one an issue
+ *   asked for) goes at the end: the first cxs_nfirst_NAME columns are those
+ *   every version of the file has, so readers require only those and take
+ *   a later column's absence as the old behaviour (stride_bytes: 64).
  * - gpu_copy.csv and gpu_copy_latency.csv start with the same ten columns
  *   (the GPU, the host thread and the host buffer).
  */
@@ -30,7 +33,7 @@ extern const size_t cxs_ncols_gpu_copy_latency;
  * counters.h's order (of cycles, llc_misses, dtlb_misses, those PAPI could
  * add); they are not in this list: the writer appends them at run time. */
 extern const struct cxs_col cxs_cols_latency[];
-extern const size_t cxs_ncols_latency;
+extern const size_t cxs_ncols_latency, cxs_nfirst_latency;
 
 /* ---- cxlscope-bandwidth ---- */
 /* The measurements (bandwidth.csv) and each thread series' peak and
@@ -44,6 +47,6 @@ extern const size_t cxs_ncols_saturation;
 /* loaded.csv: one row per delay (and the idle point) per node pair and
  * kind. */
 extern const struct cxs_col cxs_cols_loaded[];
-extern const size_t cxs_ncols_loaded;
+extern const size_t cxs_ncols_loaded, cxs_nfirst_loaded;
 
 #endif

@@ -14,7 +14,8 @@
 /* The shared options: names and argument kinds are run.h's
  * CXS_STD_LONGOPTS and CXS_PLACE_LONGOPTS (one definition for the old
  * getopt tables and this one); what --help says about them is here. */
-static const struct option std_longopts[] = {CXS_STD_LONGOPTS, CXS_PLACE_LONGOPTS};
+static const struct option std_longopts[] = {CXS_STD_LONGOPTS, CXS_PLACE_LONGOPTS,
+                                             CXS_CHASE_LONGOPTS};
 #define NSTD (sizeof std_longopts / sizeof std_longopts[0])
 
 enum dflt { D_NONE, D_U64, D_DOUBLE, D_FORMAT };
@@ -49,6 +50,19 @@ static const struct {
     {CXS_OPT_RESERVE, NULL,
      "if a node's hugetlb pool is short, raise it for the run (root) and give the pages back "
      "afterwards, Ctrl-C included",
+     D_NONE, 0},
+    {CXS_OPT_STRIDE, "BYTES",
+     "spacing of the random cycle's elements: 64 (one per cache line, as the suite always "
+     "did) to 4096, a power of two; 256 is multichase's default (-s 256)",
+     D_U64, offsetof(struct cxs_std_opts, stride)},
+    {CXS_OPT_DIST, "N",
+     "time blocks of N dependent loads (16 is a good start) and report the distribution of ns "
+     "per load: percentiles in the rows, the histogram in its own CSV",
+     D_NONE, 0},
+    {CXS_OPT_PREFETCH, "MODE",
+     "the hardware prefetchers while measuring: off (as Intel MLC's latency tests), on, or keep "
+     "(change nothing; default). off/on need root and the msr driver, and restore the old "
+     "setting at exit, Ctrl-C included; where they cannot, exit 77 with the reason",
      D_NONE, 0},
 };
 

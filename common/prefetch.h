@@ -62,7 +62,7 @@ struct cxs_pf_model {
     enum cxs_pf_vendor vendor;
     unsigned family, model_lo, model_hi; /* display family/model, inclusive */
     uint32_t msr;
-    uint64_t mask; /* bits that, set, turn the prefetchers off */
+    uint64_t mask;      /* bits that, set, turn the prefetchers off */
     const char *source; /* the public document the row comes from */
 };
 extern const struct cxs_pf_model cxs_pf_models[];

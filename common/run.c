@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "outfile.h"
+#include "prefetch.h"
 
 struct cxs_run cxs_run;
 
@@ -250,6 +251,20 @@ int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char
         return 1;
     case CXS_OPT_RESERVE:
         o->reserve_hugepages = 1;
+        return 1;
+    case CXS_OPT_STRIDE:
+        if (cxs_parse_size(arg, &o->stride, err, sizeof err))
+            cxs_usage_die("--stride: %s", err);
+        if (o->stride < 64 || o->stride > 4096 || (o->stride & (o->stride - 1)))
+            cxs_usage_die("--stride %s: must be a power of two from 64 to 4096 bytes", arg);
+        return 1;
+    case CXS_OPT_DIST:
+        o->distribution = cxs_u64_arg("--distribution", arg, 1, 1u << 20);
+        return 1;
+    case CXS_OPT_PREFETCH:
+        o->prefetchers = cxs_pf_mode_parse(arg);
+        if (o->prefetchers < 0)
+            cxs_usage_die("--prefetchers: unknown mode '%s' (modes: on, off, keep)", arg);
         return 1;
     case CXS_OPT_HELP:
         fputs(usage, stdout);

@@ -62,6 +62,9 @@ struct cxs_std_opts {
     enum cxs_page page;                 /* --page-size (CXS_PLACE_LONGOPTS) */
     int allow_fallback;                 /* --allow-fallback (CXS_PLACE_LONGOPTS) */
     int reserve_hugepages;              /* --reserve-hugepages (CXS_PLACE_LONGOPTS) */
+    uint64_t stride;                    /* --stride (CXS_CHASE_LONGOPTS): bytes, 64..4096 */
+    uint64_t distribution;              /* --distribution N: loads per timed block, 0 = off */
+    int prefetchers;                    /* --prefetchers: enum cxs_pf_mode (prefetch.h) */
 };
 
 enum {
@@ -79,7 +82,10 @@ enum {
     CXS_OPT_VERSION,
     CXS_OPT_PAGE,
     CXS_OPT_FALLBACK,
-    CXS_OPT_RESERVE
+    CXS_OPT_RESERVE,
+    CXS_OPT_STRIDE,
+    CXS_OPT_DIST,
+    CXS_OPT_PREFETCH
 };
 // clang-format off
 #define CXS_STD_LONGOPTS                                      \
@@ -103,6 +109,15 @@ enum {
     {"page-size", required_argument, 0, CXS_OPT_PAGE},       \
     {"allow-fallback", no_argument, 0, CXS_OPT_FALLBACK},    \
     {"reserve-hugepages", no_argument, 0, CXS_OPT_RESERVE}
+/* The pointer chase's options (latency/, loaded/): --stride BYTES (the
+ * random cycle's element spacing, a power of two from 64 to 4096; set the
+ * default 64 in the binary's std), --distribution N (time blocks of N loads
+ * into a histogram, hist.h; 0 = off), --prefetchers on|off|keep
+ * (prefetch.h; bandwidth/ takes it too). */
+#define CXS_CHASE_LONGOPTS                                    \
+    {"stride", required_argument, 0, CXS_OPT_STRIDE},        \
+    {"distribution", required_argument, 0, CXS_OPT_DIST},    \
+    {"prefetchers", required_argument, 0, CXS_OPT_PREFETCH}
 // clang-format on
 
 int cxs_std_option(int code, const char *arg, struct cxs_std_opts *o, const char *usage);

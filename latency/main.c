@@ -149,12 +149,38 @@ static void tlb_arg(const struct cxs_opt *o, const char *opt, const char *arg)
         cxs_usage_die("%s: %s", opt, err);
     if (*g % CXS_LINE)
         cxs_usage_die("%s must be a multiple of %d bytes", opt, CXS_LINE);
+    /* and of --stride: checked once both are known (finish_config) */
 }
 
 static void page_arg(const struct cxs_opt *o, const char *opt, const char *arg)
 {
     (void)opt;
     cxs_each_item(arg, "page size", add_page, o->dest);
+}
+
+/* --stride for the random kinds: their elements' spacing; the TLB groups
+ * and every size must hold whole elements, two at least. */
+static void spread_random(struct config *c)
+{
+    uint64_t st = c->std.stride;
+    int random = 0;
+    for (size_t i = 0; i < c->npatterns; i++) {
+        struct cxs_pattern *p = &c->patterns[i];
+        if (p->kind == CXS_PAT_RANDOM || p->kind == CXS_PAT_RANDOM_IN_PAGE) {
+            p->stride = (size_t)st;
+            random = 1;
+        }
+    }
+    if (!random || st == CXS_LINE)
+        return;
+    if (c->tlb_locality % st)
+        cxs_usage_die("--tlb-locality %" PRIu64 " is not a multiple of --stride %" PRIu64,
+                      c->tlb_locality, st);
+    for (size_t i = 0; i < c->nsizes; i++)
+        if (c->sizes[i] < 2 * st)
+            cxs_usage_die("size %" PRIu64 " holds fewer than two elements of --stride %" PRIu64
+                          " bytes",
+                          c->sizes[i], st);
 }
 
 /* What no option said, and the checks over several options. */
@@ -171,6 +197,7 @@ static void finish_config(struct config *c)
     for (size_t i = 0; i < c->nsizes; i++)
         if (c->sizes[i] < 2 * CXS_LINE)
             cxs_usage_die("sizes must be at least %d bytes (two lines)", 2 * CXS_LINE);
+    spread_random(c);
     if (c->std.matrix && !c->std.cpu_spec)
         c->std.cpu_spec = "all";
     c->loads = (c->loads + CXS_CHASE_UNROLL - 1) / CXS_CHASE_UNROLL * CXS_CHASE_UNROLL;
@@ -184,6 +211,7 @@ static void parse_args(int argc, char **argv, struct config *c)
                                  .repeat = 51,
                                  .min_samples = 7,
                                  .seed = 1,
+                                 .stride = CXS_LINE,
                                  .budget_s = 2.0,
                                  .format = CXS_FMT_CSV}};
     const struct cxs_opt opts[] = {
@@ -210,6 +238,13 @@ static void parse_args(int argc, char **argv, struct config *c)
         CXS_O_CUSTOM("tlb-locality", tlb_arg, &c->tlb_locality, "SIZE",
                      "for random: lines in random order inside groups of SIZE, groups in random "
                      "order (multichase -T). Default: none (the whole buffer is one group)"),
+        CXS_O_STD(CXS_OPT_STRIDE,
+                  "spacing of the random cycle's elements (random, random-in-page; seq and "
+                  "stride:N have their own step): 64 B, one element per cache line, is what "
+                  "the suite's rows always used; up to 4096, a power of two. multichase's -s "
+                  "is the same knob (default 256): compare with it at --stride 256, or run it "
+                  "with -s 64. Wider spacing keeps the adjacent-line prefetcher from turning "
+                  "loads into hits inside --tlb-locality groups and near the LLC size"),
         CXS_O_CUSTOM("page-size", page_arg, c, "LIST",
                      "comma list of 4k (default), thp (transparent huge pages), 2m, 1g (hugetlb "
                      "pool of the memory node)"),
@@ -261,7 +296,7 @@ static struct cxs_row *latency_row(const struct cxs_counters *cnt)
     memcpy(cols, cxs_cols_latency, n * sizeof *cols);
     for (size_t i = 0; i < cxs_counters_count(cnt); i++) {
         snprintf(names[i], sizeof names[i], "%s_per_load", cxs_counters_name(cnt, i));
-        cols[n++] = (struct cxs_col){names[i], NULL};
+        cols[n++] = (struct cxs_col){.name = names[i]};
     }
     return cxs_row_new("latency.csv", cols, n);
 }
@@ -323,6 +358,7 @@ static void emit(const struct config *c, const struct point *pt, const struct cx
     cxs_row_fixed(r, "huge_pct", 1, 100.0 * pt->buf->huge_fraction);
     cxs_row_fixed(r, "on_node_pct", 1, pt->on_node_pct);
     cxs_row_u64(r, "loads_per_sample", sm->loads);
+    cxs_row_u64(r, "stride_bytes", pt->pat->stride);
     cxs_row_summary(r, "median_ns", "ns", 2, CXS_SUM_PCT, s);
     const char *const *names = cxs_row_names(r);
     for (size_t i = cxs_ncols_latency; i < cxs_row_ncols(r); i++) {
@@ -363,7 +399,7 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
             cxs_run_fail(CXS_EXIT_USAGE, "%s", err);
         pt->pat = pat;
         pt->group = pat->kind == CXS_PAT_RANDOM || pat->kind == CXS_PAT_RANDOM_IN_PAGE
-                        ? (g ? g : b->size / CXS_LINE * CXS_LINE)
+                        ? (g ? g : b->size / pat->stride * pat->stride)
                         : 0;
         struct sampler sm = {.p = start, .loads = c->loads, .cnt = cnt};
         /* Warm up with a checked walk: a full lap for cache-sized buffers

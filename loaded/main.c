@@ -209,6 +209,7 @@ static void parse_args(int argc, char **argv, struct config *c)
                                  .repeat = 51,
                                  .min_samples = 7,
                                  .seed = 1,
+                                 .stride = CXS_LINE,
                                  .budget_s = 2.0,
                                  .format = CXS_FMT_CSV}};
     const struct cxs_opt opts[] = {
@@ -254,6 +255,8 @@ static void parse_args(int argc, char **argv, struct config *c)
                    "64M)."),
         CXS_O_U64("loads", &c->loads, 32, UINT64_C(1) << 40, "N",
                   "dependent loads per chase sample (default 1000000)."),
+        CXS_O_STD(CXS_OPT_STRIDE, "spacing of the chase cycle's elements, as "
+                                  "cxlscope-latency's --stride (see there)."),
         CXS_O_STD(CXS_OPT_PAGE, "4k (default), thp, 2m or 1g, for both buffers."),
         CXS_O_STD(CXS_OPT_FALLBACK, NULL),
         CXS_O_STD(CXS_OPT_RESERVE, NULL),
@@ -552,6 +555,7 @@ static int chase_main(struct sweep *s)
     ch.at = ch.before + s->nload;
     struct cxs_pattern pat;
     cxs_pattern_parse("random", &pat, s->msg, sizeof s->msg);
+    pat.stride = (size_t)c->std.stride;
     void *start;
     size_t n = cxs_chase_build(cb.p, cb.size, &pat, 0, c->std.seed, &start, s->msg, sizeof s->msg);
     if (n)
@@ -679,6 +683,7 @@ static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct p
     cxs_row_fixed(row, "chase_gbps", 3, p->chase_gbps);
     cxs_row_fixed(row, "total_gbps", 4, p->traffic_gbps + p->chase_gbps);
     cxs_row_summary(row, "latency_ns", "ns", 4, CXS_SUM_PCT, &p->lat);
+    cxs_row_u64(row, "stride_bytes", s->c->std.stride);
     cxs_run_row(cxs_row_take(row));
 }
 
@@ -901,6 +906,10 @@ static uint64_t default_sizes(struct config *c)
         c->size = llc4 > (UINT64_C(256) << 20) ? llc4 : UINT64_C(256) << 20;
     if (!c->traffic_size)
         c->traffic_size = llc4 > (UINT64_C(64) << 20) ? llc4 : UINT64_C(64) << 20;
+    if (c->size < 2 * c->std.stride)
+        cxs_usage_die("--size %" PRIu64 " holds fewer than two elements of --stride %" PRIu64
+                      " bytes",
+                      c->size, c->std.stride);
     return llc4;
 }
 

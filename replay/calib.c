@@ -16,18 +16,19 @@
 #include "ranges.h"
 
 /* The result files and what each is called in messages. A missing file is
- * allowed; a present one must have every column of its writer's list
- * (columns.h: the lists the binaries write their headers from). */
+ * allowed; a present one must have every column of its writer's list that
+ * every version wrote (columns.h: the lists the binaries write their
+ * headers from; nreq of them, the ones added later left out). */
 enum { F_LAT, F_SAT, F_BW, F_LOADED, F_GPU, F_GPULAT, NFILES };
 static const struct {
     const char *name, *test; /* file, run-all test that writes it */
     const struct cxs_col *list;
-    const size_t *nlist;
+    const size_t *nreq;
 } files[NFILES] = {
-    [F_LAT] = {"latency.csv", "latency", cxs_cols_latency, &cxs_ncols_latency},
+    [F_LAT] = {"latency.csv", "latency", cxs_cols_latency, &cxs_nfirst_latency},
     [F_SAT] = {"saturation.csv", "bandwidth", cxs_cols_saturation, &cxs_ncols_saturation},
     [F_BW] = {"bandwidth.csv", "bandwidth", cxs_cols_bandwidth, &cxs_ncols_bandwidth},
-    [F_LOADED] = {"loaded.csv", "loaded", cxs_cols_loaded, &cxs_ncols_loaded},
+    [F_LOADED] = {"loaded.csv", "loaded", cxs_cols_loaded, &cxs_nfirst_loaded},
     [F_GPU] = {"gpu_copy.csv", "gpucopy", cxs_cols_gpu_copy, &cxs_ncols_gpu_copy},
     [F_GPULAT] = {"gpu_copy_latency.csv", "gpucopy", cxs_cols_gpu_copy_latency,
                   &cxs_ncols_gpu_copy_latency},
@@ -182,9 +183,9 @@ static int load_file(struct ctx *c, int f)
     }
     c->have[f] = 1;
     const char *names[64] = {NULL}; /* NULL-terminated */
-    if (*files[f].nlist >= sizeof names / sizeof names[0])
+    if (*files[f].nreq >= sizeof names / sizeof names[0])
         cxs_die("internal error: %s has more columns than calib.c checks", files[f].name);
-    for (size_t i = 0; i < *files[f].nlist; i++)
+    for (size_t i = 0; i < *files[f].nreq; i++)
         names[i] = files[f].list[i].name;
     if (cxs_table_require(t, names, 0, err, sizeof err)) {
         cxs_errf(c->err, c->errlen, "%s (not a cxlscope %s?)", err, files[f].name);

@@ -29,6 +29,12 @@ expect_exit "missing option value" 2 "unknown or incomplete option" $L --size
 expect_exit "stray argument" 2 "unexpected argument" $L extra
 expect_exit "--min-samples above --repeat" 2 "exceeds --repeat" $L --min-samples 9 --repeat 3
 expect_exit "too small a size" 2 "at least 128 bytes" $L --mem-node $node0 --size 64 $QUICK
+expect_exit "--stride 96" 2 "stride 96: must be a power of two from 64 to 4096" $L --stride 96
+expect_exit "--stride 8K" 2 "must be a power of two from 64 to 4096" $L --stride 8K
+expect_exit "--tlb-locality not a multiple of --stride" 2 "not a multiple of --stride 256" \
+    $L --stride 256 --tlb-locality 64
+expect_exit "a size with fewer than two --stride elements" 2 "fewer than two elements" \
+    $L --mem-node $node0 --stride 4096 --size 4K $QUICK
 if [ "$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)" -eq 1 ]; then
     expect_exit "a class with no node skips (77)" 77 "no CXL memory node" $L --mem-node cxl
     expect_exit "rdram on a one-node machine skips (77)" 77 "skipped:" $L --mem-node rdram
@@ -123,6 +129,14 @@ pats=$(printf '%s\n' "$out" | awk -F, 'NR > 1 { print $6 ":" $7 }' | tr '\n' ' '
 if [ "$pats" = "random:65536 seq: random-in-page:4096 stride:256: " ]; then
     ok "patterns and their TLB-locality groups are reported per row"
 else notok "patterns and their TLB-locality groups are reported per row" "$pats"; fi
+# --stride: the random kinds' spacing, every row says its spacing
+out=$($L --mem-node $node0 --size 1M --pattern random,seq,random-in-page,stride:512 --stride 256 \
+    --tlb-locality 64K $QUICK 2>/dev/null)
+sp=$(printf '%s\n' "$out" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { print $c["pattern"] ":" $c["tlb_locality_bytes"] ":" $c["stride_bytes"] }' | tr '\n' ' ')
+if [ "$sp" = "random:65536:256 seq::64 random-in-page:4096:256 stride:512::512 " ]; then
+    ok "--stride 256 spaces the random kinds; stride_bytes in every row"
+else notok "--stride 256 spaces the random kinds; stride_bytes in every row" "$sp"; fi
 if $L --mem-node $node0 --size 64K $QUICK --format table 2>/dev/null | head -1 | grep -qE '^ +cpu_node +cpu +mem_node'; then
     ok "--format table prints aligned columns"
 else notok "--format table prints aligned columns"; fi

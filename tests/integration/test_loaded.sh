@@ -34,6 +34,9 @@ expect_exit "a delay that is not a number" 2 "--delays 'soon'" $L --delays 0,soo
 expect_exit "unknown delay unit" 2 "neither ns nor cycles" $L --delay-unit furlongs
 expect_exit "cycles without a list of delays" 2 "needs --delays" $L --delay-unit cycles
 expect_exit "a burst that is not whole lines" 2 "not a multiple of 64" $L --burst 100
+expect_exit "--stride 96" 2 "stride 96: must be a power of two from 64 to 4096" $L --stride 96
+expect_exit "a chase buffer with fewer than two --stride elements" 2 "fewer than two elements" \
+    $L --mem-node $node0 --stride 4096 --size 4K
 expect_exit "a memory node that does not exist" 2 "--mem-node" $L --mem-node 99
 expect_exit "a traffic node that does not exist" 2 "--traffic-node" $L --mem-node $node0 --traffic-node 99
 expect_exit "--load-threads with --load-cpus" 2 "do not go together" $L --load-threads 1 --load-cpus 0
@@ -118,6 +121,12 @@ if $L --mem-node $node0 --delays 100000000 --load-threads 1 --loads 1024 --repea
         ok "a 100 ms delay: $n samples without a burst taken again, the kept ones moved $t GB/s"
     else notok "a 100 ms delay: samples without a burst taken again and said" "n=$n t=$t cg=$cg" "$(cat $TMP/err)"; fi
 else notok "a 100 ms delay runs" "$(cat $TMP/err)"; fi
+
+# --- --stride: the chase's spacing, in every row
+if $L --mem-node $node0 --delays 0 --stride 512 $QUICK --output $TMP/st --quiet 2>$TMP/err &&
+    [ "$(csv_col $TMP/st/loaded.csv stride_bytes | sort -u)" = 512 ]; then
+    ok "--stride 512: every row says stride_bytes 512"
+else notok "--stride 512: every row says stride_bytes 512" "$(cat $TMP/err $TMP/st/loaded.csv)"; fi
 
 # --- delays in TSC cycles: delay_ns converted with the measured TSC rate
 if $L --mem-node $node0 --delays 0,3000 --delay-unit cycles $QUICK --output $TMP/cyc --quiet \

@@ -35,11 +35,14 @@ static size_t *walk(void *buf, size_t n, size_t stride, void *start)
     return order;
 }
 
-static void check_pattern(const char *name, size_t size, size_t group)
+/* spacing: the random kinds' element spacing (--stride), 0 = the pattern's. */
+static void check_spaced(const char *name, size_t spacing, size_t size, size_t group)
 {
     struct cxs_pattern pat;
     char err[128];
     assert_int_equal(cxs_pattern_parse(name, &pat, err, sizeof err), 0);
+    if (spacing)
+        pat.stride = spacing;
     void *buf = aligned_alloc(4096, (size + 4095) / 4096 * 4096);
     assert_non_null(buf);
     void *start;
@@ -51,17 +54,24 @@ static void check_pattern(const char *name, size_t size, size_t group)
             assert_int_equal(order[k], k);
     if (group && group < size) {
         /* Every group's elements are visited consecutively, starting at the
-         * group's first element. */
+         * group's first element (the last group may be short, and visited
+         * anywhere in the order). */
         size_t g = group / pat.stride;
-        for (size_t k = 0; k < n; k += g) {
-            size_t grp = order[k] / g;
+        for (size_t k = 0; k < n;) {
+            size_t grp = order[k] / g, len = n - grp * g < g ? n - grp * g : g;
             assert_int_equal(order[k] % g, 0);
-            for (size_t j = k; j < k + g && j < n; j++)
+            for (size_t j = k; j < k + len; j++)
                 assert_int_equal(order[j] / g, grp);
+            k += len;
         }
     }
     free(order);
     free(buf);
+}
+
+static void check_pattern(const char *name, size_t size, size_t group)
+{
+    check_spaced(name, 0, size, group);
 }
 
 static void test_random_single_cycle_many_sizes(void **state)
@@ -99,6 +109,24 @@ static void test_grouped_cycles(void **state)
     check_pattern("random", 4 << 20, 256 << 10);              /* --tlb-locality 256K */
     check_pattern("random", 64 * 100, 64);                    /* groups of one line */
     check_pattern("random", 64 * 100, 64 * 100);              /* one group */
+}
+
+/* --stride: one element every SPACING bytes (the walk checks that every
+ * pointer lands on an element boundary and every element once), whole
+ * buffers, TLB groups and pages, sizes that are not whole elements. */
+static void test_random_spacing(void **state)
+{
+    (void)state;
+    for (size_t sp = 64; sp <= 4096; sp *= 2) {
+        check_spaced("random", sp, 1 << 20, 0);
+        check_spaced("random", sp, sp * 77 + sp / 2, 0); /* a partial element at the end */
+        check_spaced("random", sp, 256 << 10, 0);
+        check_spaced("random", sp, 1 << 20, 256 << 10); /* --tlb-locality 256K */
+        check_spaced("random-in-page", sp, 1 << 20, 4096);
+    }
+    check_spaced("random", 4096, 2 * 4096, 0);              /* two elements */
+    check_spaced("random-in-page", 4096, 64 << 10, 4096);   /* one element per page */
+    check_spaced("random", 256, 256 * 1000 + 64, 256 * 16); /* a partial last group */
 }
 
 static void test_seq_and_stride(void **state)
@@ -212,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_random_single_cycle_many_sizes),
         cmocka_unit_test(test_random_is_not_sequential),
         cmocka_unit_test(test_grouped_cycles),
+        cmocka_unit_test(test_random_spacing),
         cmocka_unit_test(test_seq_and_stride),
         cmocka_unit_test(test_sattolo_single_cycle),
         cmocka_unit_test(test_rng_below_bounds),
