@@ -65,9 +65,8 @@ int main(int argc, char **argv)
     long loads = atol(argv[3]);
     size_t sp = argc > 4 ? strtoull(argv[4], NULL, 10) : 64;
     size_t loc = argc > 5 ? strtoull(argv[5], NULL, 10) << 10 : 0;
-    if (*end || sp < 64 || sp > 4096 || (sp & (sp - 1)) || size < sp ||
-        size % sp || loc % sp || loads <= 0 ||
-        (strcmp(argv[2], "4k") && strcmp(argv[2], "thp") && strcmp(argv[2], "2m")))
+    if (*end || sp < 64 || sp > 4096 || (sp & (sp - 1)) || size < sp || size % sp || loc % sp ||
+        loads <= 0 || (strcmp(argv[2], "4k") && strcmp(argv[2], "thp") && strcmp(argv[2], "2m")))
         return usage();
     size_t n = size / sp;
     if (n > UINT32_MAX) {

@@ -1,6 +1,8 @@
 /* columns.c — the column lists other parts of the suite read (columns.h). */
 #include "columns.h"
 
+#include "dist.h"
+
 /* The ten columns both gpucopy files start with. */
 // clang-format off
 #define GPU_COPY_PREFIX                                                        \
@@ -56,12 +58,22 @@ const size_t cxs_ncols_gpu_copy_latency = CXS_NCOLS(cxs_cols_gpu_copy_latency);
     {"samples_dropped", "MAD outliers: more than 3.5 scaled MADs and 1 % away from the median"}
 #define LATENCY_LATER \
     {"stride_bytes", "bytes between the cycle's elements: --stride for random and " \
-                     "random-in-page, the pattern's step for seq and stride:N"}
+                     "random-in-page, the pattern's step for seq and stride:N"}, \
+    CXS_DIST_COLS
 // clang-format on
 const struct cxs_col cxs_cols_latency[] = {LATENCY_FIRST, LATENCY_LATER};
 static const struct cxs_col cxs_cols_latency_first[] = {LATENCY_FIRST};
 const size_t cxs_ncols_latency = CXS_NCOLS(cxs_cols_latency);
 const size_t cxs_nfirst_latency = CXS_NCOLS(cxs_cols_latency_first);
+
+/* latency_dist.csv: the point (as its latency.csv row says it), a bucket. */
+const struct cxs_col cxs_cols_latency_dist[] = {
+    {"cpu_node", NULL},           {"cpu", NULL},        {"mem_node", NULL},
+    {"mem_class", NULL},          {"pattern", NULL},    {"stride_bytes", NULL},
+    {"tlb_locality_bytes", NULL}, {"size_bytes", NULL}, {"page_size_req", NULL},
+    CXS_DIST_BUCKET_COLS,
+};
+const size_t cxs_ncols_latency_dist = CXS_NCOLS(cxs_cols_latency_dist);
 
 /* ---- cxlscope-bandwidth ---- */
 const struct cxs_col cxs_cols_bandwidth[] = {
@@ -147,9 +159,18 @@ const size_t cxs_ncols_saturation = CXS_NCOLS(cxs_cols_saturation);
     {"samples_kept", NULL}, \
     {"samples_dropped", NULL}
 #define LOADED_LATER \
-    {"stride_bytes", "bytes between the chase cycle's elements (--stride)"}
+    {"stride_bytes", "bytes between the chase cycle's elements (--stride)"}, \
+    CXS_DIST_COLS
 // clang-format on
 const struct cxs_col cxs_cols_loaded[] = {LOADED_FIRST, LOADED_LATER};
 static const struct cxs_col cxs_cols_loaded_first[] = {LOADED_FIRST};
 const size_t cxs_ncols_loaded = CXS_NCOLS(cxs_cols_loaded);
 const size_t cxs_nfirst_loaded = CXS_NCOLS(cxs_cols_loaded_first);
+
+/* loaded_dist.csv: the point (as its loaded.csv row says it), a bucket. */
+const struct cxs_col cxs_cols_loaded_dist[] = {
+    {"cpu_node", NULL},     {"chase_cpu", NULL},     {"mem_node", NULL},   {"mem_class", NULL},
+    {"traffic_node", NULL}, {"traffic_class", NULL}, {"kind", NULL},       {"delay", NULL},
+    {"delay_unit", NULL},   {"stride_bytes", NULL},  CXS_DIST_BUCKET_COLS,
+};
+const size_t cxs_ncols_loaded_dist = CXS_NCOLS(cxs_cols_loaded_dist);

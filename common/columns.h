@@ -34,6 +34,10 @@ extern const size_t cxs_ncols_gpu_copy_latency;
  * add); they are not in this list: the writer appends them at run time. */
 extern const struct cxs_col cxs_cols_latency[];
 extern const size_t cxs_ncols_latency, cxs_nfirst_latency;
+/* latency_dist.csv (--distribution): the point's key, then a histogram
+ * bucket (dist.h). */
+extern const struct cxs_col cxs_cols_latency_dist[];
+extern const size_t cxs_ncols_latency_dist;
 
 /* ---- cxlscope-bandwidth ---- */
 /* The measurements (bandwidth.csv) and each thread series' peak and
@@ -48,5 +52,8 @@ extern const size_t cxs_ncols_saturation;
  * kind. */
 extern const struct cxs_col cxs_cols_loaded[];
 extern const size_t cxs_ncols_loaded, cxs_nfirst_loaded;
+/* loaded_dist.csv (--distribution): the point's key, then a bucket. */
+extern const struct cxs_col cxs_cols_loaded_dist[];
+extern const size_t cxs_ncols_loaded_dist;
 
 #endif

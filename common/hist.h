@@ -24,7 +24,8 @@
  *   overflow bucket max; q = 1 gives max, q = 0 min; 0 when empty.
  * - cxs_hist_merge() adds one histogram into another (counts, min, max).
  * - A histogram is a plain struct of fixed size: no allocation.
- * - cxs_block_overhead_ticks() times an empty block (begin, end; timer.h)
+ * - cxs_block_overhead_ticks() times an empty block (begin, a call of the
+ *   block kernel with no load, end; timer.h)
  *   many times and returns the median in ticks: the cost the blocks
  *   subtract. cxs_chase_blocks(p, nloads, block, overhead, h) walks nloads
  *   dependent loads from p (as cxs_chase(), chase.h) in blocks of block

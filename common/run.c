@@ -97,6 +97,28 @@ struct cxs_out *cxs_run_out_open(const char *name, const char *const *cols, size
     return o;
 }
 
+struct cxs_out *cxs_run_extra_open(const char *name, const char *const *cols, size_t ncols)
+{
+    size_t i = 0;
+    while (i < CXS_RUN_EXTRAS && cxs_run.extra[i])
+        i++;
+    if (i == CXS_RUN_EXTRAS)
+        cxs_die("internal error: more than %d extra CSVs", CXS_RUN_EXTRAS);
+    return cxs_run.extra[i] = cxs_run_out_open(name, cols, ncols);
+}
+
+/* The extra CSVs closed (fsync, rename); 0, or -1 when one could not be. */
+static int close_extras(void)
+{
+    int rc = 0;
+    for (size_t i = 0; i < CXS_RUN_EXTRAS; i++) {
+        if (cxs_run.extra[i] && cxs_out_close(cxs_run.extra[i]))
+            rc = -1;
+        cxs_run.extra[i] = NULL;
+    }
+    return rc;
+}
+
 void cxs_run_open(const char *outdir, const char *name, const char *csv, const char *const *cols,
                   size_t ncols, int quiet, enum cxs_format fmt, int argc, char **argv)
 {
@@ -170,6 +192,8 @@ _Noreturn void cxs_run_finish(int code)
         cxs_run.meta.csv = partial;
     }
     cxs_run.out = NULL;
+    if (close_extras() && (code == 0 || code == CXS_EXIT_INTERRUPTED))
+        code = CXS_EXIT_FAIL;
     cxs_run.meta.complete = code == 0;
     release_reserve(); /* room for this last meta.json, even on a full disk */
     char err[4200];

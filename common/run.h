@@ -17,7 +17,12 @@
  *   file is removed at every exit (an exit hook).
  * - cxs_run_check(NAME) applies the rule to another file the run will write
  *   into DIR later (call it before measuring); cxs_run_out_open(NAME, ...)
- *   opens such a CSV (NULL without DIR), exit 2 / 1 as above.
+ *   opens such a CSV (NULL without DIR), exit 2 / 1 as above; the caller
+ *   closes it. cxs_run_extra_open(NAME, ...) opens one the same way that
+ *   cxs_run_finish() closes (fsync, rename) with the main CSV, before
+ *   meta.json (at most CXS_RUN_EXTRAS; a failed close fails the run, the
+ *   file left as NAME.partial); after cxs_die() and kin it stays .partial,
+ *   as the main CSV does.
  * - cxs_run_row() writes one row or ends the run (exit 1, the reason in one
  *   line) if it cannot.
  * - cxs_run_finish(code) closes the CSV first (fsync, rename), then writes
@@ -131,9 +136,11 @@ void cxs_std_end(int argc, char **argv, const struct cxs_std_opts *o);
 /* --page-size: 4k, thp, 2m or 1g, or a one-line usage error. */
 enum cxs_page cxs_page_arg(const char *s);
 
+#define CXS_RUN_EXTRAS 4
 struct cxs_run {
     struct cxs_topo topo;
     struct cxs_out *out;
+    struct cxs_out *extra[CXS_RUN_EXTRAS]; /* cxs_run_extra_open()'s */
     struct cxs_meta_test meta;
     const char *outdir;
     char csvpath[4096];
@@ -146,6 +153,7 @@ void cxs_run_open(const char *outdir, const char *name, const char *csv, const c
                   size_t ncols, int quiet, enum cxs_format fmt, int argc, char **argv);
 void cxs_run_check(const char *name);
 struct cxs_out *cxs_run_out_open(const char *name, const char *const *cols, size_t ncols);
+struct cxs_out *cxs_run_extra_open(const char *name, const char *const *cols, size_t ncols);
 void cxs_run_row(const char *const *vals);
 void cxs_run_note(const char *note);
 /* Records a target the run skipped ("TARGET: why", copied) for meta.json. */

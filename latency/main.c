@@ -19,6 +19,8 @@
 #include "cli.h"
 #include "columns.h"
 #include "counters.h"
+#include "dist.h"
+#include "hist.h"
 #include "interrupt.h"
 #include "memory.h"
 #include "meta.h"
@@ -72,15 +74,18 @@ struct config {
 /* --help after the options: latency.csv's columns and what some hold. */
 static void usage_more(FILE *f)
 {
-    const struct cxs_col *lists[] = {cxs_cols_latency};
-    const size_t n[] = {cxs_ncols_latency};
+    const struct cxs_col *lists[] = {cxs_cols_latency, cxs_cols_latency_dist};
+    const size_t n[] = {cxs_ncols_latency, cxs_ncols_latency_dist};
     fputc('\n', f);
     cxs_cols_list(f, "Columns", cxs_cols_latency, cxs_ncols_latency);
     fputs("  Then, when a PMU is there (PAPI, not with --no-counters), one column per\n"
           "  counter opened: cycles_per_load, llc_misses_per_load, dtlb_misses_per_load\n"
-          "  (events per load over the samples counted; empty when none was).\n\n",
+          "  (events per load over the samples counted; empty when none was).\n",
           f);
-    cxs_cols_describe(f, lists, n, 1);
+    cxs_cols_list(f, "latency_dist.csv (--distribution, --output)", cxs_cols_latency_dist,
+                  cxs_ncols_latency_dist);
+    fputc('\n', f);
+    cxs_cols_describe(f, lists, n, 2);
 }
 
 static int add_pattern(const char *s, void *ctx)
@@ -245,6 +250,10 @@ static void parse_args(int argc, char **argv, struct config *c)
                   "is the same knob (default 256): compare with it at --stride 256, or run it "
                   "with -s 64. Wider spacing keeps the adjacent-line prefetcher from turning "
                   "loads into hits inside --tlb-locality groups and near the LLC size"),
+        CXS_O_STD(CXS_OPT_DIST,
+                  "also time blocks of N dependent loads each (16 is a good start) and report "
+                  "the distribution of ns per load: the dist_ columns (p50 ... p99.99, max, "
+                  "blocks over 1 us) and, with --output, the histogram in latency_dist.csv"),
         CXS_O_CUSTOM("page-size", page_arg, c, "LIST",
                      "comma list of 4k (default), thp (transparent huge pages), 2m, 1g (hugetlb "
                      "pool of the memory node)"),
@@ -307,16 +316,34 @@ struct sampler {
     struct cxs_counters *cnt;
     long long sums[CXS_MAX_COUNTERS];
     uint64_t counted_loads;
+    uint64_t block;        /* --distribution: loads per timed block; 0 = off */
+    struct cxs_hist *hist; /* the point's blocks */
 };
+
+/* --distribution: the timer's own cost per block (hist.h), measured once
+ * on the first measuring CPU. */
+static uint64_t block_overhead;
+
+/* One sample: the loads timed as one, or block by block into the point's
+ * histogram (the sample's time is then the blocks' without the timer). */
+static uint64_t timed_loads(struct sampler *s)
+{
+    if (s->block) {
+        uint64_t ticks;
+        s->p = cxs_chase_blocks(s->p, s->loads, s->block, block_overhead, s->hist, &ticks);
+        return ticks;
+    }
+    uint64_t t0 = cxs_time_begin();
+    s->p = cxs_chase(s->p, s->loads);
+    return cxs_time_end() - t0;
+}
 
 static int take_sample(void *ctx, double *ns_per_load)
 {
     struct sampler *s = ctx;
     if (s->cnt && cxs_counters_start(s->cnt))
         s->cnt = NULL;
-    uint64_t t0 = cxs_time_begin();
-    s->p = cxs_chase(s->p, s->loads);
-    uint64_t t1 = cxs_time_end();
+    uint64_t ticks = timed_loads(s);
     if (s->cnt) {
         long long v[CXS_MAX_COUNTERS];
         if (cxs_counters_stop(s->cnt, v) == 0) {
@@ -325,7 +352,7 @@ static int take_sample(void *ctx, double *ns_per_load)
             s->counted_loads += s->loads;
         }
     }
-    *ns_per_load = cxs_ticks_to_ns(t1 - t0) / (double)s->loads;
+    *ns_per_load = cxs_ticks_to_ns(ticks) / (double)s->loads;
     return 0;
 }
 
@@ -337,6 +364,27 @@ struct point {
     const struct cxs_buf *buf;
     double on_node_pct;
 };
+
+/* latency_dist.csv (--distribution with --output): a point's histogram. */
+static struct cxs_row *dist_row;
+static struct cxs_out *dist_out;
+
+static void dist_key(struct cxs_row *r, const void *ctx)
+{
+    const struct point *pt = ctx;
+    cxs_row_int(r, "cpu_node", pt->cpu_node);
+    cxs_row_int(r, "cpu", pt->cpu);
+    cxs_row_str(r, "mem_node", pt->mem_nodes);
+    cxs_row_str(r, "mem_class", pt->mem_class);
+    cxs_row_str(r, "pattern", pt->pat->name);
+    cxs_row_u64(r, "stride_bytes", pt->pat->stride);
+    if (pt->group)
+        cxs_row_u64(r, "tlb_locality_bytes", pt->group);
+    else
+        cxs_row_empty(r, "tlb_locality_bytes");
+    cxs_row_u64(r, "size_bytes", pt->buf->size);
+    cxs_row_str(r, "page_size_req", cxs_page_name(pt->buf->page));
+}
 
 static void emit(const struct config *c, const struct point *pt, const struct cxs_summary *s,
                  const struct sampler *sm)
@@ -360,6 +408,7 @@ static void emit(const struct config *c, const struct point *pt, const struct cx
     cxs_row_u64(r, "loads_per_sample", sm->loads);
     cxs_row_u64(r, "stride_bytes", pt->pat->stride);
     cxs_row_summary(r, "median_ns", "ns", 2, CXS_SUM_PCT, s);
+    cxs_dist_cols(r, sm->block, sm->hist);
     const char *const *names = cxs_row_names(r);
     for (size_t i = cxs_ncols_latency; i < cxs_row_ncols(r); i++) {
         size_t k = i - cxs_ncols_latency; /* counter k */
@@ -369,6 +418,7 @@ static void emit(const struct config *c, const struct point *pt, const struct cx
             cxs_row_empty(r, names[i]);
     }
     cxs_run_row(cxs_row_take(r));
+    cxs_dist_rows(dist_out, dist_row, sm->hist, dist_key, pt);
 }
 
 /* Group size for the random kinds: 0 = whole buffer. */
@@ -401,7 +451,10 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
         pt->group = pat->kind == CXS_PAT_RANDOM || pat->kind == CXS_PAT_RANDOM_IN_PAGE
                         ? (g ? g : b->size / pat->stride * pat->stride)
                         : 0;
-        struct sampler sm = {.p = start, .loads = c->loads, .cnt = cnt};
+        static struct cxs_hist hist;
+        cxs_hist_reset(&hist);
+        struct sampler sm = {
+            .p = start, .loads = c->loads, .cnt = cnt, .block = c->std.distribution, .hist = &hist};
         /* Warm up with a checked walk: a full lap for cache-sized buffers
          * (which must close the cycle), else WARMUP_MAX_LOADS steps. */
         sm.p = cxs_chase_check(b->p, b->size, pat->stride, start, n,
@@ -489,6 +542,18 @@ static void measure_target(const struct config *c, struct point *pt, const struc
     }
 }
 
+/* --distribution: the timer's cost per block, measured and said once. */
+static void note_block_overhead(const struct config *c)
+{
+    static char note[200];
+    block_overhead = cxs_block_overhead_ticks();
+    snprintf(note, sizeof note,
+             "distribution: blocks of %" PRIu64 " loads, each less the timer's own cost, %.1f ns "
+             "(the median of 1001 empty blocks)",
+             c->std.distribution, cxs_ticks_to_ns(block_overhead));
+    cxs_run_note(note);
+}
+
 /* Every target not skipped, pinned to its CPU. */
 static void measure_targets(const struct config *c, const struct cxs_targets *ts,
                             struct cxs_counters *cnt, double *samples)
@@ -500,6 +565,8 @@ static void measure_targets(const struct config *c, const struct cxs_targets *ts
             continue;
         if (tg->cpu != pinned && cxs_pin_self_cpu(tg->cpu))
             cxs_run_fail(CXS_EXIT_FAIL, "cannot pin the measuring thread");
+        if (pinned < 0 && c->std.distribution)
+            note_block_overhead(c);
         pinned = tg->cpu;
         struct point pt = {.cpu_node = tg->cpu_node, .cpu = tg->cpu};
         measure_target(c, &pt, tg, cnt, samples);
@@ -537,6 +604,11 @@ int main(int argc, char **argv)
     lat_row = latency_row(cnt);
     cxs_run_open(c.std.outdir, "latency", "latency.csv", cxs_row_names(lat_row),
                  cxs_row_ncols(lat_row), c.std.quiet, c.std.format, argc, argv);
+    if (c.std.distribution) {
+        dist_row = cxs_row_new("latency_dist.csv", cxs_cols_latency_dist, cxs_ncols_latency_dist);
+        dist_out = cxs_run_extra_open("latency_dist.csv", cxs_row_names(dist_row),
+                                      cxs_row_ncols(dist_row));
+    }
 
     double *samples = malloc(c.std.repeat * sizeof *samples);
     if (!samples)

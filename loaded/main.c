@@ -16,6 +16,8 @@
 #include "chase.h"
 #include "cli.h"
 #include "columns.h"
+#include "dist.h"
+#include "hist.h"
 #include "interrupt.h"
 #include "memory.h"
 #include "opts.h"
@@ -257,6 +259,9 @@ static void parse_args(int argc, char **argv, struct config *c)
                   "dependent loads per chase sample (default 1000000)."),
         CXS_O_STD(CXS_OPT_STRIDE, "spacing of the chase cycle's elements, as "
                                   "cxlscope-latency's --stride (see there)."),
+        CXS_O_STD(CXS_OPT_DIST, "also time the chase in blocks of N loads (16 is a good start): "
+                                "the dist_ columns per delay and, with --output, "
+                                "loaded_dist.csv (the histogram of the samples kept)."),
         CXS_O_STD(CXS_OPT_PAGE, "4k (default), thp, 2m or 1g, for both buffers."),
         CXS_O_STD(CXS_OPT_FALLBACK, NULL),
         CXS_O_STD(CXS_OPT_RESERVE, NULL),
@@ -286,10 +291,12 @@ static void usage_more(FILE *f)
     fputc('\n', f);
     cxs_cols_list(f, "Columns of loaded.csv (one row per delay per node pair and kind)",
                   cxs_cols_loaded, cxs_ncols_loaded);
+    cxs_cols_list(f, "loaded_dist.csv (--distribution, --output)", cxs_cols_loaded_dist,
+                  cxs_ncols_loaded_dist);
     fputc('\n', f);
-    const struct cxs_col *lists[] = {cxs_cols_loaded};
-    const size_t n[] = {cxs_ncols_loaded};
-    cxs_cols_describe(f, lists, n, 1);
+    const struct cxs_col *lists[] = {cxs_cols_loaded, cxs_cols_loaded_dist};
+    const size_t n[] = {cxs_ncols_loaded, cxs_ncols_loaded_dist};
+    cxs_cols_describe(f, lists, n, 2);
     fputs("\nThe load kernels' results are validated when they stop.\n", f);
 }
 
@@ -434,7 +441,26 @@ struct chaser {
     uint64_t ticks;        /* the kept samples' time */
     uint64_t *bursts;      /* [nload]: bursts finished during the kept samples */
     uint64_t *before, *at; /* [nload]: counts at a sample's start and end */
+    uint64_t block;        /* --distribution: loads per timed block; 0 = off */
+    struct cxs_hist *hist; /* the point's kept samples' blocks */
 };
+
+/* --distribution: the timer's own cost per block (hist.h), measured once. */
+static uint64_t block_overhead;
+
+/* One sample's loads: timed as one, or block by block into h. Returns the
+ * time for the latency (the blocks' without the timer); *wall gets the
+ * sample's whole time (for the rates). */
+static uint64_t timed_loads(struct chaser *ch, struct cxs_hist *h, uint64_t *wall)
+{
+    uint64_t ticks = 0, t0 = cxs_time_begin();
+    if (ch->block)
+        ch->p = cxs_chase_blocks(ch->p, ch->loads, ch->block, block_overhead, h, &ticks);
+    else
+        ch->p = cxs_chase(ch->p, ch->loads);
+    *wall = cxs_time_end() - t0;
+    return ch->block ? ticks : *wall;
+}
 
 static void burst_counts(const struct sweep *s, uint64_t *v)
 {
@@ -464,20 +490,23 @@ static int chase_sample(void *ctx, double *ns_per_load)
     struct sweep *s = ch->s;
     size_t n = s ? s->nload : 0;
     double since = s ? cxs_now_s() : 0;
+    static struct cxs_hist h; /* this sample's blocks, kept only with it */
     for (;;) {
         if (s)
             burst_counts(s, ch->before);
-        uint64_t t0 = cxs_time_begin();
-        ch->p = cxs_chase(ch->p, ch->loads);
-        uint64_t t1 = cxs_time_end();
+        uint64_t wall;
+        cxs_hist_reset(&h);
+        uint64_t ticks = timed_loads(ch, &h, &wall);
         if (s)
             burst_counts(s, ch->at);
         int idle = idle_loader(n, ch->before, ch->at);
         if (idle < 0) {
             for (size_t i = 0; i < n; i++)
                 ch->bursts[i] += ch->at[i] - ch->before[i];
-            ch->ticks += t1 - t0;
-            *ns_per_load = cxs_ticks_to_ns(t1 - t0) / (double)ch->loads;
+            ch->ticks += wall;
+            if (ch->block)
+                cxs_hist_merge(ch->hist, &h);
+            *ns_per_load = cxs_ticks_to_ns(ticks) / (double)ch->loads;
             return 0;
         }
         s->retaken++;
@@ -502,6 +531,7 @@ struct point {
     double traffic_gbps, chase_gbps;
     char thread_gbps[4096];
     struct cxs_summary lat;
+    const struct cxs_hist *hist; /* --distribution: the kept samples' blocks */
 };
 
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
@@ -521,6 +551,8 @@ static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, d
     size_t taken = 0;
     ch->s = pt->idle ? NULL : s;
     ch->ticks = 0;
+    cxs_hist_reset(ch->hist);
+    pt->hist = ch->hist;
     memset(ch->bursts, 0, s->nload * sizeof *ch->bursts);
     int rc = cxs_sample_adaptive(&a, chase_sample, ch, samples, &taken, &pt->lat);
     if (rc || taken < c->std.min_samples)
@@ -542,12 +574,31 @@ static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, d
     return 0;
 }
 
+/* --distribution: the timer's cost per block, measured on the chase's CPU
+ * (the first sweep's) and said once. */
+static void note_block_overhead(const struct config *c)
+{
+    static char note[200];
+    block_overhead = cxs_block_overhead_ticks();
+    snprintf(note, sizeof note,
+             "distribution: blocks of %" PRIu64 " loads, each less the timer's own cost, %.1f ns "
+             "(the median of 1001 empty blocks)",
+             c->std.distribution, cxs_ticks_to_ns(block_overhead));
+    cxs_run_note(note);
+}
+
 static int chase_main(struct sweep *s)
 {
     const struct config *c = s->c;
     struct cxs_buf cb = {0};
     double *samples = NULL;
-    struct chaser ch = {.loads = c->loads, .bursts = calloc(3 * s->nload + 1, sizeof *ch.bursts)};
+    static struct cxs_hist hist; /* the point's (one sweep at a time) */
+    struct chaser ch = {.loads = c->loads,
+                        .bursts = calloc(3 * s->nload + 1, sizeof *ch.bursts),
+                        .block = c->std.distribution,
+                        .hist = &hist};
+    if (ch.block && !block_overhead)
+        note_block_overhead(c);
     int rc = alloc_on(c, s->mem_node, c->size, &cb, s->msg, sizeof s->msg);
     if (rc)
         goto out;
@@ -660,6 +711,37 @@ static void label_cols(const struct sweep *s, const struct cxs_buf *cb, const st
     cxs_row_u64(row, "chase_bytes", cb->size);
 }
 
+/* loaded_dist.csv (--distribution with --output): a point's histogram, keyed
+ * as its loaded.csv row. */
+static struct cxs_row *dist_row;
+static struct cxs_out *dist_out;
+struct keyed {
+    const struct sweep *s;
+    const struct point *p;
+};
+
+static void dist_key(struct cxs_row *r, const void *ctx)
+{
+    const struct keyed *k = ctx;
+    const struct sweep *s = k->s;
+    const struct cxs_topo *t = &cxs_run.topo;
+    char buf[64];
+    cxs_row_int(r, "cpu_node", s->cpu_node);
+    cxs_row_int(r, "chase_cpu", s->chase_cpu);
+    cxs_row_int(r, "mem_node", s->mem_node);
+    cxs_row_str(r, "mem_class", cxs_class_name(cxs_topo_classify(t, s->mem_node, s->cpu_node)));
+    cxs_row_int(r, "traffic_node", s->traffic_node);
+    cxs_class_of_cpus(t, s->traffic_node, s->load_cpus, s->nload, buf, sizeof buf);
+    cxs_row_str(r, "traffic_class", buf);
+    cxs_row_str(r, "kind", cxs_stream_kinds[s->kind].name);
+    if (k->p->idle)
+        cxs_row_str(r, "delay", "idle");
+    else
+        cxs_row_u64(r, "delay", k->p->delay);
+    cxs_row_str(r, "delay_unit", s->c->cycles ? "cycles" : "ns");
+    cxs_row_u64(r, "stride_bytes", s->c->std.stride);
+}
+
 /* One row: the labels, the buffers' placement, what the point measured. */
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p)
 {
@@ -684,7 +766,10 @@ static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct p
     cxs_row_fixed(row, "total_gbps", 4, p->traffic_gbps + p->chase_gbps);
     cxs_row_summary(row, "latency_ns", "ns", 4, CXS_SUM_PCT, &p->lat);
     cxs_row_u64(row, "stride_bytes", s->c->std.stride);
+    cxs_dist_cols(row, s->c->std.distribution, p->hist);
     cxs_run_row(cxs_row_take(row));
+    const struct keyed k = {s, p};
+    cxs_dist_rows(dist_out, dist_row, p->hist, dist_key, &k);
 }
 
 /* ---- nodes and CPUs ------------------------------------------------------ */
@@ -938,6 +1023,11 @@ static void open_output(const struct config *c, uint64_t llc4, int argc, char **
     row = cxs_row_new("loaded.csv", cxs_cols_loaded, cxs_ncols_loaded);
     cxs_run_open(c->std.outdir, "loaded", "loaded.csv", cxs_row_names(row), cxs_row_ncols(row),
                  c->std.quiet, c->std.format, argc, argv);
+    if (c->std.distribution) {
+        dist_row = cxs_row_new("loaded_dist.csv", cxs_cols_loaded_dist, cxs_ncols_loaded_dist);
+        dist_out =
+            cxs_run_extra_open("loaded_dist.csv", cxs_row_names(dist_row), cxs_row_ncols(dist_row));
+    }
 }
 
 /* How many chase samples were taken again (stderr and meta.json). */

@@ -55,8 +55,9 @@ run() {
 
 # latency: --no-counters, so the optional PAPI counter columns are absent.
 D=$TMP/latency
+# --distribution writes latency_dist.csv.
 run latency $D $BIN/cxlscope-latency --mem-node $node0 --size 4K --loads 1000 --time-budget 0.01 \
-    --no-counters $TINY && compare latency.csv $D
+    --no-counters --distribution 16 $TINY && for f in latency latency_dist; do compare $f.csv $D; done
 # bandwidth: --optimize writes bandwidth.csv, saturation.csv and optimize.csv.
 D=$TMP/bandwidth
 run bandwidth $D $BIN/cxlscope-bandwidth --optimize --threads 1 --mem-node $node0 --size 1M \
@@ -65,7 +66,7 @@ run bandwidth $D $BIN/cxlscope-bandwidth --optimize --threads 1 --mem-node $node
 done
 D=$TMP/loaded
 run loaded $D $BIN/cxlscope-loaded --mem-node $node0 --delays 0 --size 1M --traffic-size 1M \
-    --loads 1000 $TINY && compare loaded.csv $D
+    --loads 1000 --distribution 16 $TINY && for f in loaded loaded_dist; do compare $f.csv $D; done
 # interleave: one workload, every configuration (oli writes oli_plan.csv).
 D=$TMP/interleave
 run interleave $D $BIN/cxlscope-interleave --workload mg --size 1M $TINY &&

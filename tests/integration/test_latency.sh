@@ -29,6 +29,8 @@ expect_exit "missing option value" 2 "unknown or incomplete option" $L --size
 expect_exit "stray argument" 2 "unexpected argument" $L extra
 expect_exit "--min-samples above --repeat" 2 "exceeds --repeat" $L --min-samples 9 --repeat 3
 expect_exit "too small a size" 2 "at least 128 bytes" $L --mem-node $node0 --size 64 $QUICK
+expect_exit "--distribution 0" 2 "distribution: 0 is out of range" $L --distribution 0
+expect_exit "--distribution x" 2 "distribution" $L --distribution x
 expect_exit "--stride 96" 2 "stride 96: must be a power of two from 64 to 4096" $L --stride 96
 expect_exit "--stride 8K" 2 "must be a power of two from 64 to 4096" $L --stride 8K
 expect_exit "--tlb-locality not a multiple of --stride" 2 "not a multiple of --stride 256" \
@@ -137,6 +139,44 @@ sp=$(printf '%s\n' "$out" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] =
 if [ "$sp" = "random:65536:256 seq::64 random-in-page:4096:256 stride:512::512 " ]; then
     ok "--stride 256 spaces the random kinds; stride_bytes in every row"
 else notok "--stride 256 spaces the random kinds; stride_bytes in every row" "$sp"; fi
+# --distribution: blocks of N loads into a histogram. What holds whatever
+# the machine's timing: every block of every sample counted (loads / N per
+# sample, rounded up), the histogram's counts adding up to it, the
+# percentiles in order, no sample slower than the slowest block, the
+# histogram CSV's buckets in order and 1 % wide. (How close p50 comes to
+# the undistributed median is a benchmark: bench/compare-distribution.sh.)
+D=$TMP/dist
+if $L --mem-node $node0 --sweep 16K:1M:64 --pattern random,seq --distribution 16 --loads 100000 \
+    --repeat 5 --min-samples 5 --time-budget 0.3 --output $D --quiet 2>$TMP/err; then
+    bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { n = $c["samples_kept"] + $c["samples_dropped"]; want = n * int((100000 + 15) / 16)
+          if ($c["dist_block_loads"] != 16 || $c["dist_blocks"] != want ||
+              !($c["dist_p50_ns"] <= $c["dist_p90_ns"] && $c["dist_p90_ns"] <= $c["dist_p99_ns"] &&
+                $c["dist_p99_ns"] <= $c["dist_p999_ns"] && $c["dist_p999_ns"] <= $c["dist_p9999_ns"] &&
+                $c["dist_p9999_ns"] <= $c["dist_max_ns"]) ||
+              $c["median_ns"] > $c["dist_max_ns"] + 0.01 || $c["dist_over_1us"] > $c["dist_blocks"])
+              print "row " NR - 1 ": " $0 }' $D/latency.csv || echo "awk failed")
+    sums=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { k = $c["size_bytes"] "/" $c["pattern"]; s[k] += $c["count"]
+          if ($c["count"] < 1 || ($c["bucket_hi_ns"] != "" && !($c["bucket_hi_ns"] > $c["bucket_lo_ns"] &&
+              ($c["bucket_lo_ns"] < 1 || $c["bucket_hi_ns"] <= $c["bucket_lo_ns"] * 1.01 + 0.0002))) ||
+              (k == prev && $c["bucket_lo_ns"] <= lo)) bad = bad " " NR
+          prev = k; lo = $c["bucket_lo_ns"] }
+        END { for (k in s) print k ":" s[k]; if (bad != "") print "bad lines" bad }' $D/latency_dist.csv | sort | tr '\n' ' ')
+    want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { print $c["size_bytes"] "/" $c["pattern"] ":" $c["dist_blocks"] }' $D/latency.csv | sort | tr '\n' ' ')
+    if [ -z "$bad" ] && [ "$(($(wc -l <$D/latency.csv) - 1))" = 4 ]; then
+        ok "--distribution 16: every block counted, percentiles in order, the median within the blocks"
+    else notok "--distribution 16: every block counted, percentiles in order" "$bad"; fi
+    if [ "$sums" = "$want" ] && grep -q 'distribution: blocks of 16 loads' $D/meta.json; then
+        ok "latency_dist.csv: buckets in order and 1 % wide, counts adding up to dist_blocks per point"
+    else notok "latency_dist.csv: buckets and counts" "got: $sums" "want: $want"; fi
+else notok "--distribution 16 runs" "$(cat $TMP/err)"; fi
+if $L --mem-node $node0 --size 16K $QUICK --output $TMP/nodist --quiet 2>/dev/null &&
+    [ ! -e $TMP/nodist/latency_dist.csv ] &&
+    [ "$(csv_col $TMP/nodist/latency.csv dist_p50_ns)$(csv_col $TMP/nodist/latency.csv dist_blocks)" = "" ]; then
+    ok "without --distribution: the dist_ columns empty, no latency_dist.csv"
+else notok "without --distribution: the dist_ columns empty, no latency_dist.csv"; fi
 if $L --mem-node $node0 --size 64K $QUICK --format table 2>/dev/null | head -1 | grep -qE '^ +cpu_node +cpu +mem_node'; then
     ok "--format table prints aligned columns"
 else notok "--format table prints aligned columns"; fi

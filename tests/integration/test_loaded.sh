@@ -34,6 +34,7 @@ expect_exit "a delay that is not a number" 2 "--delays 'soon'" $L --delays 0,soo
 expect_exit "unknown delay unit" 2 "neither ns nor cycles" $L --delay-unit furlongs
 expect_exit "cycles without a list of delays" 2 "needs --delays" $L --delay-unit cycles
 expect_exit "a burst that is not whole lines" 2 "not a multiple of 64" $L --burst 100
+expect_exit "--distribution 0" 2 "distribution: 0 is out of range" $L --distribution 0
 expect_exit "--stride 96" 2 "stride 96: must be a power of two from 64 to 4096" $L --stride 96
 expect_exit "a chase buffer with fewer than two --stride elements" 2 "fewer than two elements" \
     $L --mem-node $node0 --stride 4096 --size 4K
@@ -127,6 +128,23 @@ if $L --mem-node $node0 --delays 0 --stride 512 $QUICK --output $TMP/st --quiet 
     [ "$(csv_col $TMP/st/loaded.csv stride_bytes | sort -u)" = 512 ]; then
     ok "--stride 512: every row says stride_bytes 512"
 else notok "--stride 512: every row says stride_bytes 512" "$(cat $TMP/err $TMP/st/loaded.csv)"; fi
+
+# --- --distribution: the chase's blocks of the samples kept, per delay
+D=$TMP/dist
+if $L --mem-node $node0 --delays 0,5000 --distribution 16 $QUICK --output $D --quiet 2>$TMP/err; then
+    got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { n = $c["samples_kept"] + $c["samples_dropped"]
+          ok = $c["dist_block_loads"] == 16 && $c["dist_blocks"] == n * 6250 &&
+               $c["dist_p50_ns"] <= $c["dist_p99_ns"] && $c["dist_p99_ns"] <= $c["dist_max_ns"]
+          print $c["delay"] ":" $c["dist_blocks"] (ok ? "" : ":bad") }' $D/loaded.csv | sort | tr '\n' ' ')
+    sums=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { s[$c["delay"]] += $c["count"] } END { for (k in s) print k ":" s[k] }' $D/loaded_dist.csv |
+        sort | tr '\n' ' ')
+    case "$got" in *bad* | "") notok "--distribution 16: every kept sample's blocks per delay" "$got" ;;
+    *) if [ "$got" = "$sums" ]; then ok "--distribution 16: the kept samples' blocks per delay ($got), loaded_dist.csv adds up"
+       else notok "loaded_dist.csv adds up to dist_blocks" "rows: $got" "histogram: $sums"; fi ;;
+    esac
+else notok "--distribution 16 runs" "$(cat $TMP/err)"; fi
 
 # --- delays in TSC cycles: delay_ns converted with the measured TSC rate
 if $L --mem-node $node0 --delays 0,3000 --delay-unit cycles $QUICK --output $TMP/cyc --quiet \

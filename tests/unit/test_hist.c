@@ -195,7 +195,7 @@ static void test_quantiles_two_valued(void **state)
     assert_int_equal(h->over_1us, 1);
     assert_rel(cxs_hist_quantile(h, 0.5), 100, 0.005);
     assert_rel(cxs_hist_quantile(h, 0.99), 100, 0.005);
-    assert_rel(cxs_hist_quantile(h, 0.999), 100, 0.005); /* rank 999 */
+    assert_rel(cxs_hist_quantile(h, 0.999), 100, 0.005);   /* rank 999 */
     assert_rel(cxs_hist_quantile(h, 0.9999), 5000, 0.005); /* rank 1000 */
     assert_true(cxs_hist_quantile(h, 1.0) == 5000.0);
     /* Clamped to [min, max]: never below 100 nor above 5000. */
@@ -302,8 +302,7 @@ static void test_chase_blocks(void **state)
     void *start, *buf = malloc(SIZE);
     assert_non_null(buf);
     assert_int_equal(cxs_pattern_parse("random", &pat, err, sizeof err), 0);
-    assert_int_equal(cxs_chase_build(buf, SIZE, &pat, 0, 3, &start, err, sizeof err),
-                     SIZE / 64);
+    assert_int_equal(cxs_chase_build(buf, SIZE, &pat, 0, 3, &start, err, sizeof err), SIZE / 64);
     uint64_t overhead = cxs_block_overhead_ticks(), ticks = 0;
     struct cxs_hist *h = new_hist();
 
@@ -333,8 +332,8 @@ static void test_chase_blocks(void **state)
      * walk; 0 loads; block 0 counts as 1. The histogram accumulates. */
     static const struct {
         uint64_t nloads, block;
-    } cases[] = {{1, 1},    {7, 1},  {64, 32},  {65, 32}, {100, 7},
-                 {5, 1000}, {0, 16}, {999, 9},  {33, 33}, {3, 0}};
+    } cases[] = {{1, 1},    {7, 1},  {64, 32}, {65, 32}, {100, 7},
+                 {5, 1000}, {0, 16}, {999, 9}, {33, 33}, {3, 0}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         uint64_t nl = cases[c].nloads, bl = cases[c].block ? cases[c].block : 1;
         cxs_hist_reset(h);
