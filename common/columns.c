@@ -68,9 +68,11 @@ const size_t cxs_nfirst_latency = CXS_NCOLS(cxs_cols_latency_first);
 
 /* latency_dist.csv: the point (as its latency.csv row says it), a bucket. */
 const struct cxs_col cxs_cols_latency_dist[] = {
-    {"cpu_node", NULL},           {"cpu", NULL},        {"mem_node", NULL},
-    {"mem_class", NULL},          {"pattern", NULL},    {"stride_bytes", NULL},
-    {"tlb_locality_bytes", NULL}, {"size_bytes", NULL}, {"page_size_req", NULL},
+    {"cpu_node", NULL},     {"cpu", NULL},
+    {"mem_node", NULL},     {"mem_class", NULL},
+    {"policy", NULL},       {"pattern", NULL},
+    {"stride_bytes", NULL}, {"tlb_locality_bytes", NULL},
+    {"size_bytes", NULL},   {"page_size_req", NULL},
     CXS_DIST_BUCKET_COLS,
 };
 const size_t cxs_ncols_latency_dist = CXS_NCOLS(cxs_cols_latency_dist);

@@ -7,7 +7,7 @@
 static const struct {
     const char *col;
     double q;
-} pcts[] = {{"dist_p50_ns", 0.5},    {"dist_p90_ns", 0.9},       {"dist_p99_ns", 0.99},
+} pcts[] = {{"dist_p50_ns", 0.5},    {"dist_p90_ns", 0.9},      {"dist_p99_ns", 0.99},
             {"dist_p999_ns", 0.999}, {"dist_p9999_ns", 0.9999}, {"dist_max_ns", 1.0}};
 
 void cxs_dist_cols(struct cxs_row *r, uint64_t block, const struct cxs_hist *h)

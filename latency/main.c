@@ -368,6 +368,7 @@ struct point {
 /* latency_dist.csv (--distribution with --output): a point's histogram. */
 static struct cxs_row *dist_row;
 static struct cxs_out *dist_out;
+static enum cxs_policy policy; /* --policy, for dist_key */
 
 static void dist_key(struct cxs_row *r, const void *ctx)
 {
@@ -376,6 +377,7 @@ static void dist_key(struct cxs_row *r, const void *ctx)
     cxs_row_int(r, "cpu", pt->cpu);
     cxs_row_str(r, "mem_node", pt->mem_nodes);
     cxs_row_str(r, "mem_class", pt->mem_class);
+    cxs_row_str(r, "policy", cxs_policy_name(policy));
     cxs_row_str(r, "pattern", pt->pat->name);
     cxs_row_u64(r, "stride_bytes", pt->pat->stride);
     if (pt->group)
@@ -605,6 +607,7 @@ int main(int argc, char **argv)
     cxs_run_open(c.std.outdir, "latency", "latency.csv", cxs_row_names(lat_row),
                  cxs_row_ncols(lat_row), c.std.quiet, c.std.format, argc, argv);
     if (c.std.distribution) {
+        policy = c.policy;
         dist_row = cxs_row_new("latency_dist.csv", cxs_cols_latency_dist, cxs_ncols_latency_dist);
         dist_out = cxs_run_extra_open("latency_dist.csv", cxs_row_names(dist_row),
                                       cxs_row_ncols(dist_row));

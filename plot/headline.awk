@@ -11,6 +11,9 @@
 #                      peak_gbps and saturation_threads.
 # cxl_ldram_latency_ratio, cxl_ldram_bandwidth_ratio (class CXL): CXL over
 #                      LDRAM of the two above, when both classes are there.
+# latency_p99_ns       per class in latency.csv, as idle_latency_ns over the
+# latency_p999_ns      rows that have a distribution (--distribution): the
+#                      median of their dist_p99_ns / dist_p999_ns.
 # Classes come out in the order LDRAM, RDRAM, CPULESS, CXL, then any other in
 # the order met; values with 2 decimals, threads as integers.
 
@@ -35,6 +38,18 @@ src == "latency.csv" && $c["policy"] == "bind" && $c["pattern"] == "random" && i
     if (s == big[p]) { at[p, ++nat[p]] = $c["median_ns"] + 0; pcls[p] = $c["mem_class"] }
 }
 
+src == "latency.csv" && $c["policy"] == "bind" && $c["pattern"] == "random" &&
+    ("dist_p99_ns" in c) && isnum($c["dist_p99_ns"]) && isnum($c["dist_p999_ns"]) {
+    p = $c["cpu_node"] SUBSEP $c["mem_node"]
+    s = $c["size_bytes"] + 0
+    if (!(p in dbig)) dpairs[++ndpairs] = p
+    if (!(p in dbig) || s > dbig[p]) { dbig[p] = s; ndat[p] = 0 }
+    if (s == dbig[p]) {
+        n = ++ndat[p]; d99[p, n] = $c["dist_p99_ns"] + 0; d999[p, n] = $c["dist_p999_ns"] + 0
+        dcls[p] = $c["mem_class"]
+    }
+}
+
 src == "saturation.csv" && $c["kind"] == "read" && $c["access"] == "seq" && isnum($c["peak_gbps"]) {
     k = $c["mem_class"]
     seen(k)
@@ -50,10 +65,19 @@ END {
         seen(k)
         for (j = 1; j <= nat[p]; j++) vals[k, ++nv[k]] = at[p, j]
     }
+    for (i = 1; i <= ndpairs; i++) {
+        p = dpairs[i]; k = dcls[p]
+        seen(k)
+        for (j = 1; j <= ndat[p]; j++) { n = ++nt[k]; t99[k, n] = d99[p, j]; t999[k, n] = d999[p, j] }
+    }
     for (i = 1; i <= nclasses; i++) {
         k = classes[i]
-        if (nv[k]) { lat[k] = median(k); out("idle_latency_ns", k, lat[k], "ns", "latency.csv") }
+        if (nv[k]) { lat[k] = median(vals, k, nv[k]); out("idle_latency_ns", k, lat[k], "ns", "latency.csv") }
     }
+    for (i = 1; i <= nclasses; i++)
+        if (nt[classes[i]]) out("latency_p99_ns", classes[i], median(t99, classes[i], nt[classes[i]]), "ns", "latency.csv")
+    for (i = 1; i <= nclasses; i++)
+        if (nt[classes[i]]) out("latency_p999_ns", classes[i], median(t999, classes[i], nt[classes[i]]), "ns", "latency.csv")
     for (i = 1; i <= nclasses; i++) {
         k = classes[i]
         if (k in peak) out("peak_bandwidth_gbps", k, peak[k], "GB/s", "saturation.csv")
@@ -79,10 +103,9 @@ function seen(k,   i, j) {
     for (j = ++nclasses; j > 1 && rank[classes[j - 1]] > rank[k]; j--) classes[j] = classes[j - 1]
     classes[j] = k
 }
-# median(K) of vals[K, 1..nv[K]]
-function median(k,   n, i, j, t, a) {
-    n = nv[k]
-    for (i = 1; i <= n; i++) a[i] = vals[k, i]
+# median(V, K, N) of V[K, 1..N]
+function median(v, k, n,   i, j, t, a) {
+    for (i = 1; i <= n; i++) a[i] = v[k, i]
     for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }

@@ -1,7 +1,7 @@
 # plot/select.awk — the data of one figure, picked from one CSV per run, in
 # files a gnuplot script reads by column name. Used by plot/report.
 #
-#   awk -f select.awk -v mode=lines|bars|cells -v where=CLAUSES -v best=COL
+#   awk -f select.awk -v mode=lines|bars|cells|cdf -v where=CLAUSES -v best=COL
 #       -v series=TEMPLATE -v cat=TEMPLATE -v x=COL -v y=COL -v out=PREFIX CSV...
 #
 # ENVIRON["REPORT_RUNS"] names the runs, one per line, in the order of the
@@ -16,6 +16,7 @@
 #         a column, while series is the template of a row.
 # best    bars and cells: of the rows that fall in one bar or cell, keep the
 #         one with the largest COL (-COL: the smallest); default the first.
+#         cdf: of each series' rows, keep those with the largest COL.
 #
 # Promises, per mode (PREFIX.vars.gp is always written, with n, T[n] and
 # `first`, the @first values seen, e.g. "0" or "0/1"):
@@ -26,6 +27,11 @@
 #   cells  PREFIX.csv "x,y,value,class" (0-based column and row, class the
 #          row's mem_class if there is one); vars: nx, ny and `tics`, the
 #          `set xtics (...); set ytics (...)` commands; T[] holds the rows.
+#   cdf    histogram rows (a bucket each, y its count, x its upper edge, or
+#          bucket_lo_ns where x is empty: the last bucket) turned into a
+#          cumulative distribution: PREFIX.I.csv "ns,cdf" per series, sorted
+#          by x, cdf the share of the series' count up to that bucket;
+#          vars: F[n] as for lines.
 # It prints what it produced: the number of series (lines, bars) or cells.
 # Nothing is written but the vars file when nothing matched.
 
@@ -70,6 +76,7 @@ firstrow {
     }
     if (!(y in col) || !isnum($col[y])) next
     if (mode == "lines" && (!(x in col) || !isnum($col[x]))) next
+    if (mode == "cdf") { cdf_row(); next }
     title = expand(series)
     if (nruns > 1) title = runname[file] ": " title
     if (!(title in sidx)) { sidx[title] = ++n; stitle[n] = title; shead[n] = header }
@@ -100,7 +107,8 @@ END {
         for (s = 1; s <= n; s++) printf "%s%s", (s > 1 ? ", " : ""), q(stitle[s]) > vars
         print "]" > vars
     }
-    if (mode == "lines") {
+    if (mode == "cdf") cdf_out()
+    if (mode == "lines" || mode == "cdf") {
         if (n) printf "array F[%d] = [", n > vars
         for (s = 1; s <= n; s++) {
             f = out "." s ".csv"
@@ -138,6 +146,36 @@ END {
     close(vars)
 }
 
+# cdf_row(): keep this bucket in its series, with the best column's value
+function cdf_row(   xx, b) {
+    xx = (x in col) && isnum($col[x]) ? $col[x] : $col["bucket_lo_ns"]
+    if (!isnum(xx)) return
+    b = (bestcol in col) && isnum($col[bestcol]) ? $col[bestcol] + 0 : 0
+    title = expand(series)
+    if (nruns > 1) title = runname[file] ": " title
+    if (!(title in sidx)) { sidx[title] = ++n; stitle[n] = title; shead[n] = "ns,cdf" }
+    s = sidx[title]
+    k = ++nb[s]; bx[s, k] = xx + 0; by[s, k] = $col[y] + 0; bb[s, k] = b
+    if (!(s in top) || b > top[s]) top[s] = b
+}
+# cdf_out(): each series' buckets of its best point, as "ns,cdf" rows
+function cdf_out(   s, k, tot, cum) {
+    for (s = 1; s <= n; s++) {
+        tot = 0
+        for (k = 1; k <= nb[s]; k++) if (bb[s, k] == top[s]) { tot += by[s, k]; nrows[s]++; xv[s, nrows[s]] = bx[s, k]; cnt[s, nrows[s]] = by[s, k] }
+        sortcnt(s)
+        cum = 0
+        for (k = 1; k <= nrows[s]; k++) { cum += cnt[s, k]; row[s, k] = xv[s, k] "," (tot ? cum / tot : 0) }
+    }
+}
+# sortcnt(S): series S's buckets sorted by x, counts along
+function sortcnt(s,   i, j, v, c) {
+    for (i = 2; i <= nrows[s]; i++) {
+        v = xv[s, i]; c = cnt[s, i]
+        for (j = i - 1; j >= 1 && xv[s, j] > v; j--) { xv[s, j + 1] = xv[s, j]; cnt[s, j + 1] = cnt[s, j] }
+        xv[s, j + 1] = v; cnt[s, j + 1] = c
+    }
+}
 function member(v, list,   m, a, i) {
     m = split(list, a, ",")
     for (i = 1; i <= m; i++) if (v == a[i]) return 1

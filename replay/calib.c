@@ -281,6 +281,68 @@ __attribute__((format(printf, 3, 4))) static void absent(struct ctx *c, const ch
 
 /* ---- the figures ---- */
 
+/* The random-chase row (policy bind) from the CPU node to mem at the
+ * largest size (4k pages first on a tie); with dist, only rows that have a
+ * distribution (--distribution). -1 when there is none. */
+static long latency_row(const struct ctx *c, int mem, int dist)
+{
+    const struct cxs_table *t = &c->t[F_LAT];
+    int dc = cxs_table_col(t, "dist_p99_ns");
+    long best = -1;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (!is_int(t, r, "cpu_node", c->cpu_node) || !is_int(t, r, "mem_node", mem) ||
+            !is(t, r, "policy", "bind") || !is(t, r, "pattern", "random"))
+            continue;
+        if (dist && (dc < 0 || !*cxs_table_get(t, r, dc)))
+            continue;
+        if (best < 0 || num(t, r, "size_bytes") > num(t, (size_t)best, "size_bytes") ||
+            (num(t, r, "size_bytes") == num(t, (size_t)best, "size_bytes") &&
+             is(t, r, "page_size_req", "4k") && !is(t, (size_t)best, "page_size_req", "4k")))
+            best = (long)r;
+    }
+    return best;
+}
+
+static const char *const latency_keys[] = {"cpu_node",   "mem_node",      "policy", "pattern",
+                                           "size_bytes", "page_size_req", NULL};
+
+/* The tail of the idle latency: p99 (and p99.9) of the blocks of the row
+ * latency_row() picks among those with a distribution. */
+static void latency_tail(struct ctx *c, int mem, json_t *node, const char *key)
+{
+    char why[512];
+    if (!c->have[F_LAT]) {
+        why_missing(c, F_LAT, why, sizeof why);
+        absent(c, key, "%s", why);
+        return;
+    }
+    long best = latency_row(c, mem, 1);
+    if (best < 0) {
+        absent(c, key,
+               "latency.csv has no random-chase row (policy bind) with a distribution from CPU "
+               "node %d to node %d (cxlscope-latency --distribution N measures one)",
+               c->cpu_node, mem);
+        return;
+    }
+    const struct cxs_table *t = &c->t[F_LAT];
+    size_t r = (size_t)best;
+    static const char *const tail[] = {"dist_p99_ns", "dist_p999_ns"};
+    for (size_t i = 0; i < 2; i++) { /* checked here: only this row's are read */
+        double x;
+        if (cxs_table_num(t, r, cxs_table_col(t, tail[i]), &x, why, sizeof why) ||
+            rp_check(RP_LATENCY_NS, x, str(t, r, tail[i]), why, sizeof why)) {
+            absent(c, key, "%s line %zu, column %s: %s", t->path, r + 2, tail[i], why);
+            return;
+        }
+    }
+    json_t *v =
+        json_pack("{s:f, s:f, s:I, s:I}", "value", num(t, r, "dist_p99_ns"), "p999_ns",
+                  num(t, r, "dist_p999_ns"), "size_bytes", (json_int_t)num(t, r, "size_bytes"),
+                  "block_loads", (json_int_t)num(t, r, "dist_block_loads"));
+    json_object_set_new(v, "source", source(c, F_LAT, r, latency_keys));
+    json_object_set_new(node, "latency_p99_ns", v);
+}
+
 static void idle_latency(struct ctx *c, int mem, json_t *node, const char *key)
 {
     char why[512];
@@ -290,16 +352,7 @@ static void idle_latency(struct ctx *c, int mem, json_t *node, const char *key)
         return;
     }
     const struct cxs_table *t = &c->t[F_LAT];
-    long best = -1;
-    for (size_t r = 0; r < t->nrows; r++) {
-        if (!is_int(t, r, "cpu_node", c->cpu_node) || !is_int(t, r, "mem_node", mem) ||
-            !is(t, r, "policy", "bind") || !is(t, r, "pattern", "random"))
-            continue;
-        if (best < 0 || num(t, r, "size_bytes") > num(t, (size_t)best, "size_bytes") ||
-            (num(t, r, "size_bytes") == num(t, (size_t)best, "size_bytes") &&
-             is(t, r, "page_size_req", "4k") && !is(t, (size_t)best, "page_size_req", "4k")))
-            best = (long)r;
-    }
+    long best = latency_row(c, mem, 0);
     if (best < 0) {
         absent(c, key,
                "latency.csv has no random-chase row (policy bind) from CPU node %d to node %d",
@@ -307,8 +360,6 @@ static void idle_latency(struct ctx *c, int mem, json_t *node, const char *key)
         return;
     }
     size_t r = (size_t)best;
-    static const char *const keys[] = {"cpu_node",   "mem_node",      "policy", "pattern",
-                                       "size_bytes", "page_size_req", NULL};
     json_t *v = json_pack("{s:f, s:s, s:I, s:s}", "value", num(t, r, "median_ns"), "pattern",
                           "random", "size_bytes", (json_int_t)num(t, r, "size_bytes"), "page_size",
                           str(t, r, "page_size_used"));
@@ -320,7 +371,7 @@ static void idle_latency(struct ctx *c, int mem, json_t *node, const char *key)
                                 json_string("the largest size measured is under 4x the last-level "
                                             "cache: partly a cache latency, not the memory's"));
     }
-    json_object_set_new(v, "source", source(c, F_LAT, r, keys));
+    json_object_set_new(v, "source", source(c, F_LAT, r, latency_keys));
     json_object_set_new(node, "idle_latency_ns", v);
 }
 
@@ -678,6 +729,8 @@ int rp_calibrate(const char *dir, const struct rp_calib_opts *o, json_t **out, c
             json_t *nd = json_pack("{s:s}", "class", class_of(&c, id, c.cpu_node));
             snprintf(key, sizeof key, "nodes.%d.idle_latency_ns", id);
             idle_latency(&c, id, nd, key);
+            snprintf(key, sizeof key, "nodes.%d.latency_p99_ns", id);
+            latency_tail(&c, id, nd, key);
             snprintf(key, sizeof key, "nodes.%d.bandwidth", id);
             bandwidth(&c, id, nd, key);
             snprintf(key, sizeof key, "nodes.%d.loaded_latency", id);

@@ -28,7 +28,7 @@ $B "$FIX" --output "$TMP/cal.json" 2>"$TMP/err"
 rc=$?
 C=$TMP/cal.json
 if [ $rc -eq 0 ] && jq -e '.schema == "cxlscope-calibration/1"' "$C" >/dev/null &&
-    grep -q 'pool node 0 (LDRAM), CPU node 0, 7 values absent' "$TMP/err"; then
+    grep -q 'pool node 0 (LDRAM), CPU node 0, 8 values absent' "$TMP/err"; then
     ok "calibration.json written ($(cat "$TMP/err" | sed 's/.*: pool/pool/'))"
 else notok "calibration written" "exit $rc" "$(cat "$TMP/err")"; fi
 run=$(jq -r '.run.id' "$C")
@@ -72,6 +72,27 @@ want=$(awk -F, 'NR > 1 && $4 == "read" && $5 == "seq" { print $7, $8 }' "$FIX/sa
 nabs=$(jq '[.absent[] | select(.key | test("gpu")) | select(.reason | test("gpucopy skipped: no usable GPU"))] | length' "$C")
 [ "$nabs" -eq 7 ] && [ "$(jq '.nodes["0"] | has("gpu")' "$C")" = false ] && [ "$(jq '.gpu_device' "$C")" = null ] &&
     ok "GPU values absent, each with the skipped step's reason ($nabs)" || notok "GPU values absent" "$(jq -c .absent "$C")"
+
+# The latency tail: the committed run measured no distribution (it predates
+# --distribution, and its latency.csv has no dist_ columns): absent, saying
+# how to measure it. A run with --distribution gives its largest random
+# row's p99, sourced.
+jq -e '.absent[] | select(.key == "nodes.0.latency_p99_ns") | .reason | test("--distribution N")' "$C" >/dev/null &&
+    [ "$(jq '.nodes["0"] | has("latency_p99_ns")' "$C")" = false ] &&
+    ok "no distribution in the run: latency_p99_ns absent, saying how to measure it" ||
+    notok "latency_p99_ns absent without a distribution" "$(jq -c .absent "$C")"
+node0=$(ls -d /sys/devices/system/node/node[0-9]* | head -1 | sed 's/.*node//')
+D=$TMP/tail
+if $BIN/cxlscope-latency --mem-node $node0 --sweep 64K:1M:16 --distribution 16 --loads 50000 --repeat 3 \
+    --min-samples 3 --no-counters --quiet --output $D 2>/dev/null && $B $D --output $D/c.json 2>/dev/null; then
+    want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["size_bytes"] == 1048576 { print $c["dist_p99_ns"] " " $c["dist_p999_ns"] " " NR }' $D/latency.csv)
+    got=$(jq -r ".nodes[\"$node0\"].latency_p99_ns | \"\(.value) \(.p999_ns) \(.source.line)\"" $D/c.json)
+    awk -v a="$got" -v b="$want" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        exit !(x[1] + 0 == y[1] + 0 && x[2] + 0 == y[2] + 0 && x[3] == y[3]) }' &&
+        ok "latency_p99_ns: the largest random row's dist_p99_ns and dist_p999_ns, sourced ($got)" ||
+        notok "latency_p99_ns from the row" "got $got" "want $want"
+else notok "a latency run with --distribution calibrates" "$(ls $D)"; fi
 
 # --- the XL-Share emulator's format
 $B "$FIX" --format xlshare --output - >"$TMP/xl.json" 2>/dev/null

@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/plot/report
 FX=$top/tests/fixtures/report
 ALL="latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency latency-matrix bandwidth-matrix
-gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup"
+gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cdf-cpu0 latency-cdf-cpu1"
 
 # --- help, bad input
 if "$R" --help | grep -q '^Usage: plot/report DIR' && "$R" --help | grep -q 'report-compare'; then
@@ -51,6 +51,16 @@ expected_headline() {
                 sort -k1,1 -k2,2g |
                 awk '{ v[$1, ++n[$1]] = $2 }
                      END { for (c in n) { k = n[c]; printf "L %s %.17g\n", c, (k % 2 ? v[c, (k + 1) / 2] : (v[c, k / 2] + v[c, k / 2 + 1]) / 2) } }'
+            # the tails: the same over the rows that have a distribution
+            for q in p99 p999; do
+                awk -F, -v q=dist_${q}_ns 'FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+                    $h["policy"] != "bind" || $h["pattern"] != "random" || !(q in h) || $h[q] == "" { next }
+                    NR == FNR { k = $h["cpu_node"] "/" $h["mem_node"]; if ($h["size_bytes"] + 0 > m[k]) m[k] = $h["size_bytes"] + 0; next }
+                    $h["size_bytes"] + 0 == m[$h["cpu_node"] "/" $h["mem_node"]] { print $h["mem_class"], $h[q] }' "$lat" "$lat" |
+                    sort -k1,1 -k2,2g |
+                    awk -v q=$q '{ v[$1, ++n[$1]] = $2 }
+                         END { for (c in n) { k = n[c]; printf "%s %s %.17g\n", q, c, (k % 2 ? v[c, (k + 1) / 2] : (v[c, k / 2] + v[c, k / 2 + 1]) / 2) } }'
+            done
         fi
         if [ -f "$sat" ]; then
             awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
@@ -59,6 +69,7 @@ expected_headline() {
         fi
     } | awk -v run="${2:-}" '
         $1 == "L" { lat[$2] = $3; out("idle_latency_ns", $2, $3) }
+        $1 == "p99" || $1 == "p999" { out("latency_" $1 "_ns", $2, $3) }
         $1 == "B" { bw[$2] = $3; out("peak_bandwidth_gbps", $2, $3); print (run != "" ? run "," : "") "saturation_threads," $2 "," int($4) }
         END {
             if (("CXL" in lat) && ("LDRAM" in lat)) out("cxl_ldram_latency_ratio", "CXL", lat["CXL"] / lat["LDRAM"])
@@ -108,7 +119,7 @@ check_headline() {
     if [ -n "$exp" ] && [ "$got" = "$exp" ]; then ok "$label: headline.csv matches the numbers recomputed from the CSVs"
     else notok "$label: headline.csv matches the numbers recomputed from the CSVs" "expected:" "$exp" "got:" "$got"; fi
     bad=$(awk -F, -v m=$multi 'NR > 1 { u = $(4 + m); mt = $(1 + m)
-        want = mt ~ /latency_ns/ ? "ns" : mt ~ /gbps/ ? "GB/s" : mt ~ /threads/ ? "threads" : "ratio"
+        want = mt ~ /_ns$/ ? "ns" : mt ~ /gbps/ ? "GB/s" : mt ~ /threads/ ? "threads" : "ratio"
         src = mt ~ /latency/ ? "latency.csv" : "saturation.csv"
         if (u != want || $(5 + m) != src) print }' "$o/headline.csv")
     if [ -z "$bad" ]; then ok "$label: headline units and sources"; else notok "$label: headline units and sources" "$bad"; fi
@@ -127,7 +138,7 @@ O1=$TMP/one
 if "$R" "$FX/one-node" --out "$O1" >"$TMP/out" 2>"$TMP/err"; then ok "one-node: exit 0"
 else notok "one-node: exit 0" "$(cat "$TMP/err")"; fi
 check_report one-node "$O1" "latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency" \
-    "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup"
+    "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cdf"
 check_headline one-node "$O1" "$(expected_headline "$FX/one-node")"
 if grep -q 'left out: latency-matrix: .*one pair only' "$O1/index.html" &&
     grep -q 'no run.json' "$O1/index.html" && grep -q '<h1>cxlscope report: vm, 2026-11-22' "$O1/index.html"; then
@@ -170,6 +181,14 @@ if grep -q '>1.31<' "$O2/interleave-speedup.svg" && grep -q 'weighted-ldram-cxl'
     ! grep -q '>10.00<' "$O2/interleave-speedup.svg"; then
     ok "multi-node: interleave speedups per placement and workload, the --ldram-limit row left out"
 else notok "multi-node: interleave speedups per placement, the --ldram-limit row left out"; fi
+# latency_dist.csv: a CDF per CPU node, a curve per memory node (node 4 at
+# its largest size measured with a distribution, 256M from CPU 1)
+if grep -q 'from CPU node 1' "$O2/latency-cdf-cpu1.svg" && grep -q '>node 4 (CXL), 4k pages<' "$O2/latency-cdf-cpu1.svg" &&
+    grep -q '>node 0 (LDRAM), 4k pages<' "$O2/latency-cdf-cpu0.svg" &&
+    [ "$(grep -c '>node [0-9] ([A-Z]*), 4k pages<' "$O2/latency-cdf-cpu0.svg")" -eq 4 ]; then
+    ok "multi-node: a latency CDF per CPU node, one curve per memory node"
+else notok "multi-node: a latency CDF per CPU node, one curve per memory node" \
+    "$(grep -ohE '>(node|from)[^<>]*<' "$O2"/latency-cdf-cpu*.svg | sort -u | tr '\n' ' ')"; fi
 # gpu_copy.csv: h2d/d2h of pinned, pageable and mallochost memory per node;
 # its interleave (0+4), bidir and d2d rows are not in that figure
 bw=$O2/gpu-copy-bandwidth.svg
@@ -216,7 +235,8 @@ if "$R" "$TMP/inc" >/dev/null 2>&1 && grep -q 'run incomplete' "$TMP/inc/report/
 else notok "an incomplete run says \"run incomplete\" (default OUTDIR DIR/report)"; fi
 # a second report into the same OUTDIR leaves no stale figure
 if "$R" "$FX/one-node" --out "$O2" >/dev/null 2>&1 && [ ! -e "$O2/gpu-copy-latency.png" ] &&
-    [ ! -e "$O2/latency-matrix.svg" ] && [ -e "$O2/latency-vs-size.png" ]; then
+    [ ! -e "$O2/latency-matrix.svg" ] && [ -e "$O2/latency-vs-size.png" ] &&
+    [ ! -e "$O2/latency-cdf-cpu0.png" ] && [ ! -e "$O2/latency-cdf-cpu1.svg" ]; then
     ok "a report over an older one leaves no stale figure"
 else notok "a report over an older one leaves no stale figure" "$(ls "$O2")"; fi
 
