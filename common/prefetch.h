@@ -72,14 +72,16 @@ extern const size_t cxs_pf_nmodels;
 const struct cxs_pf_model *cxs_pf_lookup(enum cxs_pf_vendor v, unsigned family, unsigned model);
 
 /* This CPU's identity (CPUID, or $CXLSCOPE_CPU_MODEL with a fake root).
- * Returns 0, or -1 (err set) when it is neither Intel nor AMD or the
- * override does not parse. */
+ * Returns 0, or -1 (err set) when it is neither Intel nor AMD, the
+ * override does not parse, or the build is not x86 (no CPUID). */
 int cxs_pf_identify(enum cxs_pf_vendor *v, unsigned *family, unsigned *model, char *err,
                     size_t errlen);
 
-/* Apply mode to the cores of cpus[0..n). 0 done (KEEP: always); 77 with
- * the reason; 2 for bad arguments; 1 for an I/O error after a partial
- * change (restored). Call once per run. */
+/* Apply mode to the cores of cpus[0..n). 0 done (KEEP: always, nothing
+ * checked); 77 with the reason; 2 for bad arguments (no CPUs, a negative
+ * one, a second change before cxs_pf_restore()); 1 for a failure that is
+ * not the CPU's refusal (an I/O error such as ENOSPC or a failed read-back,
+ * no room for the exit hook), any change made undone. Call once per run. */
 int cxs_pf_apply(enum cxs_pf_mode mode, const int *cpus, size_t n, char *err, size_t errlen);
 
 /* "on", "off", "partial" or "unknown" for cpus[0..n), read now. */
