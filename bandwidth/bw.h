@@ -134,7 +134,9 @@ void bw_columns_help(FILE *f);
 /* bandwidth.csv (the run's CSV, and stdout) and saturation.csv; with
  * --optimize optimize.csv is checked, before anything is measured, by the output-file rule (run.h).
  */
-void bw_open_outputs(const struct config *c, int argc, char **argv);
+/* The outputs; p's pool gives the prefetchers' read-back of the rows whose
+ * threads span it (an --assign total). */
+void bw_open_outputs(const struct plan *p, int argc, char **argv);
 void bw_row_bandwidth(const struct config *c, const struct rowinfo *ri);
 void bw_row_saturation(const struct satinfo *si);
 /* optimize.csv (opened here, with --output) and the notes: the best

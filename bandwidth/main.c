@@ -162,6 +162,8 @@ static void parse_args(int argc, char **argv, struct config *c)
                    "in meta.json."),
         CXS_O_FLAG("per-thread", &c->per_thread, "--size is per thread instead."),
         CXS_O_STD(CXS_OPT_PAGE, "4k (default), thp, 2m or 1g (hugetlb pool of the node)."),
+        CXS_O_STD(CXS_OPT_PREFETCH, "off, on or keep (default), on every CPU the threads may "
+                                    "run on; see cxlscope-latency --help."),
         CXS_O_STD(CXS_OPT_FALLBACK, NULL),
         CXS_O_STD(CXS_OPT_RESERVE, NULL),
         CXS_O_STD(CXS_OPT_REPEAT, "at most N samples (passes) per point"),
@@ -203,8 +205,9 @@ int main(int argc, char **argv)
     struct run_ctx x = {.p = p};
     bw_setup(&x);
     cxs_interrupt_install();
+    cxs_run_prefetchers(p->c.std.prefetchers, p->pool, p->npool);
     cxs_timer_init();
-    bw_open_outputs(&p->c, argc, argv);
+    bw_open_outputs(p, argc, argv);
     bw_run_all(&x);
     bw_close_outputs();
     free(p);

@@ -3,10 +3,12 @@
  * column name from one list (row.h). bandwidth.csv's and saturation.csv's
  * lists are common/columns.h's: replay/calib.c reads them back. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "bw.h"
 #include "cli.h"
 #include "columns.h"
+#include "prefetch.h"
 #include "row.h"
 
 static const struct cxs_col optimize_cols[] = {
@@ -32,8 +34,30 @@ void bw_columns_help(FILE *f)
     cxs_cols_describe(f, lists, n, 3);
 }
 
-void bw_open_outputs(const struct config *c, int argc, char **argv)
+/* The pool's CPUs (bw_open_outputs) and a row's CPUs ("0+1+2", or the
+ * pool's when empty), for the prefetchers read back. */
+static const int *pool;
+static size_t npool;
+
+static const char *prefetch_state(const char *cpus)
 {
+    int v[MAX_THREADS];
+    size_t n = 0;
+    for (const char *s = cpus; *s && n < MAX_THREADS; s++) {
+        v[n++] = atoi(s);
+        while (s[1] && s[1] != '+')
+            s++;
+        if (s[1] == '+')
+            s++;
+    }
+    return n ? cxs_pf_state(v, n) : cxs_pf_state(pool, npool);
+}
+
+void bw_open_outputs(const struct plan *p, int argc, char **argv)
+{
+    const struct config *c = &p->c;
+    pool = p->pool;
+    npool = p->npool;
     bw_row = cxs_row_new("bandwidth.csv", cxs_cols_bandwidth, cxs_ncols_bandwidth);
     sat_row = cxs_row_new("saturation.csv", cxs_cols_saturation, cxs_ncols_saturation);
     opt_row = cxs_row_new("optimize.csv", optimize_cols, CXS_NCOLS(optimize_cols));
@@ -65,6 +89,7 @@ void bw_row_bandwidth(const struct config *c, const struct rowinfo *ri)
     cxs_row_u64(r, "passes_per_sample", ri->passes);
     cxs_row_summary(r, "median_gbps", "gbps", 3, 0, ri->s);
     cxs_row_str(r, "thread_gbps", ri->thread_gbps);
+    cxs_row_str(r, "prefetchers", prefetch_state(ri->cpus));
     cxs_run_row(cxs_row_take(r));
 }
 

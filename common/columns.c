@@ -29,6 +29,15 @@ const struct cxs_col cxs_cols_gpu_copy_latency[] = {
 };
 const size_t cxs_ncols_gpu_copy_latency = CXS_NCOLS(cxs_cols_gpu_copy_latency);
 
+/* The prefetchers as read back when the row was measured (--prefetchers). */
+#define PREFETCH_COL                                                                               \
+    {                                                                                              \
+        "prefetchers",                                                                             \
+            "the hardware prefetchers on the row's CPUs, read back from their MSR: on, "           \
+            "off, partial (some, or CPUs that differ) or unknown (cannot be read: not "            \
+            "root, no msr driver, a CPU model without public control)"                             \
+    }
+
 /* ---- cxlscope-latency ---- */
 // clang-format off
 #define LATENCY_FIRST \
@@ -59,7 +68,8 @@ const size_t cxs_ncols_gpu_copy_latency = CXS_NCOLS(cxs_cols_gpu_copy_latency);
 #define LATENCY_LATER \
     {"stride_bytes", "bytes between the cycle's elements: --stride for random and " \
                      "random-in-page, the pattern's step for seq and stride:N"}, \
-    CXS_DIST_COLS
+    CXS_DIST_COLS, \
+    PREFETCH_COL
 // clang-format on
 const struct cxs_col cxs_cols_latency[] = {LATENCY_FIRST, LATENCY_LATER};
 static const struct cxs_col cxs_cols_latency_first[] = {LATENCY_FIRST};
@@ -78,35 +88,40 @@ const struct cxs_col cxs_cols_latency_dist[] = {
 const size_t cxs_ncols_latency_dist = CXS_NCOLS(cxs_cols_latency_dist);
 
 /* ---- cxlscope-bandwidth ---- */
-const struct cxs_col cxs_cols_bandwidth[] = {
-    {"mode", "single, assign or optimize"},
-    {"cpu_node", NULL},
-    {"mem_node", NULL},
-    {"mem_class", NULL},
-    {"assignment", NULL},
-    {"kind", NULL},
-    {"access", NULL},
-    {"isa", NULL},
-    {"threads", NULL},
-    {"cpus", NULL},
-    {"page_size_req", NULL},
-    {"page_size_used", NULL},
-    {"on_node_pct", NULL},
-    {"bytes_allocated", "all threads' arrays"},
-    {"bytes_per_pass", "counted traffic of one pass of every thread"},
-    {"passes_per_sample", "a sample is about 0.1 s of passes, the threads started together, "
-                          "timed from the first start to the last end"},
-    {"median_gbps", NULL},
-    {"ci95_lo_gbps", NULL},
-    {"ci95_hi_gbps", NULL},
-    {"mean_gbps", NULL},
-    {"min_gbps", NULL},
-    {"max_gbps", NULL},
-    {"thread_gbps", "each thread's median, '+'-separated"},
-    {"samples_kept", NULL},
-    {"samples_dropped", NULL},
-};
+// clang-format off
+#define BANDWIDTH_FIRST \
+    {"mode", "single, assign or optimize"}, \
+    {"cpu_node", NULL}, \
+    {"mem_node", NULL}, \
+    {"mem_class", NULL}, \
+    {"assignment", NULL}, \
+    {"kind", NULL}, \
+    {"access", NULL}, \
+    {"isa", NULL}, \
+    {"threads", NULL}, \
+    {"cpus", NULL}, \
+    {"page_size_req", NULL}, \
+    {"page_size_used", NULL}, \
+    {"on_node_pct", NULL}, \
+    {"bytes_allocated", "all threads' arrays"}, \
+    {"bytes_per_pass", "counted traffic of one pass of every thread"}, \
+    {"passes_per_sample", "a sample is about 0.1 s of passes, the threads started together, " \
+                          "timed from the first start to the last end"}, \
+    {"median_gbps", NULL}, \
+    {"ci95_lo_gbps", NULL}, \
+    {"ci95_hi_gbps", NULL}, \
+    {"mean_gbps", NULL}, \
+    {"min_gbps", NULL}, \
+    {"max_gbps", NULL}, \
+    {"thread_gbps", "each thread's median, '+'-separated"}, \
+    {"samples_kept", NULL}, \
+    {"samples_dropped", NULL}
+#define BANDWIDTH_LATER PREFETCH_COL
+// clang-format on
+const struct cxs_col cxs_cols_bandwidth[] = {BANDWIDTH_FIRST, BANDWIDTH_LATER};
+static const struct cxs_col cxs_cols_bandwidth_first[] = {BANDWIDTH_FIRST};
 const size_t cxs_ncols_bandwidth = CXS_NCOLS(cxs_cols_bandwidth);
+const size_t cxs_nfirst_bandwidth = CXS_NCOLS(cxs_cols_bandwidth_first);
 
 const struct cxs_col cxs_cols_saturation[] = {
     {"cpu_node", NULL},
@@ -162,7 +177,8 @@ const size_t cxs_ncols_saturation = CXS_NCOLS(cxs_cols_saturation);
     {"samples_dropped", NULL}
 #define LOADED_LATER \
     {"stride_bytes", "bytes between the chase cycle's elements (--stride)"}, \
-    CXS_DIST_COLS
+    CXS_DIST_COLS, \
+    PREFETCH_COL
 // clang-format on
 const struct cxs_col cxs_cols_loaded[] = {LOADED_FIRST, LOADED_LATER};
 static const struct cxs_col cxs_cols_loaded_first[] = {LOADED_FIRST};

@@ -43,7 +43,7 @@ extern const size_t cxs_ncols_latency_dist;
 /* The measurements (bandwidth.csv) and each thread series' peak and
  * saturation point (saturation.csv). */
 extern const struct cxs_col cxs_cols_bandwidth[];
-extern const size_t cxs_ncols_bandwidth;
+extern const size_t cxs_ncols_bandwidth, cxs_nfirst_bandwidth;
 extern const struct cxs_col cxs_cols_saturation[];
 extern const size_t cxs_ncols_saturation;
 

@@ -178,6 +178,30 @@ void cxs_run_row(const char *const *vals)
         cxs_run_finish(CXS_EXIT_FAIL); /* the close says why, in one line */
 }
 
+void cxs_run_prefetchers(int mode, const int *cpus, size_t n)
+{
+    static char note[300];
+    char err[512];
+    if (mode == CXS_PF_KEEP)
+        return;
+    int rc = cxs_pf_apply((enum cxs_pf_mode)mode, cpus, n, err, sizeof err);
+    if (rc == CXS_EXIT_SKIP)
+        cxs_skip("--prefetchers %s: %s", cxs_pf_mode_name((enum cxs_pf_mode)mode), err);
+    if (rc)
+        cxs_die("--prefetchers %s: %s", cxs_pf_mode_name((enum cxs_pf_mode)mode), err);
+    enum cxs_pf_vendor v;
+    unsigned fam, model;
+    const struct cxs_pf_model *m = NULL;
+    if (cxs_pf_identify(&v, &fam, &model, err, sizeof err) == 0)
+        m = cxs_pf_lookup(v, fam, model);
+    snprintf(note, sizeof note,
+             "prefetchers %s on the run's %zu CPUs (%s: MSR 0x%x, bits 0x%llx), the old values "
+             "written back at exit",
+             cxs_pf_mode_name((enum cxs_pf_mode)mode), n, m ? m->name : "?", m ? m->msr : 0,
+             m ? (unsigned long long)m->mask : 0ULL);
+    cxs_run_note(note);
+}
+
 _Noreturn void cxs_run_finish(int code)
 {
     static char partial[4096];

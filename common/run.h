@@ -40,6 +40,12 @@
  *   --allow-fallback, --reserve-hugepages: std.page, std.allow_fallback,
  *   std.reserve_hugepages). --help
  *   prints the usage text and --version "PROG VERSION", both exiting 0.
+ * - cxs_run_prefetchers(MODE, cpus, n) carries out --prefetchers on the
+ *   CPUs the run uses (prefetch.h): keep changes nothing; on and off are
+ *   applied now and the old values written back at every exit (call it
+ *   after cxs_interrupt_install(), before measuring); what cannot be done
+ *   exits 77 with the reason in one line ("--prefetchers off: ..."), an I/O
+ *   failure 1; meta.json notes what was changed.
  * - cxs_run_note() adds a free-text note to meta.json (at most 15; kept by
  *   pointer, so the text must outlive the run); cxs_run_skipped() a
  *   skipped target (copied; any number).
@@ -156,6 +162,7 @@ struct cxs_out *cxs_run_out_open(const char *name, const char *const *cols, size
 struct cxs_out *cxs_run_extra_open(const char *name, const char *const *cols, size_t ncols);
 void cxs_run_row(const char *const *vals);
 void cxs_run_note(const char *note);
+void cxs_run_prefetchers(int mode, const int *cpus, size_t n);
 /* Records a target the run skipped ("TARGET: why", copied) for meta.json. */
 void cxs_run_skipped(const char *line);
 _Noreturn void cxs_run_finish(int code);

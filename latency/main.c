@@ -26,6 +26,7 @@
 #include "meta.h"
 #include "opts.h"
 #include "output.h"
+#include "prefetch.h"
 #include "row.h"
 #include "stats.h"
 #include "run.h"
@@ -250,6 +251,7 @@ static void parse_args(int argc, char **argv, struct config *c)
                   "is the same knob (default 256): compare with it at --stride 256, or run it "
                   "with -s 64. Wider spacing keeps the adjacent-line prefetcher from turning "
                   "loads into hits inside --tlb-locality groups and near the LLC size"),
+        CXS_O_STD(CXS_OPT_PREFETCH, NULL),
         CXS_O_STD(CXS_OPT_DIST,
                   "also time blocks of N dependent loads each (16 is a good start) and report "
                   "the distribution of ns per load: the dist_ columns (p50 ... p99.99, max, "
@@ -411,6 +413,7 @@ static void emit(const struct config *c, const struct point *pt, const struct cx
     cxs_row_u64(r, "stride_bytes", pt->pat->stride);
     cxs_row_summary(r, "median_ns", "ns", 2, CXS_SUM_PCT, s);
     cxs_dist_cols(r, sm->block, sm->hist);
+    cxs_row_str(r, "prefetchers", cxs_pf_state(&pt->cpu, 1));
     const char *const *names = cxs_row_names(r);
     for (size_t i = cxs_ncols_latency; i < cxs_row_ncols(r); i++) {
         size_t k = i - cxs_ncols_latency; /* counter k */
@@ -575,6 +578,24 @@ static void measure_targets(const struct config *c, const struct cxs_targets *ts
     }
 }
 
+/* --prefetchers on the measuring CPUs of the targets not skipped. */
+static void set_prefetchers(const struct config *c, const struct cxs_targets *ts)
+{
+    int *cpus = malloc((ts->n + 1) * sizeof *cpus);
+    size_t n = 0;
+    if (!cpus)
+        cxs_die("out of memory");
+    for (size_t i = 0; i < ts->n; i++) {
+        size_t k = 0;
+        while (k < n && cpus[k] != ts->v[i].cpu)
+            k++;
+        if (!ts->v[i].skip && k == n)
+            cpus[n++] = ts->v[i].cpu;
+    }
+    cxs_run_prefetchers(c->std.prefetchers, cpus, n);
+    free(cpus);
+}
+
 /* The hardware counters, or NULL (--no-counters, or none here: said on
  * stderr and in meta.json). */
 static struct cxs_counters *open_counters(const struct config *c)
@@ -601,6 +622,7 @@ int main(int argc, char **argv)
     plan_targets(&c, &ts);
 
     cxs_interrupt_install();
+    set_prefetchers(&c, &ts);
     cxs_timer_init();
     struct cxs_counters *cnt = open_counters(&c);
     lat_row = latency_row(cnt);

@@ -21,6 +21,7 @@
 #include "interrupt.h"
 #include "memory.h"
 #include "opts.h"
+#include "prefetch.h"
 #include "row.h"
 #include "run.h"
 #include "spin.h"
@@ -259,6 +260,9 @@ static void parse_args(int argc, char **argv, struct config *c)
                   "dependent loads per chase sample (default 1000000)."),
         CXS_O_STD(CXS_OPT_STRIDE, "spacing of the chase cycle's elements, as "
                                   "cxlscope-latency's --stride (see there)."),
+        CXS_O_STD(CXS_OPT_PREFETCH, "off, on or keep (default), on the chase's and the load "
+                                    "threads' CPUs alike (as Intel MLC does); see "
+                                    "cxlscope-latency --help."),
         CXS_O_STD(CXS_OPT_DIST, "also time the chase in blocks of N loads (16 is a good start): "
                                 "the dist_ columns per delay and, with --output, "
                                 "loaded_dist.csv (the histogram of the samples kept)."),
@@ -742,6 +746,17 @@ static void dist_key(struct cxs_row *r, const void *ctx)
     cxs_row_u64(r, "stride_bytes", s->c->std.stride);
 }
 
+/* The prefetchers read back on the chase's CPU and, under load, the load
+ * threads'. */
+static void prefetch_col(const struct sweep *s, const struct point *p)
+{
+    int cpus[MAX_LOADERS + 1];
+    size_t n = p->idle ? 0 : s->nload;
+    cpus[0] = s->chase_cpu;
+    memcpy(cpus + 1, s->load_cpus, n * sizeof *cpus);
+    cxs_row_str(row, "prefetchers", cxs_pf_state(cpus, n + 1));
+}
+
 /* One row: the labels, the buffers' placement, what the point measured. */
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p)
 {
@@ -767,6 +782,7 @@ static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct p
     cxs_row_summary(row, "latency_ns", "ns", 4, CXS_SUM_PCT, &p->lat);
     cxs_row_u64(row, "stride_bytes", s->c->std.stride);
     cxs_dist_cols(row, s->c->std.distribution, p->hist);
+    prefetch_col(s, p);
     cxs_run_row(cxs_row_take(row));
     const struct keyed k = {s, p};
     cxs_dist_rows(dist_out, dist_row, p->hist, dist_key, &k);
@@ -940,6 +956,26 @@ static void run_sweep(struct sweep *s, const int *cpus)
         cxs_run_fail(rc > 0 ? rc : CXS_EXIT_FAIL, "%s", msg);
 }
 
+/* --prefetchers on every CPU the sweeps use: the chase's and the load
+ * threads' of each CPU node (as MLC does for loaded latency). */
+static void set_prefetchers(const struct config *c, const int *cpu_nodes, size_t ncpu)
+{
+    static int load_cpus[MAX_LOADERS];
+    int *all = malloc(ncpu * (MAX_LOADERS + 1) * sizeof *all);
+    size_t n = 0;
+    if (!all)
+        cxs_die("out of memory");
+    for (size_t ci = 0; ci < ncpu; ci++) {
+        int chase;
+        size_t nl = pick_cpus(c, cxs_topo_node(&cxs_run.topo, cpu_nodes[ci]), &chase, load_cpus);
+        all[n++] = chase;
+        memcpy(all + n, load_cpus, nl * sizeof *all);
+        n += nl;
+    }
+    cxs_run_prefetchers(c->std.prefetchers, all, n);
+    free(all);
+}
+
 /* Per CPU node: kind by kind, every pair not skipped. */
 static void measure_all(const struct config *c, enum cxs_isa isa, const int *cpu_nodes, size_t ncpu,
                         const struct cxs_targets *ts)
@@ -1060,6 +1096,7 @@ int main(int argc, char **argv)
     plan_targets(&c, cpu_nodes, ncpu, &ts);
 
     start_clock(&c);
+    set_prefetchers(&c, cpu_nodes, ncpu);
     open_output(&c, llc4, argc, argv);
     measure_all(&c, isa, cpu_nodes, ncpu, &ts);
     note_retaken();

@@ -27,7 +27,7 @@ static const struct {
 } files[NFILES] = {
     [F_LAT] = {"latency.csv", "latency", cxs_cols_latency, &cxs_nfirst_latency},
     [F_SAT] = {"saturation.csv", "bandwidth", cxs_cols_saturation, &cxs_ncols_saturation},
-    [F_BW] = {"bandwidth.csv", "bandwidth", cxs_cols_bandwidth, &cxs_ncols_bandwidth},
+    [F_BW] = {"bandwidth.csv", "bandwidth", cxs_cols_bandwidth, &cxs_nfirst_bandwidth},
     [F_LOADED] = {"loaded.csv", "loaded", cxs_cols_loaded, &cxs_nfirst_loaded},
     [F_GPU] = {"gpu_copy.csv", "gpucopy", cxs_cols_gpu_copy, &cxs_ncols_gpu_copy},
     [F_GPULAT] = {"gpu_copy_latency.csv", "gpucopy", cxs_cols_gpu_copy_latency,
