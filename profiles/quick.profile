@@ -2,7 +2,10 @@
 # One step per line: ID  TEST  ESTIMATE_S  ARGUMENTS (for bin/cxlscope-TEST;
 # run-all adds --output and --quiet). ID: a letter or digit, then letters,
 # digits, . _ - (it names logs/ID.log and steps/ID/). {nodes} is --nodes (default all),
-# {ncpu} the CPU count of the node run-all starts on. Estimates are for a
+# {ncpu} the CPU count of the node run-all starts on, {prefetchers} "off"
+# where run-all could turn the hardware prefetchers off (it tries once, with
+# a tiny cxlscope-latency --prefetchers off) and "keep" where not (run.json's
+# notes and the report say why). Estimates are for a
 # one-node, 2-core machine; with more nodes the steps take longer.
 # Sizes are fixed here, not 4x the last-level cache (the binaries' default):
 # some VMs report a cache of hundreds of MiB through CPUID, which would make
@@ -18,8 +21,8 @@
 # fills only what was not measured (and every output marks them): the seed's
 # 64 GB/s and 300 ns for the pool link, its 16 GB/s for CPU offloading, an
 # H100's 3350 GB/s HBM and 67 TFLOP/s FP32, 300 ns for an LDRAM copy.
-latency-random     latency    35  --mem-node {nodes} --sweep 4K:1G:2 --pattern random --time-budget 1
-latency-seq        latency    10  --mem-node {nodes} --sweep 4K:1G:4 --pattern seq --time-budget 0.5 --loads 300000
+latency-random     latency    35  --mem-node {nodes} --sweep 4K:1G:2 --pattern random --time-budget 1 --distribution 16 --prefetchers {prefetchers}
+latency-seq        latency    10  --mem-node {nodes} --sweep 4K:1G:4 --pattern seq --time-budget 0.5 --loads 300000 --prefetchers {prefetchers}
 bandwidth-scaling  bandwidth  25  --mem-node {nodes} --kind read,write,write-nt,copy,triad --threads 1:{ncpu} --size 512M --time-budget 1
 loaded-read        loaded     30  --mem-node {nodes} --kind read --size 256M --traffic-size 128M --time-budget 1
 loaded-write-nt    loaded     15  --mem-node {nodes} --kind write-nt --size 256M --traffic-size 128M --delays 0,100,400,1000,3000,10000,80000 --time-budget 1

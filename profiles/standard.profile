@@ -1,15 +1,15 @@
 #: a 2-socket server with a CXL node (e.g. 2 x 48 cores, LDRAM/RDRAM/CXL): about 1.8 h
 # Format: see quick.profile. Estimates assume 3 memory nodes and 48 CPUs per
 # socket; run-all scales nothing, so read them as a guide.
-latency-sweep       latency    900  --mem-node {nodes} --sweep 4K:4G:2 --pattern random,random-in-page,seq --repeat 31 --min-samples 7 --time-budget 1
-latency-matrix      latency    300  --matrix --mem-node {nodes} --size 1G --pattern random,seq
-latency-thp         latency    300  --mem-node {nodes} --sweep 64M:4G:4 --pattern random --page-size thp
+latency-sweep       latency    900  --mem-node {nodes} --sweep 4K:4G:2 --pattern random,random-in-page,seq --repeat 31 --min-samples 7 --time-budget 1 --prefetchers {prefetchers}
+latency-matrix      latency    300  --matrix --mem-node {nodes} --size 1G --pattern random,seq --distribution 16 --prefetchers {prefetchers}
+latency-thp         latency    300  --mem-node {nodes} --sweep 64M:4G:4 --pattern random --page-size thp --prefetchers {prefetchers}
 bandwidth-scaling   bandwidth  1500 --mem-node {nodes} --kind read,write,write-nt,copy,triad,2:1 --threads 1:{ncpu}
 bandwidth-matrix    bandwidth  300  --matrix --mem-node {nodes} --kind read,write-nt
 bandwidth-optimize  bandwidth  600  --mem-node {nodes} --kind read --optimize --threads 1:{ncpu}
-loaded-read         loaded     600  --mem-node {nodes} --kind read
-loaded-write-nt     loaded     600  --mem-node {nodes} --kind write-nt
-loaded-cross        loaded     600  --mem-node {nodes} --traffic-node all --kind read --delays 0,200,1000,5000,20000,80000
+loaded-read         loaded     600  --mem-node {nodes} --kind read --prefetchers {prefetchers}
+loaded-write-nt     loaded     600  --mem-node {nodes} --kind write-nt --prefetchers {prefetchers}
+loaded-cross        loaded     600  --mem-node {nodes} --traffic-node all --kind read --delays 0,200,1000,5000,20000,80000 --prefetchers {prefetchers}
 interleave          interleave 1200 --size 16G --time-budget 5
 gpucopy             gpucopy    900  --mem-node {nodes}
 calibrate          calibrate  2   {dir}

@@ -39,12 +39,35 @@ for pf in $top/profiles/*.profile; do
             msg=$($BIN/cxlscope-$test $args --format nope 2>&1 >/dev/null | head -1)
             echo "$msg" | grep -q "format" || bad="$bad $id: $msg;"
         done <<EOT
-$(awk '/^[ \t]*(#|$)/ { next } { id = $1; t = $2; $1 = $2 = $3 = ""; sub(/^ +/, ""); gsub(/\{nodes\}/, "all"); gsub(/\{ncpu\}/, "2"); print id "\t" t "\t0\t" $0 }' $pf)
+$(awk '/^[ \t]*(#|$)/ { next } { id = $1; t = $2; $1 = $2 = $3 = ""; sub(/^ +/, ""); gsub(/\{nodes\}/, "all"); gsub(/\{ncpu\}/, "2"); gsub(/\{prefetchers\}/, "keep"); print id "\t" t "\t0\t" $0 }' $pf)
 EOT
         if [ -z "$bad" ]; then ok "profile $p: plan printed, every step's arguments accepted"
         else notok "profile $p: every step's arguments accepted" "$bad"; fi
     else notok "profile $p: plan" "$(cat $TMP/plan)"; fi
 done
+
+# --- {prefetchers}: off where a tiny --prefetchers off run works, else keep
+# with the reason. Here through a fake MSR tree (common/prefetch.h), which
+# lets it work; and as this machine has it.
+mkdir -p $TMP/msr
+i=0
+while [ $i -lt "$(getconf _NPROCESSORS_ONLN)" ]; do
+    mkdir -p $TMP/msr/$i && head -c 4096 /dev/zero >$TMP/msr/$i/msr
+    i=$((i + 1))
+done
+if CXLSCOPE_MSR_ROOT=$TMP/msr CXLSCOPE_CPU_MODEL=intel:6:143 $R --plan --profile quick >$TMP/pf.out 2>&1 &&
+    grep -q 'latency-random .*--prefetchers off' $TMP/pf.out && grep -q 'prefetchers}: --prefetchers off' $TMP/pf.out &&
+    [ "$(od -A n -t u8 -j $((0x1a4)) -N 8 $TMP/msr/0/msr | tr -d ' ')" = 0 ]; then
+    ok "{prefetchers} where they can be turned off: --prefetchers off in the plan, the probe's change undone"
+else notok "{prefetchers} with a fake MSR tree: off" "$(cat $TMP/pf.out)"; fi
+$R --plan --profile quick >$TMP/pf.out 2>&1
+if grep -q 'latency-random .*--prefetchers off' $TMP/pf.out; then
+    grep -q 'prefetchers}: --prefetchers off' $TMP/pf.out &&
+        ok "{prefetchers} on this machine: off, and said" || notok "{prefetchers} off but not said" "$(cat $TMP/pf.out)"
+elif grep -q 'latency-random .*--prefetchers keep' $TMP/pf.out &&
+    grep -q 'prefetchers}: --prefetchers keep (the prefetchers as the machine has them): --prefetchers off: ' $TMP/pf.out; then
+    ok "{prefetchers} on this machine: keep, with why ($(grep -o 'keep (the.*' $TMP/pf.out | head -1))"
+else notok "{prefetchers} on this machine: keep with the reason" "$(cat $TMP/pf.out)"; fi
 
 # --- the quick profile end to end, from another directory: results only in --out
 mkdir -p $TMP/cwd
@@ -60,8 +83,13 @@ if [ "$(J .complete $OUT/run.json)" = true ] &&
       "$(J '.steps | length' $OUT/run.json)" ]; then
     ok "run.json: complete, every step done (or skipped with a reason)"
 else notok "run.json complete" "$(cat $OUT/run.json)"; fi
+if J '.notes[]' $OUT/run.json | grep -q '^steps with {prefetchers}: --prefetchers' &&
+    grep -q 'steps with {prefetchers}: --prefetchers' $OUT/report/index.html &&
+    grep -q 'steps with {prefetchers}' $TMP/quick.out; then
+    ok "the {prefetchers} decision in run.json's notes, the summary and the report"
+else notok "the {prefetchers} decision said" "$(J .notes $OUT/run.json)"; fi
 missing=""
-for f in latency.csv bandwidth.csv saturation.csv loaded.csv meta.json xlshare.csv \
+for f in latency.csv latency_dist.csv bandwidth.csv saturation.csv loaded.csv meta.json xlshare.csv \
     steps/calibrate/calibration.json; do
     [ -s $OUT/$f ] || missing="$missing $f"
 done
