@@ -14,8 +14,8 @@ TINY="--size 1M --traffic-size 256K --burst 1K --loads 32768 --delays 0,2000 --r
 
 d=/tmp/loaded-pairs
 # shellcheck disable=SC2086
-$L --cpu-node 0 --load-cpus "$load_cpu" --mem-node all --traffic-node all $TINY --output $d \
-    --quiet 2>/tmp/lo.err
+$L --cpu-node 0 --load-cpus "$load_cpu" --mem-node all --traffic-node all $TINY --stride 256 \
+    --distribution 16 --output $d --quiet 2>/tmp/lo.err
 rc=$?
 check $rc "loaded: every chase node x every traffic node over $mem, load on CPU $load_cpu, exits 0"
 [ $rc -eq 0 ] || sed 's/^/# /' /tmp/lo.err
@@ -51,6 +51,16 @@ while [ "$r" -le "${rows:-0}" ]; do
 done
 [ -z "$bad" ]
 check $? "loaded: traffic node's class, placement, load CPU and traffic right${bad:+:$bad}"
+# --stride 256 --distribution 16 on every pair: the spacing, and every
+# block of the samples kept (32768 loads in blocks of 16: 2048 per sample)
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { n = $c["samples_kept"] + $c["samples_dropped"]
+      if ($c["stride_bytes"] != 256 || $c["dist_block_loads"] != 16 || $c["dist_blocks"] != n * 2048)
+          print "row " NR - 1 }' "$f" 2>/dev/null | tr '\n' ' ')
+total=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { s += $c["dist_blocks"] } END { print s + 0 }' "$f")
+counted=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { s += $c["count"] } END { print s + 0 }' $d/loaded_dist.csv 2>/dev/null)
+[ -z "$got" ] && [ "$total" -gt 0 ] && [ "$total" = "$counted" ]
+check $? "loaded: --stride 256 --distribution 16 on every pair: spacing and blocks per row, loaded_dist.csv adding up ($counted of $total)${got:+: $got}"
 pairs=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { print $c["mem_class"] ">" $c["traffic_class"] }' "$f" 2>/dev/null | sort -u | tr '\n' ' ')
 if [ -n "$VM_CXL" ] && in_list "$VM_CXL" "$mem"; then
