@@ -32,7 +32,7 @@
 #define CXS_DIST_COLS                                                                             \
     {"dist_block_loads", "--distribution N: dependent loads per timed block; the dist_ columns " \
                          "are empty without it"},                                                 \
-    {"dist_blocks", "blocks timed (every sample's)"},                                             \
+    {"dist_blocks", "blocks timed (the distribution's samples: as many as the point took)"},      \
     {"dist_p50_ns", "percentiles of the blocks' ns per load (the timer's cost subtracted), "      \
                     "within 0.5 %"},                                                              \
     {"dist_p90_ns", NULL}, {"dist_p99_ns", NULL}, {"dist_p999_ns", "p99.9"},                     \

@@ -152,29 +152,48 @@ __attribute__((noinline)) static void *chase_n(void *p, uint64_t n)
     return q;
 }
 
-/* The empty block: the timer and a call of chase_n() with no load, as
- * every block pays them. */
+/* A block of n loads around an L1-resident cycle (ring), timed as every
+ * block is: begin, chase_n(), end. */
+#define RING 64
+static void *ring[RING * 8]; /* RING elements, one per 64 B line */
 static void *volatile overhead_sink;
 
-static uint64_t empty_block(void)
+static uint64_t ring_block(uint64_t n)
 {
-    void *q = (void *)&overhead_sink;
+    void *q = overhead_sink ? overhead_sink : (void *)ring;
     uint64_t t0 = cxs_time_begin();
-    q = chase_n(q, 0);
+    q = chase_n(q, n);
     uint64_t t1 = cxs_time_end();
     overhead_sink = q;
     return t1 >= t0 ? t1 - t0 : 0;
 }
 
-uint64_t cxs_block_overhead_ticks(void)
+static uint64_t median_u64(uint64_t *t, size_t n)
 {
-    uint64_t t[OVERHEAD_TRIES];
+    qsort(t, n, sizeof t[0], cmp_u64);
+    return t[n / 2];
+}
+
+/* The cost a block pays besides its loads: the intercept of block time
+ * against loads, 2 T(n) - T(2n), from the medians of OVERHEAD_TRIES blocks
+ * of n and of 2n loads (alternating) on an L1-resident ring, so the timer's
+ * overlap with the loads around it is what it is in a real block. */
+uint64_t cxs_block_overhead_ticks(uint64_t block)
+{
+    static uint64_t t1[OVERHEAD_TRIES], t2[OVERHEAD_TRIES];
+    if (block == 0)
+        block = 1;
+    for (size_t i = 0; i < RING; i++) /* ring[8 i] points at the next line's */
+        ring[8 * i] = &ring[8 * ((i + 1) % RING)];
+    overhead_sink = NULL;
     for (int i = 0; i < OVERHEAD_WARMUP; i++)
-        t[0] = empty_block();
-    for (int i = 0; i < OVERHEAD_TRIES; i++)
-        t[i] = empty_block();
-    qsort(t, OVERHEAD_TRIES, sizeof t[0], cmp_u64);
-    return t[OVERHEAD_TRIES / 2];
+        t1[0] = ring_block(block) + ring_block(2 * block);
+    for (int i = 0; i < OVERHEAD_TRIES; i++) {
+        t1[i] = ring_block(block);
+        t2[i] = ring_block(2 * block);
+    }
+    uint64_t m1 = median_u64(t1, OVERHEAD_TRIES), m2 = median_u64(t2, OVERHEAD_TRIES);
+    return 2 * m1 > m2 ? 2 * m1 - m2 : 0;
 }
 
 void *cxs_chase_blocks(void *p, uint64_t nloads, uint64_t block, uint64_t overhead,

@@ -24,10 +24,13 @@
  *   overflow bucket max; q = 1 gives max, q = 0 min; 0 when empty.
  * - cxs_hist_merge() adds one histogram into another (counts, min, max).
  * - A histogram is a plain struct of fixed size: no allocation.
- * - cxs_block_overhead_ticks() times an empty block (begin, a call of the
- *   block kernel with no load, end; timer.h)
- *   many times and returns the median in ticks: the cost the blocks
- *   subtract. cxs_chase_blocks(p, nloads, block, overhead, h) walks nloads
+ * - cxs_block_overhead_ticks(N) measures what a block of N loads costs
+ *   besides its loads: blocks of N and of 2N dependent loads around an
+ *   L1-resident ring, timed as every block is, many times each; the
+ *   intercept 2 T(N) - T(2N) of their median times (0 if negative), in
+ *   ticks: what the blocks subtract. It works on static buffers: one caller
+ *   at a time.
+ * - cxs_chase_blocks(p, nloads, block, overhead, h) walks nloads
  *   dependent loads from p (as cxs_chase(), chase.h) in blocks of block
  *   loads, each timed on its own with the serializing timer, and adds each
  *   block's (ticks - overhead) / block, in ns per load (0 when the overhead
@@ -70,7 +73,7 @@ void cxs_hist_add(struct cxs_hist *h, double ns);
 void cxs_hist_merge(struct cxs_hist *dst, const struct cxs_hist *src);
 double cxs_hist_quantile(const struct cxs_hist *h, double q);
 
-uint64_t cxs_block_overhead_ticks(void);
+uint64_t cxs_block_overhead_ticks(uint64_t block);
 void *cxs_chase_blocks(void *p, uint64_t nloads, uint64_t block, uint64_t overhead,
                        struct cxs_hist *h, uint64_t *ticks);
 

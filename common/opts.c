@@ -56,8 +56,9 @@ static const struct {
      "did) to 4096, a power of two; 256 is multichase's default (-s 256)",
      D_U64, offsetof(struct cxs_std_opts, stride)},
     {CXS_OPT_DIST, "N",
-     "time blocks of N dependent loads (16 is a good start) and report the distribution of ns "
-     "per load: percentiles in the rows, the histogram in its own CSV",
+     "after each point's samples, as many again timed in blocks of N dependent loads (16 for "
+     "memory, 64 or more at cache sizes) for the distribution of ns per load: percentiles in "
+     "the rows, the histogram in its own CSV",
      D_NONE, 0},
     {CXS_OPT_PREFETCH, "MODE",
      "the hardware prefetchers while measuring: off (as Intel MLC's latency tests), on, or keep "

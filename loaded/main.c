@@ -263,9 +263,10 @@ static void parse_args(int argc, char **argv, struct config *c)
         CXS_O_STD(CXS_OPT_PREFETCH, "off, on or keep (default), on the chase's and the load "
                                     "threads' CPUs alike (as Intel MLC does); see "
                                     "cxlscope-latency --help."),
-        CXS_O_STD(CXS_OPT_DIST, "also time the chase in blocks of N loads (16 is a good start): "
-                                "the dist_ columns per delay and, with --output, "
-                                "loaded_dist.csv (the histogram of the samples kept)."),
+        CXS_O_STD(CXS_OPT_DIST, "after each delay's chase samples, as many again timed in "
+                                "blocks of N loads (see cxlscope-latency): the dist_ columns "
+                                "per delay and, with --output, loaded_dist.csv. Latency and "
+                                "traffic are measured as without it."),
         CXS_O_STD(CXS_OPT_PAGE, "4k (default), thp, 2m or 1g, for both buffers."),
         CXS_O_STD(CXS_OPT_FALLBACK, NULL),
         CXS_O_STD(CXS_OPT_RESERVE, NULL),
@@ -445,8 +446,9 @@ struct chaser {
     uint64_t ticks;        /* the kept samples' time */
     uint64_t *bursts;      /* [nload]: bursts finished during the kept samples */
     uint64_t *before, *at; /* [nload]: counts at a sample's start and end */
-    uint64_t block;        /* --distribution: loads per timed block; 0 = off */
-    struct cxs_hist *hist; /* the point's kept samples' blocks */
+    uint64_t block;        /* this pass's loads per timed block; 0: whole samples */
+    uint64_t dist_block;   /* --distribution: N; 0 = off */
+    struct cxs_hist *hist; /* the point's distribution samples' blocks */
 };
 
 /* --distribution: the timer's own cost per block (hist.h), measured once. */
@@ -504,12 +506,14 @@ static int chase_sample(void *ctx, double *ns_per_load)
         if (s)
             burst_counts(s, ch->at);
         int idle = idle_loader(n, ch->before, ch->at);
+        if (idle < 0 && ch->block) { /* a distribution sample: its blocks only */
+            cxs_hist_merge(ch->hist, &h);
+            return 0;
+        }
         if (idle < 0) {
             for (size_t i = 0; i < n; i++)
                 ch->bursts[i] += ch->at[i] - ch->before[i];
             ch->ticks += wall;
-            if (ch->block)
-                cxs_hist_merge(ch->hist, &h);
             *ns_per_load = cxs_ticks_to_ns(ticks) / (double)ch->loads;
             return 0;
         }
@@ -540,6 +544,24 @@ struct point {
 
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
 
+/* --distribution: as many chase samples again as the point took, timed
+ * block by block into its histogram (under load, each one kept only if
+ * every load thread finished a burst during it, as the others), so the
+ * point's latency and rates are measured exactly as without it. Nonzero:
+ * interrupted or failed. */
+static int distribution_pass(struct chaser *ch, size_t taken)
+{
+    double unused;
+    ch->block = ch->dist_block;
+    for (size_t i = 0; ch->block && i < taken; i++)
+        if (chase_sample(ch, &unused) || cxs_stop_requested()) {
+            ch->block = 0;
+            return -1;
+        }
+    ch->block = 0;
+    return 0;
+}
+
 /* One point: delay set (or no load threads at all), settle, then the chase
  * samples; the traffic is what the load threads moved while the kept
  * samples ran, over their time (as the chase's own). */
@@ -561,6 +583,8 @@ static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, d
     int rc = cxs_sample_adaptive(&a, chase_sample, ch, samples, &taken, &pt->lat);
     if (rc || taken < c->std.min_samples)
         return -1; /* interrupted (or failed): not a result */
+    if (distribution_pass(ch, taken))
+        return -1;
     double secs = cxs_ticks_to_ns(ch->ticks) * 1e-9;
     pt->chase_gbps = (double)taken * (double)ch->loads * CXS_LINE / secs / 1e9;
     pt->traffic_gbps = 0;
@@ -583,10 +607,10 @@ static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, d
 static void note_block_overhead(const struct config *c)
 {
     static char note[200];
-    block_overhead = cxs_block_overhead_ticks();
+    block_overhead = cxs_block_overhead_ticks(c->std.distribution);
     snprintf(note, sizeof note,
              "distribution: blocks of %" PRIu64 " loads, each less the timer's own cost, %.1f ns "
-             "(the median of 1001 empty blocks)",
+             "(the intercept of block time against loads on an L1-resident ring)",
              c->std.distribution, cxs_ticks_to_ns(block_overhead));
     cxs_run_note(note);
 }
@@ -599,9 +623,9 @@ static int chase_main(struct sweep *s)
     static struct cxs_hist hist; /* the point's (one sweep at a time) */
     struct chaser ch = {.loads = c->loads,
                         .bursts = calloc(3 * s->nload + 1, sizeof *ch.bursts),
-                        .block = c->std.distribution,
+                        .dist_block = c->std.distribution,
                         .hist = &hist};
-    if (ch.block && !block_overhead)
+    if (ch.dist_block && !block_overhead)
         note_block_overhead(c);
     int rc = alloc_on(c, s->mem_node, c->size, &cb, s->msg, sizeof s->msg);
     if (rc)

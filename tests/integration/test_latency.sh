@@ -139,12 +139,12 @@ sp=$(printf '%s\n' "$out" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] =
 if [ "$sp" = "random:65536:256 seq::64 random-in-page:4096:256 stride:512::512 " ]; then
     ok "--stride 256 spaces the random kinds; stride_bytes in every row"
 else notok "--stride 256 spaces the random kinds; stride_bytes in every row" "$sp"; fi
-# --distribution: blocks of N loads into a histogram. What holds whatever
-# the machine's timing: every block of every sample counted (loads / N per
-# sample, rounded up), the histogram's counts adding up to it, the
-# percentiles in order, no sample slower than the slowest block, the
-# histogram CSV's buckets in order and 1 % wide. (How close p50 comes to
-# the undistributed median is a benchmark: bench/compare-distribution.sh.)
+# --distribution: as many samples again, timed in blocks of N loads into a
+# histogram. What holds whatever the machine's timing: every block of those
+# samples counted (loads / N per sample, rounded up), the histogram's counts
+# adding up to it, the percentiles in order, the histogram CSV's buckets in
+# order and 1 % wide. (How close p50 comes to the median is a benchmark:
+# bench/compare-distribution.sh.)
 D=$TMP/dist
 if $L --mem-node $node0 --sweep 16K:1M:64 --pattern random,seq --distribution 16 --loads 100000 \
     --repeat 5 --min-samples 5 --time-budget 0.3 --output $D --quiet 2>$TMP/err; then
@@ -153,8 +153,7 @@ if $L --mem-node $node0 --sweep 16K:1M:64 --pattern random,seq --distribution 16
           if ($c["dist_block_loads"] != 16 || $c["dist_blocks"] != want ||
               !($c["dist_p50_ns"] <= $c["dist_p90_ns"] && $c["dist_p90_ns"] <= $c["dist_p99_ns"] &&
                 $c["dist_p99_ns"] <= $c["dist_p999_ns"] && $c["dist_p999_ns"] <= $c["dist_p9999_ns"] &&
-                $c["dist_p9999_ns"] <= $c["dist_max_ns"]) ||
-              $c["median_ns"] > $c["dist_max_ns"] + 0.01 || $c["dist_over_1us"] > $c["dist_blocks"])
+                $c["dist_p9999_ns"] <= $c["dist_max_ns"]) || $c["dist_over_1us"] > $c["dist_blocks"])
               print "row " NR - 1 ": " $0 }' $D/latency.csv || echo "awk failed")
     sums=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
         { k = $c["size_bytes"] "/" $c["pattern"]; s[k] += $c["count"]
@@ -166,7 +165,7 @@ if $L --mem-node $node0 --sweep 16K:1M:64 --pattern random,seq --distribution 16
     want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
         { print $c["size_bytes"] "/" $c["pattern"] ":" $c["dist_blocks"] }' $D/latency.csv | sort | tr '\n' ' ')
     if [ -z "$bad" ] && [ "$(($(wc -l <$D/latency.csv) - 1))" = 4 ]; then
-        ok "--distribution 16: every block counted, percentiles in order, the median within the blocks"
+        ok "--distribution 16: every block counted, percentiles in order"
     else notok "--distribution 16: every block counted, percentiles in order" "$bad"; fi
     if [ "$sums" = "$want" ] && grep -q 'distribution: blocks of 16 loads' $D/meta.json; then
         ok "latency_dist.csv: buckets in order and 1 % wide, counts adding up to dist_blocks per point"

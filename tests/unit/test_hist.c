@@ -263,7 +263,7 @@ static void test_overhead(void **state)
 {
     (void)state;
     cxs_timer_init();
-    uint64_t o = cxs_block_overhead_ticks();
+    uint64_t o = cxs_block_overhead_ticks(16);
     if (!strcmp(cxs_timer_info()->source, "tsc"))
         assert_true(o > 0);
     assert_true(cxs_ticks_to_ns(o) < 10000.0);
@@ -303,7 +303,7 @@ static void test_chase_blocks(void **state)
     assert_non_null(buf);
     assert_int_equal(cxs_pattern_parse("random", &pat, err, sizeof err), 0);
     assert_int_equal(cxs_chase_build(buf, SIZE, &pat, 0, 3, &start, err, sizeof err), SIZE / 64);
-    uint64_t overhead = cxs_block_overhead_ticks(), ticks = 0;
+    uint64_t overhead = cxs_block_overhead_ticks(16), ticks = 0;
     struct cxs_hist *h = new_hist();
 
     /* 1000 loads in blocks of 16: 62 full blocks and one of 8. */
