@@ -21,7 +21,7 @@
 # fills only what was not measured (and every output marks them): the seed's
 # 64 GB/s and 300 ns for the pool link, its 16 GB/s for CPU offloading, an
 # H100's 3350 GB/s HBM and 67 TFLOP/s FP32, 300 ns for an LDRAM copy.
-latency-random     latency    35  --mem-node {nodes} --sweep 4K:1G:2 --pattern random --time-budget 1 --distribution 16 --prefetchers {prefetchers}
+latency-random     latency    50  --mem-node {nodes} --sweep 4K:1G:2 --pattern random --time-budget 1 --distribution 16 --prefetchers {prefetchers}
 latency-seq        latency    10  --mem-node {nodes} --sweep 4K:1G:4 --pattern seq --time-budget 0.5 --loads 300000 --prefetchers {prefetchers}
 bandwidth-scaling  bandwidth  25  --mem-node {nodes} --kind read,write,write-nt,copy,triad --threads 1:{ncpu} --size 512M --time-budget 1
 loaded-read        loaded     30  --mem-node {nodes} --kind read --size 256M --traffic-size 128M --time-budget 1
