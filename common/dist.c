@@ -1,14 +1,30 @@
 /* dist.c — a point's latency distribution in the outputs (dist.h). */
 #include "dist.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "cli.h"
 #include "run.h"
+#include "timer.h"
 
 static const struct {
     const char *col;
     double q;
 } pcts[] = {{"dist_p50_ns", 0.5},    {"dist_p90_ns", 0.9},      {"dist_p99_ns", 0.99},
             {"dist_p999_ns", 0.999}, {"dist_p9999_ns", 0.9999}, {"dist_max_ns", 1.0}};
+
+uint64_t cxs_dist_overhead(uint64_t block)
+{
+    static char note[200];
+    uint64_t o = cxs_block_overhead_ticks(block);
+    snprintf(note, sizeof note,
+             "distribution: blocks of %" PRIu64 " loads, each less the timer's own cost, %.1f ns "
+             "(the intercept of block time against loads on an L1-resident ring)",
+             block, cxs_ticks_to_ns(o));
+    cxs_run_note(note);
+    return o;
+}
 
 void cxs_dist_cols(struct cxs_row *r, uint64_t block, const struct cxs_hist *h)
 {

@@ -44,6 +44,9 @@
     {"count", "blocks in the bucket"}
 // clang-format on
 
+/* The timer's cost per block of `block` loads (cxs_block_overhead_ticks()),
+ * measured on the calling thread's CPU and noted in meta.json. */
+uint64_t cxs_dist_overhead(uint64_t block);
 void cxs_dist_cols(struct cxs_row *r, uint64_t block, const struct cxs_hist *h);
 void cxs_dist_rows(struct cxs_out *out, struct cxs_row *r, const struct cxs_hist *h,
                    void (*key)(struct cxs_row *r, const void *ctx), const void *ctx);

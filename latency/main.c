@@ -351,6 +351,7 @@ static int take_sample(void *ctx, double *ns_per_load)
 
 struct point {
     int cpu_node, cpu;
+    enum cxs_policy policy;
     char mem_nodes[64], mem_class[64];
     const struct cxs_pattern *pat;
     uint64_t group;
@@ -361,8 +362,8 @@ struct point {
 /* latency_dist.csv (--distribution with --output): a point's histogram. */
 static struct cxs_row *dist_row;
 static struct cxs_out *dist_out;
-static enum cxs_policy policy; /* --policy, for dist_key */
 
+/* The point's key, in latency.csv's rows and latency_dist.csv's. */
 static void dist_key(struct cxs_row *r, const void *ctx)
 {
     const struct point *pt = ctx;
@@ -370,7 +371,7 @@ static void dist_key(struct cxs_row *r, const void *ctx)
     cxs_row_int(r, "cpu", pt->cpu);
     cxs_row_str(r, "mem_node", pt->mem_nodes);
     cxs_row_str(r, "mem_class", pt->mem_class);
-    cxs_row_str(r, "policy", cxs_policy_name(policy));
+    cxs_row_str(r, "policy", cxs_policy_name(pt->policy));
     cxs_row_str(r, "pattern", pt->pat->name);
     cxs_row_u64(r, "stride_bytes", pt->pat->stride);
     if (pt->group)
@@ -381,27 +382,14 @@ static void dist_key(struct cxs_row *r, const void *ctx)
     cxs_row_str(r, "page_size_req", cxs_page_name(pt->buf->page));
 }
 
-static void emit(const struct config *c, const struct point *pt, const struct cxs_summary *s,
-                 const struct sampler *sm)
+static void emit(const struct point *pt, const struct cxs_summary *s, const struct sampler *sm)
 {
     struct cxs_row *r = lat_row;
-    cxs_row_int(r, "cpu_node", pt->cpu_node);
-    cxs_row_int(r, "cpu", pt->cpu);
-    cxs_row_str(r, "mem_node", pt->mem_nodes);
-    cxs_row_str(r, "mem_class", pt->mem_class);
-    cxs_row_str(r, "policy", cxs_policy_name(c->policy));
-    cxs_row_str(r, "pattern", pt->pat->name);
-    if (pt->group)
-        cxs_row_u64(r, "tlb_locality_bytes", pt->group);
-    else
-        cxs_row_empty(r, "tlb_locality_bytes");
-    cxs_row_u64(r, "size_bytes", pt->buf->size);
-    cxs_row_str(r, "page_size_req", cxs_page_name(pt->buf->page));
+    dist_key(r, pt);
     cxs_row_str(r, "page_size_used", pt->buf->page_used);
     cxs_row_fixed(r, "huge_pct", 1, 100.0 * pt->buf->huge_fraction);
     cxs_row_fixed(r, "on_node_pct", 1, pt->on_node_pct);
     cxs_row_u64(r, "loads_per_sample", sm->loads);
-    cxs_row_u64(r, "stride_bytes", pt->pat->stride);
     cxs_row_summary(r, "median_ns", "ns", 2, CXS_SUM_PCT, s);
     cxs_dist_cols(r, sm->block, sm->hist);
     cxs_row_str(r, "prefetchers", cxs_pf_state(&pt->cpu, 1));
@@ -469,7 +457,7 @@ static void measure_buffer(const struct config *c, struct point *pt, struct cxs_
             sm.p = cxs_chase_blocks(sm.p, sm.loads, sm.block, block_overhead, sm.hist, NULL);
         if (cxs_stop_requested() && sm.block)
             break;
-        emit(c, pt, &s, &sm);
+        emit(pt, &s, &sm);
     }
 }
 
@@ -544,18 +532,6 @@ static void measure_target(const struct config *c, struct point *pt, const struc
     }
 }
 
-/* --distribution: the timer's cost per block, measured and said once. */
-static void note_block_overhead(const struct config *c)
-{
-    static char note[200];
-    block_overhead = cxs_block_overhead_ticks(c->std.distribution);
-    snprintf(note, sizeof note,
-             "distribution: blocks of %" PRIu64 " loads, each less the timer's own cost, %.1f ns "
-             "(the intercept of block time against loads on an L1-resident ring)",
-             c->std.distribution, cxs_ticks_to_ns(block_overhead));
-    cxs_run_note(note);
-}
-
 /* Every target not skipped, pinned to its CPU. */
 static void measure_targets(const struct config *c, const struct cxs_targets *ts,
                             struct cxs_counters *cnt, double *samples)
@@ -568,9 +544,9 @@ static void measure_targets(const struct config *c, const struct cxs_targets *ts
         if (tg->cpu != pinned && cxs_pin_self_cpu(tg->cpu))
             cxs_run_fail(CXS_EXIT_FAIL, "cannot pin the measuring thread");
         if (pinned < 0 && c->std.distribution)
-            note_block_overhead(c);
+            block_overhead = cxs_dist_overhead(c->std.distribution);
         pinned = tg->cpu;
-        struct point pt = {.cpu_node = tg->cpu_node, .cpu = tg->cpu};
+        struct point pt = {.cpu_node = tg->cpu_node, .cpu = tg->cpu, .policy = c->policy};
         measure_target(c, &pt, tg, cnt, samples);
     }
 }
@@ -626,7 +602,6 @@ int main(int argc, char **argv)
     cxs_run_open(c.std.outdir, "latency", "latency.csv", cxs_row_names(lat_row),
                  cxs_row_ncols(lat_row), c.std.quiet, c.std.format, argc, argv);
     if (c.std.distribution) {
-        policy = c.policy;
         dist_row = cxs_row_new("latency_dist.csv", cxs_cols_latency_dist, cxs_ncols_latency_dist);
         dist_out = cxs_run_extra_open("latency_dist.csv", cxs_row_names(dist_row),
                                       cxs_row_ncols(dist_row));

@@ -602,19 +602,6 @@ static int measure_point(struct sweep *s, struct chaser *ch, struct point *pt, d
     return 0;
 }
 
-/* --distribution: the timer's cost per block, measured on the chase's CPU
- * (the first sweep's) and said once. */
-static void note_block_overhead(const struct config *c)
-{
-    static char note[200];
-    block_overhead = cxs_block_overhead_ticks(c->std.distribution);
-    snprintf(note, sizeof note,
-             "distribution: blocks of %" PRIu64 " loads, each less the timer's own cost, %.1f ns "
-             "(the intercept of block time against loads on an L1-resident ring)",
-             c->std.distribution, cxs_ticks_to_ns(block_overhead));
-    cxs_run_note(note);
-}
-
 static int chase_main(struct sweep *s)
 {
     const struct config *c = s->c;
@@ -626,7 +613,7 @@ static int chase_main(struct sweep *s)
                         .dist_block = c->std.distribution,
                         .hist = &hist};
     if (ch.dist_block && !block_overhead)
-        note_block_overhead(c);
+        block_overhead = cxs_dist_overhead(c->std.distribution);
     int rc = alloc_on(c, s->mem_node, c->size, &cb, s->msg, sizeof s->msg);
     if (rc)
         goto out;
