@@ -38,6 +38,14 @@ const size_t cxs_ncols_gpu_copy_latency = CXS_NCOLS(cxs_cols_gpu_copy_latency);
             "root, no msr driver, a CPU model without public control)"                             \
     }
 
+/* The rest of a latency summary's columns (row.h cxs_row_summary) after
+ * the median and the CI's low end, in latency.csv and loaded.csv. */
+// clang-format off
+#define NS_SPREAD \
+    {"ci95_hi_ns", NULL}, {"mean_ns", NULL}, {"min_ns", NULL}, {"max_ns", NULL}, \
+    {"p5_ns", NULL}, {"p95_ns", NULL}, {"samples_kept", NULL}
+// clang-format on
+
 /* ---- cxlscope-latency ---- */
 // clang-format off
 #define LATENCY_FIRST \
@@ -57,13 +65,7 @@ const size_t cxs_ncols_gpu_copy_latency = CXS_NCOLS(cxs_cols_gpu_copy_latency);
     {"median_ns", "ns per load (as every _ns column) over the samples kept"}, \
     {"ci95_lo_ns", "with ci95_hi_ns: the median's 95 % confidence interval (min and max when fewer " \
                    "than 6 samples are kept)"}, \
-    {"ci95_hi_ns", NULL}, \
-    {"mean_ns", NULL}, \
-    {"min_ns", NULL}, \
-    {"max_ns", NULL}, \
-    {"p5_ns", NULL}, \
-    {"p95_ns", NULL}, \
-    {"samples_kept", NULL}, \
+    NS_SPREAD, \
     {"samples_dropped", "MAD outliers: more than 3.5 scaled MADs and 1 % away from the median"}
 #define LATENCY_LATER \
     {"stride_bytes", "bytes between the cycle's elements: --stride for random and " \
@@ -167,13 +169,7 @@ const size_t cxs_ncols_saturation = CXS_NCOLS(cxs_cols_saturation);
     {"latency_ns", "median ns per load, over chase samples during each of which every load " \
                    "thread finished a burst (a sample without is taken again)"}, \
     {"ci95_lo_ns", NULL}, \
-    {"ci95_hi_ns", NULL}, \
-    {"mean_ns", NULL}, \
-    {"min_ns", NULL}, \
-    {"max_ns", NULL}, \
-    {"p5_ns", NULL}, \
-    {"p95_ns", NULL}, \
-    {"samples_kept", NULL}, \
+    NS_SPREAD, \
     {"samples_dropped", NULL}
 #define LOADED_LATER \
     {"stride_bytes", "bytes between the chase cycle's elements (--stride)"}, \
