@@ -279,6 +279,18 @@ __attribute__((format(printf, 3, 4))) static void absent(struct ctx *c, const ch
     json_array_append_new(c->absent, json_pack("{s:s, s:s}", "key", key, "reason", why));
 }
 
+/* 1 when file f was read; else its absence is recorded under key, with
+ * why (why_missing), and 0. */
+static int have_file(struct ctx *c, int f, const char *key)
+{
+    char why[512];
+    if (c->have[f])
+        return 1;
+    why_missing(c, f, why, sizeof why);
+    absent(c, key, "%s", why);
+    return 0;
+}
+
 /* ---- the figures ---- */
 
 /* The random-chase row (policy bind) from the CPU node to mem at the
@@ -311,11 +323,8 @@ static const char *const latency_keys[] = {"cpu_node",   "mem_node",      "polic
 static void latency_tail(struct ctx *c, int mem, json_t *node, const char *key)
 {
     char why[512];
-    if (!c->have[F_LAT]) {
-        why_missing(c, F_LAT, why, sizeof why);
-        absent(c, key, "%s", why);
+    if (!have_file(c, F_LAT, key))
         return;
-    }
     long best = latency_row(c, mem, 1);
     if (best < 0) {
         absent(c, key,
@@ -345,12 +354,8 @@ static void latency_tail(struct ctx *c, int mem, json_t *node, const char *key)
 
 static void idle_latency(struct ctx *c, int mem, json_t *node, const char *key)
 {
-    char why[512];
-    if (!c->have[F_LAT]) {
-        why_missing(c, F_LAT, why, sizeof why);
-        absent(c, key, "%s", why);
+    if (!have_file(c, F_LAT, key))
         return;
-    }
     const struct cxs_table *t = &c->t[F_LAT];
     long best = latency_row(c, mem, 0);
     if (best < 0) {
@@ -461,12 +466,8 @@ static int cmp_pts(const void *a, const void *b)
 
 static void loaded(struct ctx *c, int mem, json_t *node, const char *key)
 {
-    char why[512];
-    if (!c->have[F_LOADED]) {
-        why_missing(c, F_LOADED, why, sizeof why);
-        absent(c, key, "%s", why);
+    if (!have_file(c, F_LOADED, key))
         return;
-    }
     const struct cxs_table *t = &c->t[F_LOADED];
     const char *kind = NULL;
     for (size_t r = 0; r < t->nrows; r++)
@@ -505,7 +506,7 @@ static void loaded(struct ctx *c, int mem, json_t *node, const char *key)
  * largest size, 64 B copy latency. */
 static void gpu_figures(struct ctx *c, int mem, json_t *node, const char *nodekey)
 {
-    char key[128], why[512];
+    char key[128];
     json_t *g = json_object();
     static const char *const kinds[] = {"pinned", "pageable"}, *const dirs[] = {"h2d", "d2h"};
     static const char *const keys[] = {"gpu",       "host_mem",   "mem_node",
@@ -513,11 +514,8 @@ static void gpu_figures(struct ctx *c, int mem, json_t *node, const char *nodeke
     for (int k = 0; k < 2; k++)
         for (int d = 0; d < 2; d++) {
             snprintf(key, sizeof key, "%s.gpu.%s_%s_gbps", nodekey, dirs[d], kinds[k]);
-            if (!c->have[F_GPU]) {
-                why_missing(c, F_GPU, why, sizeof why);
-                absent(c, key, "%s", why);
+            if (!have_file(c, F_GPU, key))
                 continue;
-            }
             const struct cxs_table *t = &c->t[F_GPU];
             long best = -1;
             for (size_t r = 0; r < t->nrows; r++)
@@ -541,11 +539,8 @@ static void gpu_figures(struct ctx *c, int mem, json_t *node, const char *nodeke
     static const char *const lkeys[] = {"gpu", "host_mem", "mem_node", "direction", "bytes", NULL};
     for (int d = 0; d < 2; d++) {
         snprintf(key, sizeof key, "%s.gpu.copy_latency_64b_ns.%s", nodekey, dirs[d]);
-        if (!c->have[F_GPULAT]) {
-            why_missing(c, F_GPULAT, why, sizeof why);
-            absent(c, key, "%s", why);
+        if (!have_file(c, F_GPULAT, key))
             continue;
-        }
         const struct cxs_table *t = &c->t[F_GPULAT];
         long row = -1;
         for (size_t r = 0; r < t->nrows && row < 0; r++)
@@ -575,12 +570,8 @@ static void gpu_figures(struct ctx *c, int mem, json_t *node, const char *nodeke
 
 static json_t *gpu_device(struct ctx *c)
 {
-    char why[512];
-    if (!c->have[F_GPU]) {
-        why_missing(c, F_GPU, why, sizeof why);
-        absent(c, "gpu_device", "%s", why);
+    if (!have_file(c, F_GPU, "gpu_device"))
         return NULL;
-    }
     const struct cxs_table *t = &c->t[F_GPU];
     long any = -1, best = -1;
     for (size_t r = 0; r < t->nrows; r++) {
