@@ -454,18 +454,16 @@ struct chaser {
 /* --distribution: the timer's own cost per block (hist.h), measured once. */
 static uint64_t block_overhead;
 
-/* One sample's loads: timed as one, or block by block into h. Returns the
- * time for the latency (the blocks' without the timer); *wall gets the
- * sample's whole time (for the rates). */
-static uint64_t timed_loads(struct chaser *ch, struct cxs_hist *h, uint64_t *wall)
+/* One sample's loads, timed as one (the ticks returned), or, in a
+ * distribution pass, block by block into h. */
+static uint64_t timed_loads(struct chaser *ch, struct cxs_hist *h)
 {
-    uint64_t ticks = 0, t0 = cxs_time_begin();
+    uint64_t t0 = cxs_time_begin();
     if (ch->block)
-        ch->p = cxs_chase_blocks(ch->p, ch->loads, ch->block, block_overhead, h, &ticks);
+        ch->p = cxs_chase_blocks(ch->p, ch->loads, ch->block, block_overhead, h, NULL);
     else
         ch->p = cxs_chase(ch->p, ch->loads);
-    *wall = cxs_time_end() - t0;
-    return ch->block ? ticks : *wall;
+    return cxs_time_end() - t0;
 }
 
 static void burst_counts(const struct sweep *s, uint64_t *v)
@@ -500,9 +498,8 @@ static int chase_sample(void *ctx, double *ns_per_load)
     for (;;) {
         if (s)
             burst_counts(s, ch->before);
-        uint64_t wall;
         cxs_hist_reset(&h);
-        uint64_t ticks = timed_loads(ch, &h, &wall);
+        uint64_t ticks = timed_loads(ch, &h);
         if (s)
             burst_counts(s, ch->at);
         int idle = idle_loader(n, ch->before, ch->at);
@@ -513,7 +510,7 @@ static int chase_sample(void *ctx, double *ns_per_load)
         if (idle < 0) {
             for (size_t i = 0; i < n; i++)
                 ch->bursts[i] += ch->at[i] - ch->before[i];
-            ch->ticks += wall;
+            ch->ticks += ticks;
             *ns_per_load = cxs_ticks_to_ns(ticks) / (double)ch->loads;
             return 0;
         }
@@ -539,7 +536,7 @@ struct point {
     double traffic_gbps, chase_gbps;
     char thread_gbps[4096];
     struct cxs_summary lat;
-    const struct cxs_hist *hist; /* --distribution: the kept samples' blocks */
+    const struct cxs_hist *hist; /* --distribution: the distribution pass's blocks */
 };
 
 static void emit(const struct sweep *s, const struct cxs_buf *cb, const struct point *p);
