@@ -212,13 +212,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBCXS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 $(BUILD)/tests/%: tests/helpers/%.c $(LIBCXS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
-# The workloads' self-test links interleave/'s workloads only (workloads.c,
-# wl_*.c), none of the binary's other parts.
-WL_OBJ := $(patsubst %.c,$(BUILD)/%.o,interleave/workloads.c $(sort $(wildcard interleave/wl_*.c)))
-$(BUILD)/tests/wl_selftest: tests/helpers/wl_selftest.c $(WL_OBJ) $(LIBCXS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Iinterleave $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS)
 
 # gpu_copy/'s CUDA-free part (spec.c) is unit-tested on every machine.
 $(BUILD)/tests/test_gpucopy: $(BUILD)/tests/test_gpucopy.o $(BUILD)/gpu_copy/spec.o $(LIBCXS)
@@ -253,7 +247,7 @@ $(CUDA_PROBE_STATE): $(if $(HAVE_NVCC),$(CUDA_PROBE)) FORCE
 
 $(BUILD)/tests/%: tests/vm/%.c $(LIBCXS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.a,$^) $(LIBS)
 
 # Fuzz targets (tests/fuzz/fuzz_NAME.c, one per parser family; fuzzobj_NAME:
 # the objects outside libcxlscope.a it needs): linked with libFuzzer in the

@@ -1,6 +1,4 @@
-/* il.h — the parts of cxlscope-interleave (one binary; not a library, and
- * not linked into tests/helpers/wl_selftest, which takes workloads.c and
- * wl_*.c only):
+/* il.h — the parts of cxlscope-interleave (one binary; not a library):
  *   main.c     the options and main
  *   confs.c    the nodes (CPU node, LDRAM, the far node and its tag) and
  *              the placements to measure (the experiment set, --policy,
@@ -11,6 +9,8 @@
  *   measure.c  one workload under each placement: place, run, time, check
  *   oli_run.c  OLI: the profiling run and the plan made from it
  *   rows.c     the three CSVs: column lists, --help's column text, rows
+ * The workloads themselves are common/workload.h's table (shared with
+ * cxlscope-tiering).
  *
  * Promises (as the binary's --help and README describe them):
  * - Whatever cannot go on ends the run the suite's way (cli.h, run.h):

@@ -1,4 +1,4 @@
-/* wl_selftest — checks the built-in workloads of interleave/workload.h on the
+/* wl_selftest — checks the built-in workloads of common/workload.h on the
  * CPU: the split, each layout's rules, run checksums against reference()
  * with 1, 2 and 3 threads, init's determinism and the profiling counts.
  * Prints TAP lines; exit 1 if any check failed. */

@@ -1,4 +1,5 @@
-/* workload.h — the built-in workloads of cxlscope-interleave: each a few
+/* workload.h — the built-in workloads of cxlscope-interleave and
+ * cxlscope-tiering (one table, in common/ so both binaries run it): each a few
  * named data objects of different sizes and access intensity, a run over
  * them by a team of threads, and a check of the result that does not depend
  * on where the objects' pages are.
