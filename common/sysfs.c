@@ -16,17 +16,37 @@ const char *cxs_sysfs_root(void)
     return root && *root ? root : "/sys";
 }
 
-char *cxs_sysfs_path(char *buf, size_t len, const char *fmt, ...)
+static char *root_path(const char *root, char *buf, size_t len, const char *fmt, va_list ap)
 {
     char rel[PATH_MAX];
-    va_list ap;
-    va_start(ap, fmt);
     int r = vsnprintf(rel, sizeof rel, fmt, ap);
-    va_end(ap);
-    int w =
-        r < 0 || (size_t)r >= sizeof rel ? -1 : snprintf(buf, len, "%s/%s", cxs_sysfs_root(), rel);
+    int w = r < 0 || (size_t)r >= sizeof rel ? -1 : snprintf(buf, len, "%s/%s", root, rel);
     if (len && (w < 0 || (size_t)w >= len))
         buf[0] = '\0'; /* a truncated path must not name another file */
+    return buf;
+}
+
+char *cxs_sysfs_path(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    root_path(cxs_sysfs_root(), buf, len, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+const char *cxs_procfs_root(void)
+{
+    const char *root = getenv("CXLSCOPE_PROCFS_ROOT");
+    return root && *root ? root : "/proc";
+}
+
+char *cxs_procfs_path(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    root_path(cxs_procfs_root(), buf, len, fmt, ap);
+    va_end(ap);
     return buf;
 }
 
