@@ -29,8 +29,9 @@
  *   caller's state (cxs_hotset_rng_seed(), one per thread); no locks.
  * - cxs_hotset_sample(h, hot, n, out): a fixed sample of at most n pages of
  *   the hot (hot = 1) or cold set as it is now, spread evenly over the
- *   set's positions (position k * size / n for k < n, so the same pages
- *   while the set does not move); returns how many (min(n, set size)).
+ *   set's positions (position k * size / m for k < m = min(n, set size):
+ *   every position once when n >= size; the same pages while the set does
+ *   not move); returns how many (m).
  */
 #ifndef CXS_HOTSET_H
 #define CXS_HOTSET_H
