@@ -145,7 +145,7 @@ LIBCXS     := $(BUILD)/libcxlscope.a
 # reason when it is missing: it is then not built, and $(BIN)/.benches (one
 # line per benchmark, "NAME<TAB>built" or "NAME<TAB>not built: REASON", read
 # by run-all) says why.
-BENCHES := latency bandwidth loaded interleave gpucopy calibrate xlshare
+BENCHES := latency bandwidth loaded interleave gpucopy calibrate xlshare tiering
 why_gpucopy   := $(CUDA_WHY)
 dir_gpucopy   := gpu_copy
 dir_calibrate := replay
