@@ -22,7 +22,8 @@
 # VM_WORDS_SIZE (how much of the CXL node the words test covers, default
 # all), VM_WORDS_STEP (the words test's block: both ends of each STEP bytes
 # checked, default 256; 8: every word), VM_TESTS (the guest test scripts to
-# run, e.g. "placement interleave"; default all).
+# run, e.g. "placement interleave"; default all), VM_TIERING_DEMOTION=1
+# (test_tiering.sh also checks demotion; see tests/vm/README.md).
 # Writes WORKDIR/console.log (serial 0) and WORKDIR/tap.log (serial 1, the
 # guest's TAP). Exit status is QEMU's (124 when the time ran out).
 set -eu
@@ -89,7 +90,7 @@ exec timeout -k 5 "${VM_TIMEOUT:-900}" "${QEMU:?}" ${QEMU_L:-} \
     -nodefaults -display none -no-reboot -monitor none \
     -serial "file:$w/console.log" -serial "file:$w/tap.log" \
     -kernel "${KERNEL:?}" -initrd "${INITRD:?}" \
-    -append "console=ttyS0 panic=-1 rdinit=/init loglevel=4 VM_SHAPE=$shape VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-480} ${VM_WORDS_SIZE:+VM_WORDS_SIZE=$VM_WORDS_SIZE} ${VM_WORDS_STEP:+VM_WORDS_STEP=$VM_WORDS_STEP} ${VM_TESTS:+VM_TESTS=$(echo "$VM_TESTS" | tr ' ' ,)} $expect ${APPEND:-}" \
+    -append "console=ttyS0 panic=-1 rdinit=/init loglevel=4 VM_SHAPE=$shape VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-480} ${VM_WORDS_SIZE:+VM_WORDS_SIZE=$VM_WORDS_SIZE} ${VM_WORDS_STEP:+VM_WORDS_STEP=$VM_WORDS_STEP} ${VM_TIERING_DEMOTION:+VM_TIERING_DEMOTION=$VM_TIERING_DEMOTION} ${VM_TESTS:+VM_TESTS=$(echo "$VM_TESTS" | tr ' ' ,)} $expect ${APPEND:-}" \
     -object memory-backend-ram,id=m0,size=256M \
     -object memory-backend-ram,id=m1,size=256M \
     -object memory-backend-ram,id=m2,size=256M \

@@ -38,6 +38,7 @@ settings_back() {
 
 # --- promotion: every page starts on the CXL node, the hot ones must come up
 d=/tmp/tier-promo
+echo "tiering: promotion run" >&2
 t0=$(now)
 $B $FAST --set-kernel --modes tiering --placement cxl --workload hotset --size 16M \
     --fast-capacity 48M --hot-threshold 10000 --duration 10 --output $d 2>/tmp/tier.err
@@ -45,6 +46,11 @@ rc=$?
 echo "# tiering: promotion run took $(since $t0) s"
 check $rc "tiering: --modes tiering --placement cxl --fast-capacity 48M exits 0"
 [ $rc -eq 0 ] || sed 's/^/# /' /tmp/tier.err
+# The timeline, for the README (selected columns).
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+    { print "# timeline: " $c["interval"] "," $c["t_s"] "," $c["work_per_s"] "," $c["hot_fast_pct"] "," \
+        $c["cold_fast_pct"] "," $c["numa_hint_faults"] "," $c["pgpromote_candidate"] "," \
+        $c["pgpromote_success"] "," $c["numa_pages_migrated"] }' $d/tiering.csv
 s=$d/tiering_summary.csv
 promo=$(get $s promotions placement=cxl) h0=$(get $s hot_fast_pct_start placement=cxl)
 h1=$(get $s hot_fast_pct_end placement=cxl)
@@ -58,14 +64,20 @@ check $? "tiering: meta.json notes the fast-tier filler"
 check $? "tiering: every increment of the hotset is in place after the page moves"
 settings_back "after the promotion run"
 
-# --- demotion: the fast tier full, demotion on. Not on the pmem guest:
-# demotion moves any page, program text included, to the CXL node, and QEMU
-# 7.2's TCG aborts when it runs code from there (translator_access:
-# Assertion `phys_page != -1' failed); QEMU 10 (the ram guest) runs it.
-if [ "$VM_CXLMODE" = pmem ]; then
+# --- demotion: the fast tier full, demotion on. Opt-in (VM_TIERING_DEMOTION=1):
+# demotion moves any page of node 0, program text in the guest's tmpfs root
+# included, to the CXL node, and QEMU's TCG breaks running code from that
+# emulated memory: QEMU 7.2 (the pmem guest) aborts every time
+# (translator_access: Assertion `phys_page != -1' failed), QEMU 10 (the ram
+# guest) segfaulted in 1 of 5 runs here. A test that kills its guest at
+# random would fail make test by luck; run it on demand.
+if [ "${VM_TIERING_DEMOTION:-0}" != 1 ]; then
+    skip "tiering: demotion with a full fast tier" "opt-in (VM_TIERING_DEMOTION=1): demoted program text crashes QEMU's TCG at random"
+elif [ "$VM_CXLMODE" = pmem ]; then
     skip "tiering: demotion with a full fast tier" "QEMU 7.2 (this guest) aborts running code demoted to CXL memory"
 else
     d=/tmp/tier-demote
+    echo "tiering: demotion run" >&2
     $B $FAST --set-kernel --modes tiering --demotion on --placement first-touch --size 64M \
         --fast-capacity 32M --duration 6 --output $d 2>/tmp/tier.err
     rc=$?
@@ -81,6 +93,7 @@ fi
 
 # --- interleave against first-touch under NUMA balancing: hint faults
 d=/tmp/tier-hint
+echo "tiering: hint-fault run" >&2
 $B $FAST --set-kernel --modes autonuma --placement first-touch,interleave --size 16M \
     --duration 6 --output $d 2>/tmp/tier.err
 rc=$?
@@ -95,6 +108,7 @@ settings_back "after the hint-fault run"
 
 # --- every mode this kernel has, one short run each; counters by name
 d=/tmp/tier-modes
+echo "tiering: four modes" >&2
 $B $FAST --set-kernel --placement cxl --size 8M --duration 2 --output $d 2>/tmp/tier.err
 rc=$?
 check $rc "tiering: all four modes (kernel $(uname -r)) exit 0"
