@@ -20,7 +20,9 @@ int64_t cxs_node_free_bytes(int node)
         return -1;
     const char *p = strstr(text, "MemFree:");
     unsigned long long kb;
-    if (!p || sscanf(p, "MemFree: %llu kB", &kb) != 1)
+    int end = 0; /* set only when " kB" follows the number */
+    if (!p || sscanf(p, "MemFree: %llu kB%n", &kb, &end) != 1 || !end ||
+        kb > (unsigned long long)INT64_MAX / 1024) /* a "-" read by %llu wraps to here too */
         return -1;
     return (int64_t)(kb * 1024);
 }

@@ -4,7 +4,8 @@
  *
  * Promises:
  * - cxs_node_free_bytes(node): the node's MemFree (SYSROOT/devices/system/
- *   node/nodeN/meminfo, sysfs.h root), read fresh; -1 when unreadable.
+ *   node/nodeN/meminfo, sysfs.h root), read fresh; -1 when unreadable or
+ *   malformed (no "MemFree: N kB", or N kB past INT64_MAX bytes).
  * - cxs_fill_step(free, want, max_chunk): the bytes the next filler chunk
  *   takes: free - want rounded down to 4 KiB, at most max_chunk (rounded
  *   down to 4 KiB); 0 when free <= want or less than 4 KiB is left to take.

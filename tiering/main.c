@@ -205,22 +205,25 @@ static void parse_args(int argc, char **argv, struct tconfig *c)
         cxs_usage_die("--size: at least 1M");
 }
 
-/* The placements this machine can run; the others noted and skipped. */
+/* The placements this machine can run; the others noted and skipped (77
+ * in one line when none is left). */
 static void keep_possible_placements(struct tctx *x)
 {
     static char why[NPLACEMENTS][200];
-    int n = 0;
+    int n = 0, ns = 0, skipped[NPLACEMENTS];
     for (int i = 0; i < x->c.nplacements; i++) {
         int p = x->c.placements[i];
         if (placement_possible(x, p, why[p], sizeof why[p]) == 0)
             x->c.placements[n++] = p;
-        else {
-            cxs_note("%s: skipped", why[p]);
-            cxs_run_skipped(why[p]);
-        }
+        else
+            skipped[ns++] = p;
     }
     if (!n)
-        cxs_skip("%s", why[x->c.placements[0]]);
+        cxs_skip("%s%s", why[skipped[0]], ns > 1 ? "; so does every other placement asked" : "");
+    for (int i = 0; i < ns; i++) {
+        cxs_note("%s: skipped", why[skipped[i]]);
+        cxs_run_skipped(why[skipped[i]]);
+    }
     x->c.nplacements = n;
 }
 

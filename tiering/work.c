@@ -326,7 +326,7 @@ static uint64_t sample_loop(const struct tctx *x, struct trun *r, struct shared 
         }
     }
     stop_workers(s);
-    r->work_total = s->work;
+    r->work_total = done_before; /* the rows' sum (what ran after the last row is in none) */
     memcpy(r->total.have, now.have, sizeof now.have);
     return i - 1;
 }

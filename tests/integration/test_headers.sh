@@ -76,6 +76,10 @@ run xlshare $D $BIN/cxlscope-xlshare --calibration "$top/replay/xlshare-default.
     --model xlshare-8m --tflops 67 --inferences 2 --quiet \
     --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300 &&
     for f in xlshare xlshare_compare; do compare $f.csv $D; done
+# tiering: one short run in the kernel's current mode (both CSVs, any node count).
+D=$TMP/tiering
+run tiering $D $BIN/cxlscope-tiering --placement first-touch --size 1M --threads 1 \
+    --duration 0.1 --interval 0.1 --quiet && for f in tiering tiering_summary; do compare $f.csv $D; done
 D=$TMP/gpucopy
 if [ ! -x $BIN/cxlscope-gpucopy ]; then
     for f in gpu_copy gpu_copy_latency; do skip "$f.csv: header as committed" "gpucopy $(not_built gpucopy)"; done
