@@ -13,13 +13,16 @@
 # series  template of a series title: {COL} is replaced by the row's value;
 #         rows with the same run and title form one series.
 # cat     bars: template of a category (an x tic label); cells: template of
-#         a column, while series is the template of a row.
+#         a column, while series is the template of a row; lines and cdf:
+#         the figure's labels, templates separated by ";", each expanded on
+#         the first row kept (the where clauses should make it stand for
+#         them all) into vars array L[] (not written when empty).
 # best    bars and cells: of the rows that fall in one bar or cell, keep the
 #         one with the largest COL (-COL: the smallest); default the first.
 #         cdf: of each series' rows, keep those with the largest COL.
 #
 # Promises, per mode (PREFIX.vars.gp is always written, with n, T[n] and
-# `first`, the @first values seen, e.g. "0" or "0/1"):
+# `first`, the @first values seen, e.g. "0" or "0/1"; L[] as cat says):
 #   lines  PREFIX.I.csv for I = 1..n: the CSV's header and the series' rows
 #          sorted by x; vars: array F[n] of these paths.
 #   bars   PREFIX.csv "cat,series,value" (cat 0-based, series 1..n); vars:
@@ -44,6 +47,7 @@ BEGIN {
         wval[i] = substr(clause[i], eq + 1)
     }
     nruns = split(ENVIRON["REPORT_RUNS"], runname, "\n")
+    nlab = (mode == "lines" || mode == "cdf") && cat != "" ? split(cat, ltmpl, ";") : 0
     bestcol = best; sign = 1
     if (substr(best, 1, 1) == "-") { bestcol = substr(best, 2); sign = -1 }
     file = 0
@@ -76,6 +80,7 @@ firstrow {
     }
     if (!(y in col) || !isnum($col[y])) next
     if (mode == "lines" && (!(x in col) || !isnum($col[x]))) next
+    if (nlab && !nlabeled) for (i = 1; i <= nlab; i++) lab[++nlabeled] = expand(ltmpl[i])
     if (mode == "cdf") { cdf_row(); next }
     title = expand(series)
     if (nruns > 1) title = runname[file] ": " title
@@ -105,6 +110,11 @@ END {
     if (n) {
         printf "array T[%d] = [", n > vars
         for (s = 1; s <= n; s++) printf "%s%s", (s > 1 ? ", " : ""), q(stitle[s]) > vars
+        print "]" > vars
+    }
+    if (nlabeled) {
+        printf "array L[%d] = [", nlabeled > vars
+        for (i = 1; i <= nlabeled; i++) printf "%s%s", (i > 1 ? ", " : ""), q(lab[i]) > vars
         print "]" > vars
     }
     if (mode == "cdf") cdf_out()

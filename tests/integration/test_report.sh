@@ -5,8 +5,11 @@
 # without is absent and named in the notes, index.html is self-contained
 # (its href/src name only files that exist, no script, no external URL),
 # headline.csv matches numbers recomputed here independently and the page
-# shows them, run.json's skipped/failed steps and "run incomplete" appear,
-# strings from the data are escaped, bad input exits 2 with one line, an
+# shows them, the tiering figures (a pair per placement x workload, a curve
+# per mode, empty samples not drawn, left out without samples or without
+# tiering.csv) and the page-migration table ("absent" for a counter the
+# kernel lacks, never 0), run.json's skipped/failed steps and "run
+# incomplete" appear, strings from the data are escaped, bad input exits 2 with one line, an
 # output name that is not a regular file is refused (exit 2) and (when
 # chromium is installed) the page renders headless.
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +17,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/plot/report
 FX=$top/tests/fixtures/report
 ALL="latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency latency-matrix bandwidth-matrix
-gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cdf-cpu0 latency-cdf-cpu1"
+gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cdf-cpu0 latency-cdf-cpu1
+tiering-hot-first-touch-hotset tiering-rate-first-touch-hotset tiering-hot-cxl-hotset tiering-rate-cxl-hotset"
 
 # --- help, bad input
 if "$R" --help | grep -q '^Usage: plot/report DIR' && "$R" --help | grep -q 'report-compare'; then
@@ -138,7 +142,7 @@ O1=$TMP/one
 if "$R" "$FX/one-node" --out "$O1" >"$TMP/out" 2>"$TMP/err"; then ok "one-node: exit 0"
 else notok "one-node: exit 0" "$(cat "$TMP/err")"; fi
 check_report one-node "$O1" "latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency" \
-    "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cdf"
+    "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cdf tiering-hot tiering-rate"
 check_headline one-node "$O1" "$(expected_headline "$FX/one-node")"
 if grep -q 'left out: latency-matrix: .*one pair only' "$O1/index.html" &&
     grep -q 'no run.json' "$O1/index.html" && grep -q '<h1>cxlscope report: vm, 2026-11-22' "$O1/index.html"; then
@@ -152,6 +156,15 @@ if grep -q '<li>left out: gpu-copy-bandwidth: no .* in gpu_copy.csv (there is no
     no_gpu_figure "$O1"; then
     ok "one-node: no GPU CSV, so the GPU figures are left out and the notes say there is no such CSV"
 else notok "one-node: no GPU CSV, so the GPU figures are left out and the notes say there is no such CSV" "$(grep 'left out: gpu' "$O1/index.html")" "$(ls "$O1")"; fi
+
+# no_tiering DIR: DIR holds no tiering-* file
+no_tiering() { for f in "$1"/tiering-*; do [ ! -e "$f" ] || return 1; done; }
+if grep -q '<li>left out: tiering-hot: no .* in tiering.csv (there is no tiering.csv)</li>' "$O1/index.html" &&
+    grep -q '<li>left out: tiering-rate: no .* in tiering.csv (there is no tiering.csv)</li>' "$O1/index.html" &&
+    ! grep -q 'Page migration' "$O1/index.html" && no_tiering "$O1" && [ ! -s "$TMP/err" ]; then
+    ok "one-node: no tiering CSV, so no tiering figure or table, the notes say there is no tiering.csv, no error"
+else notok "one-node: no tiering CSV, so no tiering figure or table, the notes say there is no tiering.csv, no error" \
+    "$(grep 'tiering\|Page migration' "$O1/index.html")" "$(ls "$O1")" "$(cat "$TMP/err")"; fi
 
 # --- the synthetic multi-node run
 O2=$TMP/multi
@@ -189,6 +202,85 @@ if grep -q 'from CPU node 1' "$O2/latency-cdf-cpu1.svg" && grep -q '>node 4 (CXL
     ok "multi-node: a latency CDF per CPU node, one curve per memory node"
 else notok "multi-node: a latency CDF per CPU node, one curve per memory node" \
     "$(grep -ohE '>(node|from)[^<>]*<' "$O2"/latency-cdf-cpu*.svg | sort -u | tr '\n' ' ')"; fi
+# tiering.csv: a hot and a rate figure per placement (first-touch, cxl) of
+# workload hotset, one curve per mode, titled mode / placement / workload
+# points_per_curve SVG: the number of points of each curve (its markers
+# less the one in the key), space-separated, in plot order
+points_per_curve() {
+    awk '/<g id="gnuplot_plot_/ { g++ } g { n[g] += gsub(/<use xlink:href=.#gpPt/, "&") }
+        END { for (i = 1; i <= g; i++) printf "%s%d", (i > 1 ? " " : ""), n[i] - 1; print "" }' "$1"
+}
+bad=""
+for pl in first-touch cxl; do
+    for f in tiering-hot-$pl-hotset tiering-rate-$pl-hotset; do
+        for m in none autonuma tiering; do grep -q ">$m / $pl / hotset<" "$O2/$f.svg" || bad="$bad $f:$m"; done
+        grep -q "$pl / hotset (CPU node 0, fast node 0, slow node 4: cxl)<" "$O2/$f.svg" || bad="$bad $f:title"
+        other='/ cxl /'
+        [ $pl = cxl ] && other='first-touch'
+        ! grep -q "$other" "$O2/$f.svg" || bad="$bad $f:other-placement"
+    done
+done
+if [ -z "$bad" ] && grep -q '>accesses per second<' "$O2/tiering-rate-cxl-hotset.svg" &&
+    grep -q '>hot sample on the fast node (%)<' "$O2/tiering-hot-cxl-hotset.svg"; then
+    ok "multi-node: tiering hot and rate figures per placement x workload, a curve per mode titled mode / placement / workload"
+else notok "multi-node: tiering hot and rate figures per placement x workload, a curve per mode titled mode / placement / workload" \
+    "bad:$bad" "$(grep -ohE '>[^<>]*(hotset|second|%\))[^<>]*<' "$O2"/tiering-*.svg | sort -u | tr '\n' ' ')"; fi
+# autonuma/cxl's interval 5 has no sample: 9 points, not a 0; the rate has all 10
+got=$(points_per_curve "$O2/tiering-hot-cxl-hotset.svg") got2=$(points_per_curve "$O2/tiering-rate-cxl-hotset.svg")
+if [ "$got" = "10 9 10" ] && [ "$got2" = "10 10 10" ]; then
+    ok "multi-node: an interval with an empty hot_fast_pct is not drawn in tiering-hot (9 points), but is in tiering-rate"
+else notok "multi-node: an interval with an empty hot_fast_pct is not drawn in tiering-hot (9 points), but is in tiering-rate" \
+    "hot: $got (want 10 9 10)" "rate: $got2 (want 10 10 10)"; fi
+# tiering_summary.csv: the table, a row per mode x placement, empty cells "—"
+tt=$(sed -n '/<h2>Page migration (tiering_summary.csv)<\/h2>/,/<\/table>/p' "$O2/index.html")
+if [ "$(printf '%s\n' "$tt" | grep -c '^<tr><td>')" -eq 6 ] &&
+    printf '%s\n' "$tt" | grep -q '^<tr><td>tiering</td><td>cxl</td><td>hotset</td><td class="num">0 → 95</td><td class="num">8.006</td><td class="num">9220530</td><td class="num">71901966 accesses</td><td class="num">127923</td><td class="num">640</td><td class="num">127923</td><td class="num">185479</td><td class="num">0</td><td>ok</td><td class="num">2</td><td>on</td><td>0, 0 / 4 (cxl)</td><td>—</td><td class="num">4 GiB</td><td class="num">10.007</td><td class="num">10</td></tr>$' &&
+    printf '%s\n' "$tt" | grep -q '^<tr><td>autonuma</td><td>cxl</td><td>hotset</td><td class="num">0 → 68</td><td>—</td><td class="num">7584537</td>' &&
+    grep -q '<p>This kernel lacks pgdemote_khugepaged (empty in every row of tiering.csv, never counted as 0).</p>' "$O2/index.html"; then
+    ok "multi-node: the page-migration table, a row per mode x placement, t_hot90_s never reached and no fast capacity limit as —, the counter the kernel lacks named"
+else notok "multi-node: the page-migration table, a row per mode x placement, t_hot90_s never reached and no fast capacity limit as —, the counter the kernel lacks named" "$tt"; fi
+# a kernel without the promotion counters (before 5.18 or so): the
+# promotions column says absent, never 0; a failed check is marked, escaped
+cp -r "$FX/multi-node" "$TMP/oldk"
+blank_cols() { # blank_cols FILE COL...: those columns emptied in every data row
+    f=$1; shift
+    awk -F, -v OFS=, -v cols="$*" 'NR == 1 { n = split(cols, k, " "); for (i = 1; i <= NF; i++) for (j = 1; j <= n; j++) if ($i == k[j]) b[i] = 1; print; next }
+        { for (i in b) $i = ""; print }' "$f" >"$f.new" && mv "$f.new" "$f"
+}
+blank_cols "$TMP/oldk/tiering.csv" pgpromote_success pgpromote_candidate
+blank_cols "$TMP/oldk/tiering_summary.csv" promotions
+awk -F, -v OFS=, 'NR == 5 { $NF = "FAILED: sum 3 <> 4 & more" } { print }' "$TMP/oldk/tiering_summary.csv" >"$TMP/oldk/s.new" &&
+    mv "$TMP/oldk/s.new" "$TMP/oldk/tiering_summary.csv"
+if "$R" "$TMP/oldk" --out "$TMP/oldk/r" >/dev/null 2>&1; then
+    tt=$(sed -n '/<h2>Page migration/,/<\/table>/p' "$TMP/oldk/r/index.html")
+    if [ "$(printf '%s\n' "$tt" | grep -c '^<tr><td>[a-z]*</td><td>[a-z-]*</td><td>hotset</td><td class="num">[0-9]* → [0-9]*</td><td[^>]*>[0-9.—]*</td><td class="num">[0-9]*</td><td class="num">[0-9]* accesses</td><td>absent</td><td class="num">[0-9]*</td>')" -eq 6 ] &&
+        printf '%s\n' "$tt" | grep -q '<td class="num">71901966 accesses</td><td>absent</td><td class="num">640</td><td class="num">127923</td>' &&
+        printf '%s\n' "$tt" | grep -q '<td class="bad">FAILED: sum 3 &lt;&gt; 4 &amp; more</td><td class="num">0</td>' &&
+        ! grep -q '<> 4 &' "$TMP/oldk/r/index.html" &&
+        grep -q '<p>This kernel lacks pgpromote_success, pgpromote_candidate, pgdemote_khugepaged (' "$TMP/oldk/r/index.html"; then
+        ok "a kernel without pgpromote_*: promotions shown as absent (not 0) in every row, the counters named; a failed check marked and escaped"
+    else notok "a kernel without pgpromote_*: promotions shown as absent (not 0) in every row, the counters named; a failed check marked and escaped" "$tt" "$(grep 'lacks' "$TMP/oldk/r/index.html")"; fi
+else notok "a kernel without pgpromote_*: the report exits 0"; fi
+# tiering.csv without any hot_fast_pct value: tiering-hot left out with the
+# note, tiering-rate still drawn; a header-only tiering.csv: both left out
+cp -r "$FX/multi-node" "$TMP/nohot"
+blank_cols "$TMP/nohot/tiering.csv" hot_fast_pct
+if "$R" "$TMP/nohot" --out "$TMP/nohot/r" >/dev/null 2>"$TMP/err" && [ ! -s "$TMP/err" ] &&
+    grep -q '<li>left out: tiering-hot-cxl-hotset: no hot_fast_pct values (hot-page samples) for placement cxl, workload hotset in tiering.csv</li>' "$TMP/nohot/r/index.html" &&
+    grep -q '<li>left out: tiering-hot-first-touch-hotset: no hot_fast_pct values .* in tiering.csv</li>' "$TMP/nohot/r/index.html" &&
+    [ ! -e "$TMP/nohot/r/tiering-hot-cxl-hotset.png" ] && [ ! -e "$TMP/nohot/r/tiering-hot-cxl-hotset.svg" ] &&
+    [ ! -e "$TMP/nohot/r/tiering-hot-first-touch-hotset.svg" ] &&
+    is_svg "$TMP/nohot/r/tiering-rate-cxl-hotset.svg" && is_png "$TMP/nohot/r/tiering-rate-cxl-hotset.png"; then
+    ok "tiering.csv without hot_fast_pct values: tiering-hot left out, named in the notes; tiering-rate drawn"
+else notok "tiering.csv without hot_fast_pct values: tiering-hot left out, named in the notes; tiering-rate drawn" \
+    "$(cat "$TMP/err")" "$(grep 'left out' "$TMP/nohot/r/index.html")" "$(ls "$TMP/nohot/r")"; fi
+head -1 "$FX/multi-node/tiering.csv" >"$TMP/nohot/tiering.csv"
+if "$R" "$TMP/nohot" --out "$TMP/nohot/r" >/dev/null 2>"$TMP/err" && [ ! -s "$TMP/err" ] && no_tiering "$TMP/nohot/r" &&
+    grep -q '<li>left out: tiering-hot: no hot_fast_pct values (hot-page samples) in tiering.csv</li>' "$TMP/nohot/r/index.html" &&
+    grep -q '<li>left out: tiering-rate: no work_per_s values in tiering.csv</li>' "$TMP/nohot/r/index.html"; then
+    ok "a tiering.csv of a header only: both tiering figures left out, named in the notes; the earlier report's figures gone"
+else notok "a tiering.csv of a header only: both tiering figures left out, named in the notes; the earlier report's figures gone" \
+    "$(cat "$TMP/err")" "$(grep 'left out' "$TMP/nohot/r/index.html")" "$(ls "$TMP/nohot/r")"; fi
 # gpu_copy.csv: h2d/d2h of pinned, pageable and mallochost memory per node;
 # its interleave (0+4), bidir and d2d rows are not in that figure
 bw=$O2/gpu-copy-bandwidth.svg
@@ -236,7 +328,7 @@ else notok "an incomplete run says \"run incomplete\" (default OUTDIR DIR/report
 # a second report into the same OUTDIR leaves no stale figure
 if "$R" "$FX/one-node" --out "$O2" >/dev/null 2>&1 && [ ! -e "$O2/gpu-copy-latency.png" ] &&
     [ ! -e "$O2/latency-matrix.svg" ] && [ -e "$O2/latency-vs-size.png" ] &&
-    [ ! -e "$O2/latency-cdf-cpu0.png" ] && [ ! -e "$O2/latency-cdf-cpu1.svg" ]; then
+    [ ! -e "$O2/latency-cdf-cpu0.png" ] && [ ! -e "$O2/latency-cdf-cpu1.svg" ] && no_tiering "$O2"; then
     ok "a report over an older one leaves no stale figure"
 else notok "a report over an older one leaves no stale figure" "$(ls "$O2")"; fi
 
@@ -294,6 +386,21 @@ if "$R" "$TMP/gpu-a" "$TMP/gpu-b" --out "$TMP/gpu-ab" >/dev/null 2>&1 &&
 else notok "two runs with GPU data: the GPU figures have one series per run, titled with the run" \
     "$(grep -ohE '>gpu-[ab]: [^<>]*<' "$TMP"/gpu-ab/gpu-copy-*.svg | sort -u | tr '\n' ' ')"; fi
 
+# two runs with tiering data: one curve per run and mode, one table per run;
+# with one-node (no tiering CSVs) beside multi-node: only multi-node's table
+th=$TMP/gpu-ab/tiering-hot-cxl-hotset.svg
+if grep -q '>gpu-a: tiering / cxl / hotset<' "$th" && grep -q '>gpu-b: none / cxl / hotset<' "$th" &&
+    [ "$(points_per_curve "$th")" = "10 9 10 10 9 10" ] &&
+    grep -q '>gpu-b: autonuma / first-touch / hotset<' "$TMP/gpu-ab/tiering-rate-first-touch-hotset.svg" &&
+    [ "$(sed -n '/<h2>Page migration/,/<h2>Figures/p' "$TMP/gpu-ab/index.html" | grep -c '^<h3>gpu-[ab]</h3>$')" -eq 2 ] &&
+    ! grep -q 'one-node' "$O3/tiering-rate-cxl-hotset.svg" &&
+    [ "$(sed -n '/<h2>Page migration/,/<h2>Figures/p' "$O3/index.html" | grep -c '^<h3>')" -eq 1 ] &&
+    grep -q '^<h3>multi-node</h3>$' "$O3/index.html"; then
+    ok "two runs with tiering data: one curve per run and mode, titled with the run; one page-migration table per run that has one"
+else notok "two runs with tiering data: one curve per run and mode, titled with the run; one page-migration table per run that has one" \
+    "$(grep -ohE '>[^<>]*hotset<' "$th" "$O3/tiering-rate-cxl-hotset.svg" | tr '\n' ' ')" "$(points_per_curve "$th")" \
+    "$(grep '<h3>' "$TMP/gpu-ab/index.html" "$O3/index.html")"; fi
+
 # --- the script itself
 if command -v shellcheck >/dev/null; then
     if shellcheck -s sh "$R" >"$TMP/sc" 2>&1; then ok "plot/report is shellcheck-clean"
@@ -315,4 +422,27 @@ if command -v chromium >/dev/null; then
         ! grep -q 'CONSOLE' "$TMP/chr"; then
         ok "headless chromium renders the two-run report ($size B screenshot, no console message)"
     else notok "headless chromium renders the two-run report" "exit $rc, $size B, $dims" "$(grep -v dbus "$TMP/chr" | tail -5)"; fi
-else skip "headless chromium renders the two-run report" "chromium not installed"; fi
+    # the tiering parts, in a run that has only them (a short page, all of
+    # it in the screenshot): the parsed DOM holds the table and the figures
+    mkdir -p "$TMP/tieronly"
+    cp "$FX/multi-node/meta.json" "$FX/multi-node/tiering.csv" "$FX/multi-node/tiering_summary.csv" "$TMP/tieronly/"
+    "$R" "$TMP/tieronly" >/dev/null 2>&1
+    page=file://$TMP/tieronly/report/index.html
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,3600 \
+        --screenshot="$TMP/shot2.png" "$page" >"$TMP/chr" 2>&1
+    rc=$?
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --dump-dom "$page" >"$TMP/dom" 2>/dev/null
+    size=$(wc -c <"$TMP/shot2.png" 2>/dev/null || echo 0)
+    rows=$(sed -n '/<h2>Page migration/,/<\/table>/p' "$TMP/dom" | grep -c '<tr><td>')
+    imgs=$(grep -c '<img alt="tiering-\(hot\|rate\)-[a-z-]*-hotset" src="data:image/png;base64,' "$TMP/dom")
+    if [ "$rc" -eq 0 ] && is_png "$TMP/shot2.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
+        grep -q '<div class="wide"><table class="small"><tbody><tr><th>mode</th>' "$TMP/dom" && [ "$rows" -eq 6 ] && [ "$imgs" -eq 4 ]; then
+        ok "headless chromium renders the page-migration table and the tiering figures ($size B screenshot, 6 rows, 4 figures)"
+    else notok "headless chromium renders the page-migration table and the tiering figures" "exit $rc, $size B, $rows rows, $imgs figures" \
+        "$(grep -v dbus "$TMP/chr" | tail -5)"; fi
+else
+    skip "headless chromium renders the two-run report" "chromium not installed"
+    skip "headless chromium renders the page-migration table and the tiering figures" "chromium not installed"
+fi
