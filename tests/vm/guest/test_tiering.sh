@@ -106,6 +106,20 @@ echo "# tiering: hint faults first-touch $ft, interleave $il"
 check $? "tiering: interleaved pages take under a tenth of first-touch's hint faults ($il vs $ft)"
 settings_back "after the hint-fault run"
 
+# --- OLI's plan and a table workload: the counting run, the plan, every
+# iteration's checksum
+d=/tmp/tier-oli
+echo "tiering: oli run" >&2
+$B --cpu-node 0 --threads 1 --quiet --placement oli,first-touch --workload cg --size 8M --duration 2 \
+    --output $d 2>/tmp/tier.err
+rc=$?
+check $rc "tiering: --placement oli,first-touch --workload cg (current mode) exits 0"
+[ $rc -eq 0 ] || sed 's/^/# /' /tmp/tier.err
+[ "$(get $d/tiering_summary.csv checked placement=oli)" = ok ] &&
+    [ "$(get $d/tiering_summary.csv work_unit placement=oli)" = iterations ] &&
+    grep -q 'cg: hot objects .*OLI interleaves:' $d/meta.json
+check $? "tiering: cg under oli: iterations checked, hot objects and OLI's plan in meta.json"
+
 # --- every mode this kernel has, one short run each; counters by name
 d=/tmp/tier-modes
 echo "tiering: four modes" >&2
