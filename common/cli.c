@@ -26,6 +26,16 @@ int cxs_errf(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
+int cxs_errc(int code, char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen)
+        vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
 int cxs_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 {
     static const struct {

@@ -105,6 +105,9 @@ void cxs_names_arg(const char *arg, const char *what, int (*parse)(const char *s
 /* Format a one-line reason into err (if err and errlen) and return -1: the
  * error convention of every parser and loader in common/. */
 int cxs_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same, returning code instead of -1 (an exit code: CXS_EXIT_*). */
+int cxs_errc(int code, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 _Noreturn void cxs_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void cxs_usage_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -293,28 +293,17 @@ static int saved_index(int i)
 
 /* ---- setting ------------------------------------------------------------ */
 
-__attribute__((format(printf, 4, 5))) static int fail(int code, char *err, size_t errlen,
-                                                      const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 static int absent(int i, char *err, size_t errlen)
 {
     const struct knob *k = &knobs[i];
     char a[PATH_MAX], b[PATH_MAX];
     where_path(&k->at[0], a, sizeof a);
     if (!k->at[1].rel)
-        return fail(CXS_EXIT_SKIP, err, errlen, "this kernel has no %s (no %s: %s)", k->name, a,
-                    k->absent);
+        return cxs_errc(CXS_EXIT_SKIP, err, errlen, "this kernel has no %s (no %s: %s)", k->name, a,
+                        k->absent);
     where_path(&k->at[1], b, sizeof b);
-    return fail(CXS_EXIT_SKIP, err, errlen, "this kernel has no %s (neither %s nor %s: %s)",
-                k->name, a, b, k->absent);
+    return cxs_errc(CXS_EXIT_SKIP, err, errlen, "this kernel has no %s (neither %s nor %s: %s)",
+                    k->name, a, b, k->absent);
 }
 
 /* A failed read (value NULL) or write of value to knob i's file: errno e. */
@@ -325,14 +314,14 @@ static int io_failed(int i, const char *value, const char *path, int e, char *er
     if (value)
         snprintf(doing, sizeof doing, "writing '%.80s' to", value);
     if (value && e == EINVAL)
-        return fail(CXS_EXIT_SKIP, err, errlen, "the kernel refuses %s = %.80s (%s %s: %s)%s%s",
-                    k->name, value, doing, path, strerror(e), k->refuse ? ": " : "",
-                    k->refuse ? k->refuse : "");
+        return cxs_errc(CXS_EXIT_SKIP, err, errlen, "the kernel refuses %s = %.80s (%s %s: %s)%s%s",
+                        k->name, value, doing, path, strerror(e), k->refuse ? ": " : "",
+                        k->refuse ? k->refuse : "");
     if (e == ENOENT)
-        return fail(CXS_EXIT_SKIP, err, errlen, "this kernel has no %s (%s %s: %s)", k->name, doing,
-                    path, strerror(e));
-    return fail(CXS_EXIT_FAIL, err, errlen, "cannot set %s: %s %s: %s%s", k->name, doing, path,
-                strerror(e), e == EACCES || e == EPERM ? " (needs root)" : "");
+        return cxs_errc(CXS_EXIT_SKIP, err, errlen, "this kernel has no %s (%s %s: %s)", k->name,
+                        doing, path, strerror(e));
+    return cxs_errc(CXS_EXIT_FAIL, err, errlen, "cannot set %s: %s %s: %s%s", k->name, doing, path,
+                    strerror(e), e == EACCES || e == EPERM ? " (needs root)" : "");
 }
 
 /* Remember knob i's current value (at path) to be written back, before
@@ -343,14 +332,14 @@ static int save(int i, const char *path, char *err, size_t errlen)
     if (read_value(path, s->value, sizeof s->value) != 0)
         return io_failed(i, NULL, path, errno, err, errlen);
     if (strlen(path) >= sizeof s->path)
-        return fail(CXS_EXIT_FAIL, err, errlen, "cannot set %s: its path is too long (%s)",
-                    knobs[i].name, path);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen, "cannot set %s: its path is too long (%s)",
+                        knobs[i].name, path);
     if (knobs[i].boolish && as_bool(s->value, strlen(s->value)) >= 0) /* 1/0: every kernel */
         snprintf(s->value, sizeof s->value, "%d", as_bool(s->value, strlen(s->value)));
     if (!armed && cxs_exit_hook_add(restore_hook, NULL) != 0)
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "cannot set %s: no room for the exit hook that would set it back",
-                    knobs[i].name);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "cannot set %s: no room for the exit hook that would set it back",
+                        knobs[i].name);
     armed = 1;
     s->knob = i;
     s->len = strlen(s->value);
@@ -373,7 +362,7 @@ int cxs_knob_set(int i, const char *value, char *err, size_t errlen)
 {
     char path[PATH_MAX], got[64];
     if (!valid(i) || !value)
-        return fail(CXS_EXIT_FAIL, err, errlen, "no knob number %d (or no value) to set", i);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen, "no knob number %d (or no value) to set", i);
     if (cxs_knob_path(i, path, sizeof path) != 0)
         return absent(i, err, errlen);
     int fresh = saved_index(i) < 0;
@@ -389,10 +378,11 @@ int cxs_knob_set(int i, const char *value, char *err, size_t errlen)
         return io_failed(i, value, path, e, err, errlen);
     }
     if (read_value(path, got, sizeof got) != 0)
-        return fail(CXS_EXIT_FAIL, err, errlen, "%s: wrote '%s' to %s but cannot read it back: %s",
-                    knobs[i].name, value, path, strerror(errno));
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "%s: wrote '%s' to %s but cannot read it back: %s", knobs[i].name, value,
+                        path, strerror(errno));
     if (!same_value(&knobs[i], got, value))
-        return fail(CXS_EXIT_FAIL, err, errlen, "%s: wrote '%s' to %s but it reads back '%s'",
-                    knobs[i].name, value, path, got);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen, "%s: wrote '%s' to %s but it reads back '%s'",
+                        knobs[i].name, value, path, got);
     return 0;
 }

@@ -87,17 +87,6 @@ size_t cxs_page_bytes(enum cxs_page p)
     return page_kinds[p].bytes;
 }
 
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 static void human(uint64_t bytes, char *buf, size_t len)
 {
     if (bytes >= GIB)
@@ -247,14 +236,16 @@ static int room_for_pages(const struct cxs_topo *t, int node, enum cxs_page pg, 
     human(avail, have, sizeof have);
     human(nd ? nd->mem_total : 0, total, sizeof total);
     if (nd && bytes + HEADROOM > nd->mem_total)
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "node %d is too small for %" PRIu64 " more %s huge pages (%s): it has %s in "
-                    "all, keeping 64 MiB for the system",
-                    node, more, page_kinds[pg].name, want, total);
-    return fail(CXS_EXIT_FAIL, err, errlen,
-                "node %d cannot hold %" PRIu64 " more %s huge pages (%s): it has %s free (free + "
-                "reclaimable, keeping 64 MiB for the system)",
-                node, more, page_kinds[pg].name, want, have);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "node %d is too small for %" PRIu64
+                        " more %s huge pages (%s): it has %s in "
+                        "all, keeping 64 MiB for the system",
+                        node, more, page_kinds[pg].name, want, total);
+    return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                    "node %d cannot hold %" PRIu64
+                    " more %s huge pages (%s): it has %s free (free + "
+                    "reclaimable, keeping 64 MiB for the system)",
+                    node, more, page_kinds[pg].name, want, have);
 }
 
 /* Make sure node has `need` free huge pages of kind pg, reserving if asked
@@ -269,50 +260,53 @@ static int ensure_pool(const struct cxs_topo *t, struct cxs_buf *b, int node, en
     snprintf(rel, sizeof rel, "devices/system/node/node%d/hugepages/%s/nr_hugepages", node,
              page_kinds[pg].pool);
     if (pool_read(node, pg, "nr_hugepages", &nr) || pool_read(node, pg, "free_hugepages", &fr))
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "node %d has no %s hugetlb pool (kernel without %s pages?)", node,
-                    page_kinds[pg].name, page_kinds[pg].name);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "node %d has no %s hugetlb pool (kernel without %s pages?)", node,
+                        page_kinds[pg].name, page_kinds[pg].name);
     if ((uint64_t)fr >= need)
         return 0;
     uint64_t want = (uint64_t)nr + (need - (uint64_t)fr);
     char path[256];
     cxs_sysfs_path(path, sizeof path, "%s", rel);
     if (!reserve)
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "node %d has %" PRId64 " free %s huge pages, %" PRIu64
-                    " needed: reserve them with 'echo %" PRIu64 " > %s' (as root) or run with "
-                    "--reserve-hugepages",
-                    node, fr, page_kinds[pg].name, need, want, path);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "node %d has %" PRId64 " free %s huge pages, %" PRIu64
+                        " needed: reserve them with 'echo %" PRIu64 " > %s' (as root) or run with "
+                        "--reserve-hugepages",
+                        node, fr, page_kinds[pg].name, need, want, path);
     if (geteuid() != 0)
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "--reserve-hugepages needs root (node %d has %" PRId64
-                    " free %s huge pages, %" PRIu64 " needed)",
-                    node, fr, page_kinds[pg].name, need);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "--reserve-hugepages needs root (node %d has %" PRId64
+                        " free %s huge pages, %" PRIu64 " needed)",
+                        node, fr, page_kinds[pg].name, need);
     if (room_for_pages(t, node, pg, need - (uint64_t)fr, err, errlen))
         return CXS_EXIT_FAIL;
     if (!b)
         return 0;
     int slot = claim_locked(path, nr);
     if (slot < 0)
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    atomic_load(&exiting) ? "not reserving huge pages: the program is exiting"
-                                          : "too many huge page reservations");
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        atomic_load(&exiting) ? "not reserving huge pages: the program is exiting"
+                                              : "too many huge page reservations");
     b->reserved[b->nreserved++] = slot;
     char val[24];
     snprintf(val, sizeof val, "%" PRIu64, want);
     if (cxs_sysfs_write_str(rel, val))
-        return fail(CXS_EXIT_FAIL, err, errlen, "cannot reserve huge pages: writing %s to %s: %s",
-                    val, path, strerror(errno));
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "cannot reserve huge pages: writing %s to %s: %s", val, path,
+                        strerror(errno));
     if (atomic_load(&exiting)) { /* the hook may have run before our write */
         write_prev(&reservations[slot]);
-        return fail(CXS_EXIT_FAIL, err, errlen, "not reserving huge pages: the program is exiting");
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "not reserving huge pages: the program is exiting");
     }
     if (pool_read(node, pg, "free_hugepages", &fr) || (uint64_t)fr < need)
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "asked the kernel for %" PRIu64 " %s huge pages on node %d but only %" PRId64
-                    " are free (the node had room for them: its free memory is too fragmented "
-                    "into smaller pieces)",
-                    need, page_kinds[pg].name, node, fr);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "asked the kernel for %" PRIu64
+                        " %s huge pages on node %d but only %" PRId64
+                        " are free (the node had room for them: its free memory is too fragmented "
+                        "into smaller pieces)",
+                        need, page_kinds[pg].name, node, fr);
     return 0;
 }
 
@@ -358,10 +352,10 @@ static int check_needs(const struct cxs_topo *t, const uint64_t *need, enum cxs_
             char want[32], have[32];
             human(need[idx], want, sizeof want);
             human(avail, have, sizeof have);
-            return fail(CXS_EXIT_FAIL, err, errlen,
-                        "node %d cannot hold %s: it has %s free (free + reclaimable, "
-                        "keeping 64 MiB for the system)",
-                        node, want, have);
+            return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                            "node %d cannot hold %s: it has %s free (free + reclaimable, "
+                            "keeping 64 MiB for the system)",
+                            node, want, have);
         }
     }
     return 0;
@@ -470,18 +464,18 @@ static int verify(const struct cxs_topo *t, const struct cxs_seg *segs, int nseg
         int worst = 0;
         for (int i = 1; i < t->nnodes; i++)
             worst = worst_n[i] > worst_n[worst] ? i : worst;
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "placement check failed: %" PRIu64 " of %" PRIu64
-                    " pages landed on node %d (and elsewhere), not where the %s policy put them "
-                    "(--allow-fallback measures anyway)",
-                    b->pages_elsewhere, total, t->nodes[worst].id,
-                    cxs_policy_name(segs[worst_seg].policy));
+        return cxs_errc(
+            CXS_EXIT_FAIL, err, errlen,
+            "placement check failed: %" PRIu64 " of %" PRIu64
+            " pages landed on node %d (and elsewhere), not where the %s policy put them "
+            "(--allow-fallback measures anyway)",
+            b->pages_elsewhere, total, t->nodes[worst].id, cxs_policy_name(segs[worst_seg].policy));
     }
     if (b->pages_unknown)
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "placement check failed: move_pages() could not place %" PRIu64 " of %" PRIu64
-                    " pages (--allow-fallback measures anyway)",
-                    b->pages_unknown, total);
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "placement check failed: move_pages() could not place %" PRIu64
+                        " of %" PRIu64 " pages (--allow-fallback measures anyway)",
+                        b->pages_unknown, total);
     return 0;
 }
 
@@ -549,22 +543,22 @@ static int validate(const struct cxs_topo *t, const struct cxs_alloc_req *q, str
                     char *err, size_t errlen)
 {
     if (q->size == 0)
-        return fail(CXS_EXIT_USAGE, err, errlen, "size must be greater than 0");
+        return cxs_errc(CXS_EXIT_USAGE, err, errlen, "size must be greater than 0");
     int one = q->policy == CXS_POL_PREFERRED;
     if (q->nnodes < 1 || (one && q->nnodes != 1))
-        return fail(CXS_EXIT_USAGE, err, errlen, "the %s policy takes %s",
-                    cxs_policy_name(q->policy), one ? "exactly one node" : "one or more nodes");
+        return cxs_errc(CXS_EXIT_USAGE, err, errlen, "the %s policy takes %s",
+                        cxs_policy_name(q->policy), one ? "exactly one node" : "one or more nodes");
     memset(seg, 0, sizeof *seg);
     seg->len = q->size;
     seg->policy = q->policy;
     for (int i = 0; i < q->nnodes; i++) {
         const struct cxs_node *n = cxs_topo_node(t, q->nodes[i]);
         if (!n || !cxs_node_has_memory(n))
-            return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", q->nodes[i]);
+            return cxs_errc(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", q->nodes[i]);
         if (q->nodes[i] >= CXS_NODESET_MAX)
-            return fail(CXS_EXIT_USAGE, err, errlen, "node ID %d is too large", q->nodes[i]);
+            return cxs_errc(CXS_EXIT_USAGE, err, errlen, "node ID %d is too large", q->nodes[i]);
         if (cxs_nodeset_has(&seg->nodes, q->nodes[i]))
-            return fail(CXS_EXIT_USAGE, err, errlen, "node %d is named twice", q->nodes[i]);
+            return cxs_errc(CXS_EXIT_USAGE, err, errlen, "node %d is named twice", q->nodes[i]);
         cxs_nodeset_add(&seg->nodes, q->nodes[i]);
     }
     return 0;
@@ -575,25 +569,26 @@ static int validate_segs(const struct cxs_topo *t, const struct cxs_seg *segs, i
                          enum cxs_page page, size_t *total, char *err, size_t errlen)
 {
     if (nsegs < 1 || nsegs > CXS_MAX_SEGS)
-        return fail(CXS_EXIT_USAGE, err, errlen, "%d ranges: between 1 and %d allowed", nsegs,
-                    CXS_MAX_SEGS);
+        return cxs_errc(CXS_EXIT_USAGE, err, errlen, "%d ranges: between 1 and %d allowed", nsegs,
+                        CXS_MAX_SEGS);
     *total = 0;
     for (int s = 0; s < nsegs; s++) {
         const struct cxs_seg *g = &segs[s];
         if (g->len == 0 || (s < nsegs - 1 && g->len % page_kinds[page].bytes))
-            return fail(CXS_EXIT_USAGE, err, errlen,
-                        "range %d: %zu bytes is not a positive multiple of the %s page", s, g->len,
-                        page_kinds[page].name);
+            return cxs_errc(CXS_EXIT_USAGE, err, errlen,
+                            "range %d: %zu bytes is not a positive multiple of the %s page", s,
+                            g->len, page_kinds[page].name);
         int k = cxs_nodeset_count(&g->nodes);
         if (!k || (g->policy == CXS_POL_PREFERRED && k != 1))
-            return fail(CXS_EXIT_USAGE, err, errlen, "range %d: the %s policy takes %s", s,
-                        cxs_policy_name(g->policy),
-                        g->policy == CXS_POL_PREFERRED ? "exactly one node" : "one or more nodes");
+            return cxs_errc(CXS_EXIT_USAGE, err, errlen, "range %d: the %s policy takes %s", s,
+                            cxs_policy_name(g->policy),
+                            g->policy == CXS_POL_PREFERRED ? "exactly one node"
+                                                           : "one or more nodes");
         for (int id = cxs_nodeset_next(&g->nodes, -1); id >= 0;
              id = cxs_nodeset_next(&g->nodes, id)) {
             const struct cxs_node *n = cxs_topo_node(t, id);
             if (!n || !cxs_node_has_memory(n))
-                return fail(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", id);
+                return cxs_errc(CXS_EXIT_USAGE, err, errlen, "node %d has no memory", id);
         }
         *total += g->len;
     }
@@ -662,13 +657,13 @@ static int bind_range(void *p, size_t len, const struct cxs_seg *g, char *err, s
     if (!mbind(p, len, policies[g->policy].mode, g->nodes.bits, (unsigned long)maxid + 2, 0))
         return 0;
     int e = errno;
-    return fail(e == EINVAL && g->policy >= CXS_POL_PREFERRED_MANY ? CXS_EXIT_SKIP : CXS_EXIT_FAIL,
-                err, errlen, "mbind(%s) failed: %s%s", cxs_policy_name(g->policy), strerror(e),
-                e == EINVAL && g->policy == CXS_POL_WEIGHTED
-                    ? " (weighted interleave needs Linux >= 6.9)"
-                : e == EINVAL && g->policy == CXS_POL_PREFERRED_MANY
-                    ? " (preferred-many needs Linux >= 5.15)"
-                    : "");
+    return cxs_errc(
+        e == EINVAL && g->policy >= CXS_POL_PREFERRED_MANY ? CXS_EXIT_SKIP : CXS_EXIT_FAIL, err,
+        errlen, "mbind(%s) failed: %s%s", cxs_policy_name(g->policy), strerror(e),
+        e == EINVAL && g->policy == CXS_POL_WEIGHTED ? " (weighted interleave needs Linux >= 6.9)"
+        : e == EINVAL && g->policy == CXS_POL_PREFERRED_MANY
+            ? " (preferred-many needs Linux >= 5.15)"
+            : "");
 }
 
 /* Under the lock: map b->map_size bytes, apply each range's policy, touch. */
@@ -682,13 +677,14 @@ static int map_bind_touch(const struct cxs_seg *segs, int nsegs, enum cxs_page p
     b->p = map_aligned(b->map_size, pk->bytes, flags);
     if (b->p == MAP_FAILED) {
         b->p = NULL;
-        return fail(CXS_EXIT_FAIL, err, errlen, "mmap of %zu bytes (%s pages) failed: %s",
-                    b->map_size, pk->name, strerror(errno));
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen, "mmap of %zu bytes (%s pages) failed: %s",
+                        b->map_size, pk->name, strerror(errno));
     }
     if (!pk->hugetlb &&
         madvise(b->p, b->map_size, page == CXS_PAGE_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
-        return fail(CXS_EXIT_FAIL, err, errlen, "madvise(%s) failed: %s",
-                    page == CXS_PAGE_THP ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE", strerror(errno));
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen, "madvise(%s) failed: %s",
+                        page == CXS_PAGE_THP ? "MADV_HUGEPAGE" : "MADV_NOHUGEPAGE",
+                        strerror(errno));
     size_t off = 0;
     for (int s = 0; s < nsegs; s++) {
         size_t len = s == nsegs - 1 ? b->map_size - off : segs[s].len;
@@ -698,10 +694,11 @@ static int map_bind_touch(const struct cxs_seg *segs, int nsegs, enum cxs_page p
         off += len;
     }
     if (touch(b->p, b->map_size))
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "ran out of %s huge pages while touching the buffer (SIGBUS): a node's pool "
-                    "is smaller than it said",
-                    pk->name);
+        return cxs_errc(
+            CXS_EXIT_FAIL, err, errlen,
+            "ran out of %s huge pages while touching the buffer (SIGBUS): a node's pool "
+            "is smaller than it said",
+            pk->name);
     return 0;
 }
 

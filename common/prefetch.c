@@ -268,18 +268,6 @@ int cxs_pf_identify(enum cxs_pf_vendor *v, unsigned *family, unsigned *model, ch
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(int code, char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 /* This CPU's row, or 77 naming what it is. */
 static int model_for(const struct cxs_pf_model **out, char *err, size_t errlen)
 {
@@ -287,13 +275,14 @@ static int model_for(const struct cxs_pf_model **out, char *err, size_t errlen)
     unsigned family, model;
     char why[200];
     if (cxs_pf_identify(&v, &family, &model, why, sizeof why))
-        return fail(CXS_EXIT_SKIP, err, errlen, "cannot control the prefetchers: %s", why);
+        return cxs_errc(CXS_EXIT_SKIP, err, errlen, "cannot control the prefetchers: %s", why);
     *out = cxs_pf_lookup(v, family, model);
     if (!*out)
-        return fail(CXS_EXIT_SKIP, err, errlen,
-                    "no publicly documented prefetcher control for this CPU (%s family 0x%x model "
-                    "0x%x, i.e. %u:%u): it is not in cxlscope's table",
-                    vendor_name(v), family, model, family, model);
+        return cxs_errc(
+            CXS_EXIT_SKIP, err, errlen,
+            "no publicly documented prefetcher control for this CPU (%s family 0x%x model "
+            "0x%x, i.e. %u:%u): it is not in cxlscope's table",
+            vendor_name(v), family, model, family, model);
     return 0;
 }
 
@@ -412,18 +401,19 @@ static int open_for_change(int cpu, int *fd, char *err, size_t errlen)
         return 0;
     int e = errno;
     if (e == EACCES || e == EPERM)
-        return fail(CXS_EXIT_SKIP, err, errlen,
-                    "cannot open %s: %s (changing the prefetchers needs root and CAP_SYS_RAWIO: "
-                    "the msr driver's files are root-only)",
-                    path, strerror(e));
+        return cxs_errc(
+            CXS_EXIT_SKIP, err, errlen,
+            "cannot open %s: %s (changing the prefetchers needs root and CAP_SYS_RAWIO: "
+            "the msr driver's files are root-only)",
+            path, strerror(e));
     if (fake)
-        return fail(CXS_EXIT_SKIP, err, errlen, "no MSR file for CPU %d: %s: %s", cpu, path,
-                    strerror(e));
-    return fail(CXS_EXIT_SKIP, err, errlen, "no msr device for CPU %d: %s: %s%s", cpu, path,
-                strerror(e),
-                e != ENOENT   ? ""
-                : loaded == 0 ? " (even after 'modprobe msr': is the CPU online?)"
-                              : " (the msr module is not loaded and 'modprobe msr' failed)");
+        return cxs_errc(CXS_EXIT_SKIP, err, errlen, "no MSR file for CPU %d: %s: %s", cpu, path,
+                        strerror(e));
+    return cxs_errc(CXS_EXIT_SKIP, err, errlen, "no msr device for CPU %d: %s: %s%s", cpu, path,
+                    strerror(e),
+                    e != ENOENT   ? ""
+                    : loaded == 0 ? " (even after 'modprobe msr': is the CPU online?)"
+                                  : " (the msr module is not loaded and 'modprobe msr' failed)");
 }
 
 /* Every core's file opened (fds[i] for cores[i]) before anything changes,
@@ -433,8 +423,9 @@ static int open_all(const int *cores, size_t n, int *fds, char *err, size_t errl
     int fake;
     msr_root(&fake);
     if (!fake && geteuid() != 0)
-        return fail(CXS_EXIT_SKIP, err, errlen,
-                    "changing the prefetchers needs root (the msr driver's files are root-only)");
+        return cxs_errc(
+            CXS_EXIT_SKIP, err, errlen,
+            "changing the prefetchers needs root (the msr driver's files are root-only)");
     for (size_t i = 0; i < n; i++) {
         int rc = open_for_change(cores[i], &fds[i], err, errlen);
         if (rc) {
@@ -509,8 +500,8 @@ static int change_one(const struct cxs_pf_model *m, enum cxs_pf_mode mode, int c
     if (msr_read(fd, m->msr, &old)) {
         int e = errno;
         close(fd);
-        return fail(CXS_EXIT_SKIP, err, errlen, "CPU %d: cannot read MSR 0x%" PRIx32 ": %s", cpu,
-                    m->msr, strerror(e));
+        return cxs_errc(CXS_EXIT_SKIP, err, errlen, "CPU %d: cannot read MSR 0x%" PRIx32 ": %s",
+                        cpu, m->msr, strerror(e));
     }
     want = mode == CXS_PF_OFF ? old | m->mask : old & ~m->mask;
     int i = atomic_load(&nslots);
@@ -522,22 +513,22 @@ static int change_one(const struct cxs_pf_model *m, enum cxs_pf_mode mode, int c
     atomic_store(&nslots, i + 1);
     if (msr_write(fd, m->msr, want)) {
         int e = errno;
-        return fail(refused(e) ? CXS_EXIT_SKIP : CXS_EXIT_FAIL, err, errlen,
-                    "CPU %d refused writing 0x%" PRIx64 " to MSR 0x%" PRIx32 ": %s%s", cpu, want,
-                    m->msr, strerror(e),
-                    refused(e) ? " (a virtual machine usually does)" : " (changes undone)");
+        return cxs_errc(refused(e) ? CXS_EXIT_SKIP : CXS_EXIT_FAIL, err, errlen,
+                        "CPU %d refused writing 0x%" PRIx64 " to MSR 0x%" PRIx32 ": %s%s", cpu,
+                        want, m->msr, strerror(e),
+                        refused(e) ? " (a virtual machine usually does)" : " (changes undone)");
     }
     if (msr_read(fd, m->msr, &got))
-        return fail(CXS_EXIT_FAIL, err, errlen,
-                    "CPU %d: reading MSR 0x%" PRIx32 " back: %s (changes undone)", cpu, m->msr,
-                    strerror(errno));
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                        "CPU %d: reading MSR 0x%" PRIx32 " back: %s (changes undone)", cpu, m->msr,
+                        strerror(errno));
     if (got != want)
-        return fail(CXS_EXIT_SKIP, err, errlen,
-                    "CPU %d ignored the write of MSR 0x%" PRIx32 " (wrote 0x%" PRIx64
-                    ", read back 0x%" PRIx64 "; changes undone)",
-                    cpu, m->msr, want, got);
+        return cxs_errc(CXS_EXIT_SKIP, err, errlen,
+                        "CPU %d ignored the write of MSR 0x%" PRIx32 " (wrote 0x%" PRIx64
+                        ", read back 0x%" PRIx64 "; changes undone)",
+                        cpu, m->msr, want, got);
     if (!atomic_load(&hooked)) /* the exit hook ran meanwhile: exiting */
-        return fail(CXS_EXIT_FAIL, err, errlen, "exiting: prefetcher changes undone");
+        return cxs_errc(CXS_EXIT_FAIL, err, errlen, "exiting: prefetcher changes undone");
     return 0;
 }
 
@@ -550,8 +541,8 @@ static int change_all(const struct cxs_pf_model *m, enum cxs_pf_mode mode, const
     size_t i = 0;
     if (!atomic_load(&hooked)) {
         if (cxs_exit_hook_add(restore_hook, NULL))
-            rc = fail(CXS_EXIT_FAIL, err, errlen,
-                      "cannot register the exit hook that restores the prefetchers");
+            rc = cxs_errc(CXS_EXIT_FAIL, err, errlen,
+                          "cannot register the exit hook that restores the prefetchers");
         else
             atomic_store(&hooked, 1);
     }
@@ -568,15 +559,16 @@ static int change_all(const struct cxs_pf_model *m, enum cxs_pf_mode mode, const
 static int check_args(enum cxs_pf_mode mode, const int *cpus, size_t n, char *err, size_t errlen)
 {
     if (mode != CXS_PF_ON && mode != CXS_PF_OFF)
-        return fail(CXS_EXIT_USAGE, err, errlen, "bad prefetcher mode %d", (int)mode);
+        return cxs_errc(CXS_EXIT_USAGE, err, errlen, "bad prefetcher mode %d", (int)mode);
     if (!cpus || !n)
-        return fail(CXS_EXIT_USAGE, err, errlen, "no CPUs given for the prefetcher change");
+        return cxs_errc(CXS_EXIT_USAGE, err, errlen, "no CPUs given for the prefetcher change");
     for (size_t i = 0; i < n; i++)
         if (cpus[i] < 0)
-            return fail(CXS_EXIT_USAGE, err, errlen, "bad CPU number %d", cpus[i]);
+            return cxs_errc(CXS_EXIT_USAGE, err, errlen, "bad CPU number %d", cpus[i]);
     if (atomic_load(&nslots))
-        return fail(CXS_EXIT_USAGE, err, errlen,
-                    "the prefetchers were already changed (cxs_pf_apply() is called once per run)");
+        return cxs_errc(
+            CXS_EXIT_USAGE, err, errlen,
+            "the prefetchers were already changed (cxs_pf_apply() is called once per run)");
     return 0;
 }
 
@@ -591,11 +583,11 @@ int cxs_pf_apply(enum cxs_pf_mode mode, const int *cpus, size_t n, char *err, si
     if (!rc)
         rc = model_for(&m, err, errlen);
     if (!rc && pick_cores(cpus, n, &cores, &ncores))
-        rc = fail(CXS_EXIT_FAIL, err, errlen, "out of memory");
+        rc = cxs_errc(CXS_EXIT_FAIL, err, errlen, "out of memory");
     if (!rc && ncores > MAX_CORES)
-        rc = fail(CXS_EXIT_USAGE, err, errlen, "%zu cores: at most %d", ncores, MAX_CORES);
+        rc = cxs_errc(CXS_EXIT_USAGE, err, errlen, "%zu cores: at most %d", ncores, MAX_CORES);
     if (!rc && !(fds = malloc(ncores * sizeof *fds)))
-        rc = fail(CXS_EXIT_FAIL, err, errlen, "out of memory");
+        rc = cxs_errc(CXS_EXIT_FAIL, err, errlen, "out of memory");
     if (!rc)
         rc = open_all(cores, ncores, fds, err, errlen);
     if (!rc)

@@ -15,6 +15,7 @@
 #include "interrupt.h"
 #include "outfile.h"
 #include "prefetch.h"
+#include "targets.h"
 
 struct cxs_run cxs_run;
 
@@ -352,4 +353,18 @@ void cxs_std_check(const struct cxs_std_opts *o)
     if (o->min_samples > o->repeat)
         cxs_usage_die("--min-samples (%" PRIu64 ") exceeds --repeat (%" PRIu64 ")", o->min_samples,
                       o->repeat);
+}
+
+int cxs_run_cpu_node(const char *spec)
+{
+    char err[1024];
+    int ids[CXS_MAX_NODES];
+    size_t n;
+    int r =
+        cxs_tgt_cpu_nodes(&cxs_run.topo, spec, NULL, 0, ids, CXS_MAX_NODES, &n, err, sizeof err);
+    if (r == CXS_EXIT_SKIP)
+        cxs_skip("%s", err);
+    if (r || n != 1)
+        cxs_usage_die("%s", r ? err : "--cpu-node: give one CPU node");
+    return ids[0];
 }

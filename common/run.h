@@ -163,6 +163,10 @@ struct cxs_out *cxs_run_extra_open(const char *name, const char *const *cols, si
 void cxs_run_row(const char *const *vals);
 void cxs_run_note(const char *note);
 void cxs_run_prefetchers(int mode, const int *cpus, size_t n);
+/* --cpu-node as one CPU node (spec NULL: the node we start on), for the
+ * binaries that run on one: its ID, or the suite's exit (77 when the
+ * machine has no such node, 2 for a bad or multi-node spec). */
+int cxs_run_cpu_node(const char *spec);
 /* Records a target the run skipped ("TARGET: why", copied) for meta.json. */
 void cxs_run_skipped(const char *line);
 _Noreturn void cxs_run_finish(int code);

@@ -12,16 +12,7 @@
 /* The CPU node: the one we start on, or --cpu-node's (one). */
 void select_cpu_node(struct ilctx *x)
 {
-    char err[1024];
-    int ids[CXS_MAX_NODES];
-    size_t n;
-    int r = cxs_tgt_cpu_nodes(x->t, x->c.std.cpu_spec, NULL, 0, ids, CXS_MAX_NODES, &n, err,
-                              sizeof err);
-    if (r == CXS_EXIT_SKIP)
-        cxs_skip("%s", err);
-    if (r || n != 1)
-        cxs_usage_die("%s", r ? err : "--cpu-node: give one CPU node");
-    x->cpu_node = ids[0];
+    x->cpu_node = cxs_run_cpu_node(x->c.std.cpu_spec);
 }
 
 /* LDRAM, the far node (targets.h: CXL, or the documented stand-in) and

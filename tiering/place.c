@@ -27,16 +27,7 @@ const char *const placement_names[NPLACEMENTS + 1] = {"first-touch", "cxl", "int
 void pick_nodes(struct tctx *x)
 {
     struct tnodes *nd = &x->nd;
-    char err[1024];
-    int ids[CXS_MAX_NODES];
-    size_t n;
-    int r = cxs_tgt_cpu_nodes(x->t, x->c.std.cpu_spec, NULL, 0, ids, CXS_MAX_NODES, &n, err,
-                              sizeof err);
-    if (r == CXS_EXIT_SKIP)
-        cxs_skip("%s", err);
-    if (r || n != 1)
-        cxs_usage_die("%s", r ? err : "--cpu-node: give one CPU node");
-    nd->cpu_node = ids[0];
+    nd->cpu_node = cxs_run_cpu_node(x->c.std.cpu_spec);
     const struct cxs_node *cn = cxs_topo_node(x->t, nd->cpu_node);
     if (!cxs_node_has_memory(cn))
         cxs_skip("CPU node %d has no memory of its own to be the fast tier", nd->cpu_node);
