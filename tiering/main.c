@@ -205,6 +205,18 @@ static void parse_args(int argc, char **argv, struct tconfig *c)
         cxs_usage_die("--size: at least 1M");
 }
 
+/* Each table workload's objects for --size, before anything is changed
+ * (a size a workload cannot split is a usage error). */
+static void lay_out_workloads(struct tconfig *c)
+{
+    char err[512];
+    for (int i = 0; i < c->nwl; i++) {
+        struct tworkload *wl = &c->wl[i];
+        if (wl->w && !(wl->nobj = wl->w->layout(c->size, wl->obj, err, sizeof err)))
+            cxs_usage_die("--size for %s: %s", wl->name, err);
+    }
+}
+
 /* The placements this machine can run; the others noted and skipped (77
  * in one line when none is left). */
 static void keep_possible_placements(struct tctx *x)
@@ -264,6 +276,7 @@ int main(int argc, char **argv)
     cxs_prog = "cxlscope-tiering";
     static struct tctx x;
     parse_args(argc, argv, &x.c);
+    lay_out_workloads(&x.c);
     cxs_run_load();
     x.t = &cxs_run.topo;
     pick_nodes(&x);

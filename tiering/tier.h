@@ -129,7 +129,7 @@ void place_pages(const struct tctx *x, int placement, struct tworkload *wl, stru
 void free_pages(struct tpages *pg);
 double fast_pct(const struct tctx *x, void *const *pages, size_t n);
 
-/* work.c: a table workload's layout, reference checksum and profile (one
+/* work.c: a table workload's reference checksum and profile (one
  * counting run on first-touch pages, which decides its hot objects and
  * OLI's plan), once before its first run; one run, start to end (rows
  * written; the pages freed); 1 when interrupted. */

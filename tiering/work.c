@@ -227,12 +227,8 @@ static void note_profile(const struct tworkload *wl)
 
 void prepare_table(const struct tctx *x, struct tworkload *wl)
 {
-    char err[512];
     if (!wl->w || wl->prepared)
         return;
-    wl->nobj = wl->w->layout(x->c.size, wl->obj, err, sizeof err);
-    if (!wl->nobj)
-        cxs_usage_die("--size for %s: %s", wl->name, err);
     struct tpages pg;
     place_pages(x, PL_FIRST_TOUCH, wl, &pg);
     pg.ctx.nthreads = x->nthreads;

@@ -37,7 +37,8 @@ csv_col() {
 }
 
 # interrupt_after_rows CSV N TRIES CMD...: run CMD in the background (stderr
-# to $TMP/err2), wait until CSV.partial has N lines, send SIGINT and wait.
+# to $TMP/err2), wait until CSV.partial has N lines, send SIGINT (or $SIG,
+# e.g. SIG=TERM) and wait.
 # Sets rc (CMD's exit status) and rows (data rows in the final CSV). The wait
 # is for the rows, not for a time: it ends early only when CMD has exited
 # (then rc is its own status and the check fails on it) or after the safety
@@ -56,7 +57,7 @@ interrupt_after_rows() {
         sleep 0.1
         i=$((i + 1))
     done
-    kill -INT $pid 2>/dev/null
+    kill -"${SIG:-INT}" $pid 2>/dev/null
     i=0
     while [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do
         sleep 0.1

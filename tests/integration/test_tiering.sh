@@ -164,6 +164,8 @@ else notok "a run on a procfs tree without pgdemote_khugepaged" "$(cat $TMP/err)
 if [ "$uid" != 0 ]; then
     for t in "--set-kernel on a fake procfs tree: modes set, 0 written back" \
         "--set-kernel then Ctrl-C: exit 130, rows kept, 0 written back" \
+        "--set-kernel then SIGTERM: exit 130, rows kept, 0 written back" \
+        "--set-kernel, then a failure: exit 1, 0 written back" \
         "--set-kernel on the real /proc: numa_balancing written back"; do
         skip "$t" "not root"
     done
@@ -191,6 +193,27 @@ else
         ok "--set-kernel then Ctrl-C: exit 130, the $rows rows (autonuma, 1) kept, 0 written back"
     else notok "--set-kernel then Ctrl-C: exit 130, rows kept, 0 written back" \
         "rc=$rc rows=$rows now $(cat $P/sys/kernel/numa_balancing)" "$(cat $TMP/err2)"; fi
+    # SIGTERM while tiering is set: written back, rows kept
+    D=$TMP/set-term
+    SIG=TERM
+    interrupt_after_rows $D/tiering.csv 3 0 env CXLSCOPE_PROCFS_ROOT=$P $B --set-kernel \
+        --modes tiering --size 8M --threads 1 --duration 30 --interval 0.5 \
+        --placement first-touch --output $D --quiet
+    SIG=INT
+    if [ $rc -eq 130 ] && [ "$rows" -ge 2 ] && [ "$(cat $P/sys/kernel/numa_balancing)" = 0 ] &&
+        [ "$(csv_col $D/tiering.csv numa_balancing | sort -u)" = 2 ]; then
+        ok "--set-kernel then SIGTERM: exit 130, the $rows rows (tiering, 2) kept, 0 written back"
+    else notok "--set-kernel then SIGTERM: exit 130, rows kept, 0 written back" \
+        "rc=$rc rows=$rows now $(cat $P/sys/kernel/numa_balancing)" "$(cat $TMP/err2)"; fi
+    # a failure after the mode was set (the buffer does not fit): written back
+    D=$TMP/set-fail
+    if CXLSCOPE_PROCFS_ROOT=$P $B --set-kernel --modes autonuma --size 64T --threads 1 \
+        --duration 1 --placement first-touch --output $D 2>$TMP/err; then rc=0; else rc=$?; fi
+    if [ $rc -eq 1 ] && grep -q 'does not fit' $TMP/err &&
+        [ "$(cat $P/sys/kernel/numa_balancing)" = 0 ]; then
+        ok "--set-kernel, then a failure (64T does not fit): exit 1, 0 written back"
+    else notok "--set-kernel, then a failure: exit 1, 0 written back" \
+        "rc=$rc now $(cat $P/sys/kernel/numa_balancing)" "$(cat $TMP/err)"; fi
     # the real /proc
     if [ ! -w $NB ]; then
         skip "--set-kernel on the real /proc: numa_balancing written back" "$NB absent or not writable"
