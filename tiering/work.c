@@ -295,6 +295,7 @@ static uint64_t sample_loop(const struct tctx *x, struct trun *r, struct shared 
     struct cxs_vmstat before, now, d;
     struct timespec t0;
     read_vmstat(&before);
+    now = before; /* which counters the kernel has, even with no interval done */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     start_workers(s);
     for (i = 1; i <= n && !cxs_stop_requested(); i++) {
