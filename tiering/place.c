@@ -38,8 +38,17 @@ void pick_nodes(struct tctx *x)
         snprintf(nd->slow_tag, sizeof nd->slow_tag, "none");
     } else if (cxs_topo_classify(x->t, nd->slow, nd->cpu_node) == CXS_CXL)
         snprintf(nd->slow_tag, sizeof nd->slow_tag, "cxl");
-    else
+    else {
+        static char note[200];
         snprintf(nd->slow_tag, sizeof nd->slow_tag, "far%d", nd->slow);
+        snprintf(
+            note, sizeof note,
+            "no CXL node: node %d (%s, the farthest) stands in for the slow tier (slow_tag %s)",
+            nd->slow, cxs_class_name(cxs_topo_classify(x->t, nd->slow, nd->cpu_node)),
+            nd->slow_tag);
+        cxs_note("%s", note);
+        cxs_run_note(note);
+    }
     for (int i = 0; i < cn->ncpus && nd->ncpus < CXS_WL_MAXTHREADS; i++)
         if (cxs_cpu_allowed(cn->cpus[i]))
             nd->cpus[nd->ncpus++] = cn->cpus[i];
