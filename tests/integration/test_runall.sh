@@ -88,6 +88,22 @@ if J '.notes[]' $OUT/run.json | grep -q '^steps with {prefetchers}: --prefetcher
     grep -q 'steps with {prefetchers}' $TMP/quick.out; then
     ok "the {prefetchers} decision in run.json's notes, the summary and the report"
 else notok "the {prefetchers} decision said" "$(J .notes $OUT/run.json)"; fi
+# the cpuset the run may use, recorded; nothing hidden here, so no warning
+if [ "$(J .cpus_allowed $OUT/run.json)" = "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)" ] &&
+    [ "$(J .mems_allowed $OUT/run.json)" = "$(sed -n 's/^Mems_allowed_list:[[:space:]]*//p' /proc/self/status)" ] &&
+    ! J '.notes[]' $OUT/run.json | grep -q cpuset; then
+    ok "run.json records the cpuset (cpus_allowed, mems_allowed); no node hidden, no warning"
+else notok "run.json records the cpuset" "$(J '{cpus_allowed, mems_allowed, notes}' $OUT/run.json)"; fi
+# a cpuset hiding a memory node (a fake /proc/self/status): warned, naming it
+mkdir -p $TMP/cs/self
+hm=$(cat /sys/devices/system/node/has_memory 2>/dev/null)
+if [ -n "$hm" ]; then
+    sed 's/^Mems_allowed_list:.*/Mems_allowed_list:\t999/' /proc/self/status >$TMP/cs/self/status
+    CXLSCOPE_PROCFS_ROOT=$TMP/cs $R --plan --profile smoke >$TMP/cs.out 2>&1
+    if grep -q "warning: this run's cpuset hides memory node(s) .* (Mems_allowed_list 999; the machine has memory on $hm): they cannot be measured" $TMP/cs.out; then
+        ok "a cpuset hiding memory nodes (fake /proc/self/status): a warning naming them"
+    else notok "a cpuset hiding memory nodes: a warning naming them" "$(cat $TMP/cs.out)"; fi
+else skip "a cpuset hiding memory nodes" "no /sys/devices/system/node/has_memory here"; fi
 missing=""
 for f in latency.csv latency_dist.csv bandwidth.csv saturation.csv loaded.csv meta.json xlshare.csv \
     steps/calibrate/calibration.json; do
