@@ -21,7 +21,7 @@ gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cd
 tiering-hot-first-touch-hotset tiering-rate-first-touch-hotset tiering-hot-cxl-hotset tiering-rate-cxl-hotset"
 
 # --- help, bad input
-if "$R" --help | grep -q '^Usage: plot/report DIR' && "$R" --help | grep -q 'report-compare'; then
+if "$R" --help | grep -q '^Usage: plot/report \[--compare\] DIR' && "$R" --help | grep -q 'report-compare'; then
     ok "--help explains usage and the default OUTDIR"
 else notok "--help explains usage and the default OUTDIR"; fi
 mkdir -p "$TMP/nocsv" && cp "$FX/one-node/meta.json" "$TMP/nocsv/"
@@ -31,6 +31,10 @@ expect_exit "one good and one bad directory" 2 "no such directory" "$R" "$FX/one
 expect_exit "no directory" 2 "no results directory" "$R"
 expect_exit "an unknown option" 2 "unknown option '--frobnicate'" "$R" --frobnicate "$FX/one-node"
 expect_exit "--out without a value" 2 "--out needs a directory" "$R" "$FX/one-node" --out
+expect_exit "--compare without a directory" 2 "--compare needs at least one results directory" "$R" --compare --out "$TMP/x"
+if "$R" --help | grep -q -- '--compare  *compare machines side by side' && "$R" --help | grep -q 'machines.csv'; then
+    ok "--help explains --compare and machines.csv"
+else notok "--help explains --compare and machines.csv"; fi
 if [ ! -e "$TMP/x" ]; then ok "bad input writes nothing"; else notok "bad input writes nothing" "$(ls -R "$TMP/x")"; fi
 
 # is_png FILE, is_svg FILE
@@ -400,6 +404,100 @@ if grep -q '>gpu-a: tiering / cxl / hotset<' "$th" && grep -q '>gpu-b: none / cx
 else notok "two runs with tiering data: one curve per run and mode, titled with the run; one page-migration table per run that has one" \
     "$(grep -ohE '>[^<>]*hotset<' "$th" "$O3/tiering-rate-cxl-hotset.svg" | tr '\n' ' ')" "$(points_per_curve "$th")" \
     "$(grep '<h3>' "$TMP/gpu-ab/index.html" "$O3/index.html")"; fi
+
+# --- --compare: the machine table and the headline by machine
+# csv_parse: each line of stdin as "N<TAB>FIELD..." (quotes removed, "" a
+# quote), or "bad" when it is not well-formed CSV
+csv_parse() {
+    awk '{
+        s = $0; n = 0; out = ""
+        while (1) {
+            n++
+            if (substr(s, 1, 1) == "\"") {
+                s = substr(s, 2); f = ""
+                while (1) {
+                    i = index(s, "\""); if (!i) { print "bad"; next }
+                    f = f substr(s, 1, i - 1); s = substr(s, i + 1)
+                    if (substr(s, 1, 1) == "\"") { f = f "\""; s = substr(s, 2) } else break
+                }
+            } else {
+                i = index(s, ","); f = i ? substr(s, 1, i - 1) : s; s = i ? substr(s, i) : ""
+                if (f ~ /"/) { print "bad"; next }
+            }
+            out = out "\t" f
+            if (s == "") break
+            if (substr(s, 1, 1) != ",") { print "bad"; next }
+            s = substr(s, 2)
+        }
+        print n out
+    }'
+}
+OC=$TMP/cmp
+mkdir -p "$TMP/cwd2"
+if (cd "$TMP/cwd2" && "$R" --compare "$FX/one-node" "$FX/multi-node" >"$TMP/out" 2>"$TMP/err") && [ -d "$TMP/cwd2/report-compare" ] &&
+    [ ! -s "$TMP/err" ]; then
+    mv "$TMP/cwd2/report-compare" "$OC"
+    ok "--compare: exit 0 (default OUTDIR ./report-compare)"
+else notok "--compare: exit 0 (default OUTDIR ./report-compare)" "$(cat "$TMP/err")"; fi
+check_report compare "$OC" "$ALL" ""
+check_headline compare "$OC" "$exp"
+if grep -q 'one-node: node 0 (LDRAM), 4k pages' "$OC/latency-vs-size.svg" &&
+    grep -q 'multi-node: node 4 (CXL), 4k pages' "$OC/latency-vs-size.svg" &&
+    cmp -s "$OC/headline.csv" "$O3/headline.csv"; then
+    ok "--compare: figures with one series per run, headline.csv as without --compare"
+else notok "--compare: figures with one series per run, headline.csv as without --compare"; fi
+mt=$(sed -n '/<h2>Machines<\/h2>/,/<\/table>/p' "$OC/index.html")
+if printf '%s\n' "$mt" | grep -qxF '<tr><th>one-node</th><td>vm</td><td>AMD EPYC</td><td>not recorded</td><td>2</td><td>0: 4.6 GiB</td><td>none</td><td>6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0</td><td>not recorded</td><td>2026-11-22T08:13:58Z</td></tr>' &&
+    printf '%s\n' "$mt" | grep -qxF '<tr><th>multi-node</th><td>synthetic-4node</td><td>Synthetic CPU &lt;fixture&gt; &amp; co</td><td>not recorded</td><td>8</td><td>0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB</td><td>4</td><td>6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC</td><td>quick</td><td>2026-11-22T08:00:00Z</td></tr>' &&
+    [ "$(printf '%s\n' "$mt" | grep -c '^<tr><th>')" -eq 2 ] &&
+    [ "$(grep -n '<h2>' "$OC/index.html" | head -3 | cut -d'<' -f2- | tr '\n' ' ')" = "h2>Machines</h2> h2>Headline by machine</h2> h2>Machine</h2> " ]; then
+    ok "--compare: a Machines table at the top, a row per run with host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date"
+else notok "--compare: a Machines table at the top, a row per run with host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date" "$mt" \
+    "$(grep '<h2>' "$OC/index.html" | head -3)"; fi
+ht=$(sed -n '/<h2>Headline by machine<\/h2>/,/<\/table>/p' "$OC/index.html")
+# every number of headline.csv is in its run's column, and nothing else
+want=$(awk -F, 'NR > 1 { print $2 ", " $3 " (" $5 ")|" $1 "|" $4 }' "$OC/headline.csv" | sort)
+got=$(printf '%s\n' "$ht" | awk -F'</t[hd]><t[hd][^>]*>' '
+    /<tr><th>metric, class \(unit\)<\/th>/ { sub(/^<tr><th>/, ""); sub(/<\/th><\/tr>$/, ""); n = split($0, run, /<\/th><th>/); next }
+    /^<tr><th>/ { sub(/^<tr><th>/, ""); sub(/<\/td><\/tr>$/, ""); for (i = 2; i <= NF; i++) if ($i != "not measured") print $1 "|" run[i] "|" $i }' | sort)
+if printf '%s\n' "$ht" | grep -qxF '<table><tr><th>metric, class (unit)</th><th>one-node</th><th>multi-node</th></tr>' &&
+    [ -n "$want" ] && [ "$got" = "$want" ] &&
+    printf '%s\n' "$ht" | grep -qx '<tr><th>idle_latency_ns, CXL (ns)</th><td>not measured</td><td class="num">[0-9.]*</td></tr>' &&
+    printf '%s\n' "$ht" | grep -qx '<tr><th>cxl_ldram_latency_ratio, CXL (ratio)</th><td>not measured</td><td class="num">[0-9.]*</td></tr>' &&
+    printf '%s\n' "$ht" | grep -qx '<tr><th>idle_latency_ns, LDRAM (ns)</th><td class="num">168.97</td><td class="num">111.50</td></tr>' &&
+    ! printf '%s\n' "$ht" | grep -q '<td[^>]*></td>'; then
+    ok "--compare: headline by machine, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)"
+else notok "--compare: headline by machine, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)" \
+    "$ht" "want:" "$want" "got:" "$got"; fi
+mc=$(csv_parse <"$OC/machines.csv")
+if [ "$(head -1 "$OC/machines.csv")" = "run,host,cpu_model,sockets,cpus,memory_per_node,cxl_nodes,kernel,profile,date" ] &&
+    [ "$(printf '%s\n' "$mc" | cut -f1 | sort -u)" = 10 ] && [ "$(printf '%s\n' "$mc" | wc -l)" -eq 3 ] &&
+    printf '%s\n' "$mc" | grep -qxF "10	one-node	vm	AMD EPYC	not recorded	2	0: 4.6 GiB	none	6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0	not recorded	2026-11-22T08:13:58Z" &&
+    printf '%s\n' "$mc" | grep -qxF "10	multi-node	synthetic-4node	Synthetic CPU <fixture> & co	not recorded	8	0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB	4	6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC	quick	2026-11-22T08:00:00Z"; then
+    ok "--compare: machines.csv is well-formed CSV (10 fields a row), a row per run with the table's values unescaped"
+else notok "--compare: machines.csv is well-formed CSV (10 fields a row), a row per run with the table's values unescaped" "$(cat "$OC/machines.csv")" "$mc"; fi
+# without --compare: no machine table, no machines.csv
+if ! grep -q '<h2>Machines</h2>\|Headline by machine' "$O3/index.html" && [ ! -e "$O3/machines.csv" ] &&
+    ! grep -q '<h2>Machines</h2>\|Headline by machine' "$O1/index.html" && [ ! -e "$O1/machines.csv" ]; then
+    ok "without --compare (one or several directories): no Machines or Headline by machine table, no machines.csv"
+else notok "without --compare (one or several directories): no Machines or Headline by machine table, no machines.csv"; fi
+# --compare with one directory: one column
+if "$R" --compare "$FX/one-node" --out "$TMP/cmp1" >/dev/null 2>"$TMP/err" &&
+    grep -qxF '<table><tr><th>metric, class (unit)</th><th>one-node</th></tr>' "$TMP/cmp1/index.html" &&
+    grep -qxF '<tr><th>idle_latency_ns, LDRAM (ns)</th><td class="num">168.97</td></tr>' "$TMP/cmp1/index.html" &&
+    [ "$(wc -l <"$TMP/cmp1/machines.csv")" -eq 2 ]; then
+    ok "--compare with one directory: one column, one machine"
+else notok "--compare with one directory: one column, one machine" "$(cat "$TMP/err")"; fi
+# a hostile host name (and CPU model) is escaped on the page, kept as it is in machines.csv
+cp -r "$FX/one-node" "$TMP/evil"
+jq '.host = "<script>alert(1)</script> & \"x\",y" | .cpu_model = "<b>bold</b>"' "$FX/one-node/meta.json" >"$TMP/evil/meta.json"
+if "$R" --compare "$TMP/evil" "$FX/multi-node" --out "$TMP/cmp-evil" >/dev/null 2>"$TMP/err" &&
+    grep -qF '<tr><th>evil</th><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;,y</td><td>&lt;b&gt;bold&lt;/b&gt;</td>' "$TMP/cmp-evil/index.html" &&
+    ! grep -qi '<script\|<b>' "$TMP/cmp-evil/index.html" &&
+    csv_parse <"$TMP/cmp-evil/machines.csv" | grep -qF "10	evil	<script>alert(1)</script> & \"x\",y	<b>bold</b>	"; then
+    ok "--compare: a host name with <script>, & and quotes is HTML-escaped on the page and quoted in machines.csv"
+else notok "--compare: a host name with <script>, & and quotes is HTML-escaped on the page and quoted in machines.csv" \
+    "$(cat "$TMP/err")" "$(grep -i 'evil\|script' "$TMP/cmp-evil/index.html" | head -5)" "$(cat "$TMP/cmp-evil/machines.csv")"; fi
 
 # --- the script itself
 if command -v shellcheck >/dev/null; then
