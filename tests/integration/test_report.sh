@@ -520,6 +520,24 @@ if command -v chromium >/dev/null; then
         ! grep -q 'CONSOLE' "$TMP/chr"; then
         ok "headless chromium renders the two-run report ($size B screenshot, no console message)"
     else notok "headless chromium renders the two-run report" "exit $rc, $size B, $dims" "$(grep -v dbus "$TMP/chr" | tail -5)"; fi
+    # the --compare page with a hostile host name: the tables are in the
+    # parsed DOM, the host as text (no script element), no console message
+    page=file://$TMP/cmp-evil/index.html
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,2400 \
+        --screenshot="$TMP/shot3.png" "$page" >"$TMP/chr" 2>&1
+    rc=$?
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --dump-dom "$page" >"$TMP/dom3" 2>/dev/null
+    size=$(wc -c <"$TMP/shot3.png" 2>/dev/null || echo 0)
+    mrows=$(sed -n '/<h2>Machines/,/<\/table>/p' "$TMP/dom3" | grep -c '<tr><th>\(evil\|multi-node\)</th><td>')
+    hrows=$(sed -n '/<h2>Headline by machine/,/<\/table>/p' "$TMP/dom3" | grep -c '<tr><th>[a-z_0-9]*, [A-Z]* ([a-zA-Z/]*)</th>')
+    if [ "$rc" -eq 0 ] && is_png "$TMP/shot3.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
+        [ "$mrows" -eq 2 ] && [ "$hrows" -eq "$(($(wc -l <"$TMP/cmp-evil/headline.csv") - 1 - $(grep -c '^evil,' "$TMP/cmp-evil/headline.csv")))" ] &&
+        grep -qF '<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x",y</td>' "$TMP/dom3" && ! grep -qi '<script' "$TMP/dom3"; then
+        ok "headless chromium renders the --compare page ($size B screenshot, $mrows machine rows, $hrows headline rows, the hostile host as text)"
+    else notok "headless chromium renders the --compare page" "exit $rc, $size B, $mrows machine rows, $hrows headline rows" \
+        "$(grep -v dbus "$TMP/chr" | tail -5)" "$(grep -i 'script' "$TMP/dom3" | head -3)"; fi
     # the tiering parts, in a run that has only them (a short page, all of
     # it in the screenshot): the parsed DOM holds the table and the figures
     mkdir -p "$TMP/tieronly"
@@ -542,5 +560,6 @@ if command -v chromium >/dev/null; then
         "$(grep -v dbus "$TMP/chr" | tail -5)"; fi
 else
     skip "headless chromium renders the two-run report" "chromium not installed"
+    skip "headless chromium renders the --compare page" "chromium not installed"
     skip "headless chromium renders the page-migration table and the tiering figures" "chromium not installed"
 fi
