@@ -281,8 +281,7 @@ int main(int argc, char **argv)
     x.t = &cxs_run.topo;
     pick_nodes(&x);
     check_kernel_options(&x);
-    if (x.c.fast_capacity && x.nd.slow == x.nd.fast)
-        fill_fast_tier(&x); /* says 77 before anything is written */
+    check_fast_tier(&x);
     keep_possible_placements(&x);
     int modes[NMODES], nmodes = 0;
     char nb[16];

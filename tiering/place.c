@@ -60,6 +60,14 @@ void pick_nodes(struct tctx *x)
                       nd->ncpus);
 }
 
+void check_fast_tier(const struct tctx *x)
+{
+    if (x->c.fast_capacity && x->nd.slow == x->nd.fast)
+        cxs_skip("--fast-capacity needs a slower tier: node %d is the only memory node (a CXL "
+                 "node, or a CPU-less or remote node to stand in for one)",
+                 x->nd.fast);
+}
+
 void fill_fast_tier(struct tctx *x)
 {
     static struct cxs_filler f;
@@ -67,10 +75,6 @@ void fill_fast_tier(struct tctx *x)
     char err[512], want[32], held[32], left[32];
     if (!x->c.fast_capacity)
         return;
-    if (x->nd.slow == x->nd.fast)
-        cxs_skip("--fast-capacity needs a slower tier: node %d is the only memory node (a CXL "
-                 "node, or a CPU-less or remote node to stand in for one)",
-                 x->nd.fast);
     int rc = cxs_filler_fill(x->nd.fast, x->c.fast_capacity, &f, err, sizeof err);
     if (rc)
         cxs_run_fail(rc, "--fast-capacity: %s", err);

@@ -118,11 +118,13 @@ int set_mode(const struct tctx *x, int mode);
 void read_labels(struct trun *r);
 void restore_kernel(void);
 
-/* place.c: the nodes; the filler (--fast-capacity: 77 on one memory node);
+/* place.c: the nodes; --fast-capacity checked (77 on one memory node, before
+ * anything is written) and the filler taken;
  * whether a placement can run here (0, or 77 with the reason); the pages
  * of a run placed (dies on failure) and freed; where a list of pages is
  * (percent on the fast node, < 0 for an empty list). */
 void pick_nodes(struct tctx *x);
+void check_fast_tier(const struct tctx *x);
 void fill_fast_tier(struct tctx *x);
 int placement_possible(const struct tctx *x, int placement, char *why, size_t len);
 void place_pages(const struct tctx *x, int placement, struct tworkload *wl, struct tpages *pg);
