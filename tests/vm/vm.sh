@@ -109,8 +109,8 @@ for r in $RUNS; do
     # QEMU itself crashing (SIGABRT 134, SIGSEGV 139) is an emulator fault,
     # not a result of the guest's tests: said, with its console tail, and
     # the guest booted once more (its tests are deterministic; TCG with CXL
-    # memory under page migration is not: QEMU 10 segfaulted in about 1 of
-    # 10 runs of test_tiering, cause unknown). Only that boot's TAP counts.
+    # memory under page migration is not: QEMU 10 segfaulted in 3 of about
+    # 25 runs with test_tiering, cause unknown; tests/vm/README.md). Only that boot's TAP counts.
     if { [ $qrc -eq 134 ] || [ $qrc -eq 139 ]; } && ! tr -d '\r' <"$d/tap.log" | grep -q '^# vm-done'; then
         note "$tag: QEMU crashed (exit $qrc, an emulator fault), booting the guest once more; console tail:"
         tr -d '\r' <"$d/console.log" 2>/dev/null | tail -8 | sed 's/^/#   /'

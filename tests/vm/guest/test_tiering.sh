@@ -122,9 +122,12 @@ check $rc "tiering: --placement oli,first-touch --workload cg (current mode) exi
 check $? "tiering: cg under oli: iterations checked, hot objects and OLI's plan in meta.json"
 
 # --- every mode this kernel has, one short run each; counters by name
+# (first-touch: the pages on node 0. Both QEMU 10 crashes seen in full guest
+# runs under a busy host came during or right after this run when it used
+# --placement cxl; the modes and counters need no CXL pages.)
 d=/tmp/tier-modes
 echo "tiering: four modes" >&2
-$B $FAST --set-kernel --placement cxl --size 8M --duration 2 --output $d 2>/tmp/tier.err
+$B $FAST --set-kernel --placement first-touch --size 8M --duration 2 --output $d 2>/tmp/tier.err
 rc=$?
 check $rc "tiering: all four modes (kernel $(uname -r)) exit 0"
 ran=$(awk -F, 'NR > 1 { print $1 }' $d/tiering_summary.csv | tr '\n' ' ')
