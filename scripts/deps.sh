@@ -1,11 +1,14 @@
 #!/bin/sh
-# scripts/deps.sh [test|vm|fuzz] — make sure the Debian packages cxlscope
+# scripts/deps.sh [test|vm|fuzz|slurm] — make sure the Debian packages cxlscope
 # builds, runs and reports with are installed. Used by both README commands
 # (make run; make test with "test", which adds what the tests use: chromium
 # to render the report headless, xmllint). With "vm": the packages the QEMU
 # test guests need instead (tests/vm/: QEMU, busybox, the CXL/NVDIMM tools,
 # cpio, depmod). With "fuzz" (make fuzz): the build packages and clang with
-# libFuzzer (libclang-rt-14-dev, Debian 12's clang being clang 14).
+# libFuzzer (libclang-rt-14-dev, Debian 12's clang being clang 14). With
+# "slurm" (tests/integration/test_fleet.sh): Slurm's daemons, client and
+# munge, for a private test cluster (their system services need a config
+# this does not write: slurmd's fails to start, munge's runs).
 #
 # - Everything present: prints nothing, exits 0.
 # - Something missing and we are root: installs it with apt-get, exits 0
@@ -22,6 +25,7 @@ case "${1:-}" in
 vm) PKGS="qemu-system-x86 busybox-static ndctl daxctl cpio kmod xz-utils zstd binutils" ;;
 test) PKGS="$BASE chromium libxml2-utils" ;; # the report rendered headless, SVGs checked
 fuzz) PKGS="$BASE clang libclang-rt-14-dev" ;;   # clang -fsanitize=fuzzer
+slurm) PKGS="slurmctld slurmd slurm-client munge" ;;
 *) PKGS="$BASE" ;;
 esac
 
