@@ -21,7 +21,7 @@ gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cd
 tiering-hot-first-touch-hotset tiering-rate-first-touch-hotset tiering-hot-cxl-hotset tiering-rate-cxl-hotset"
 
 # --- help, bad input
-if "$R" --help | grep -q '^Usage: plot/report \[--compare\] DIR' && "$R" --help | grep -q 'report-compare'; then
+if "$R" --help | grep -q '^Usage: plot/report \[--compare \[--status FILE\]\] DIR' && "$R" --help | grep -q 'report-compare'; then
     ok "--help explains usage and the default OUTDIR"
 else notok "--help explains usage and the default OUTDIR"; fi
 mkdir -p "$TMP/nocsv" && cp "$FX/one-node/meta.json" "$TMP/nocsv/"
@@ -481,35 +481,37 @@ if grep -q 'one-node: node 0 (LDRAM), 4k pages' "$OC/latency-vs-size.svg" &&
     ok "--compare: figures with one series per run, headline.csv as without --compare"
 else notok "--compare: figures with one series per run, headline.csv as without --compare"; fi
 mt=$(sed -n '/<h2>Machines<\/h2>/,/<\/table>/p' "$OC/index.html")
-if printf '%s\n' "$mt" | grep -qxF '<tr><th>one-node</th><td>vm</td><td>AMD EPYC</td><td>not recorded</td><td>2</td><td>0: 4.6 GiB</td><td>none</td><td>6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0</td><td>not recorded</td><td>2026-11-22T08:13:58Z</td></tr>' &&
-    printf '%s\n' "$mt" | grep -qxF '<tr><th>multi-node</th><td>synthetic-4node</td><td>Synthetic CPU &lt;fixture&gt; &amp; co</td><td>not recorded</td><td>8</td><td>0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB</td><td>4</td><td>6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC</td><td>quick</td><td>2026-11-22T08:00:00Z</td></tr>' &&
+if printf '%s\n' "$mt" | grep -qxF '<tr><th>one-node</th><td>not recorded</td><td>vm</td><td>AMD EPYC</td><td>not recorded</td><td>2</td><td>0: 4.6 GiB</td><td>none</td><td>6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0</td><td>not recorded</td><td>2026-11-22T08:13:58Z</td></tr>' &&
+    printf '%s\n' "$mt" | grep -qxF '<tr><th>multi-node</th><td>complete</td><td>synthetic-4node</td><td>Synthetic CPU &lt;fixture&gt; &amp; co</td><td>not recorded</td><td>8</td><td>0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB</td><td>4</td><td>6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC</td><td>quick</td><td>2026-11-22T08:00:00Z</td></tr>' &&
     [ "$(printf '%s\n' "$mt" | grep -c '^<tr><th>')" -eq 2 ] &&
     [ "$(grep -n '<h2>' "$OC/index.html" | head -3 | cut -d'<' -f2- | tr '\n' ' ')" = "h2>Machines</h2> h2>Headline by machine</h2> h2>Machine</h2> " ]; then
-    ok "--compare: a Machines table at the top, a row per run with host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date"
-else notok "--compare: a Machines table at the top, a row per run with host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date" "$mt" \
+    ok "--compare: a Machines table at the top, a row per run with status (run.json's, else not recorded), host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date"
+else notok "--compare: a Machines table at the top, a row per run with status (run.json's, else not recorded), host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date" "$mt" \
     "$(grep '<h2>' "$OC/index.html" | head -3)"; fi
 ht=$(sed -n '/<h2>Headline by machine<\/h2>/,/<\/table>/p' "$OC/index.html")
 # every number of headline.csv is in its run's column, and nothing else
 want=$(awk -F, 'NR > 1 { print $2 ", " $3 " (" $5 ")|" $1 "|" $4 }' "$OC/headline.csv" | sort)
 got=$(printf '%s\n' "$ht" | awk -F'</t[hd]><t[hd][^>]*>' '
     /<tr><th>metric, class \(unit\)<\/th>/ { sub(/^<tr><th>/, ""); sub(/<\/th><\/tr>$/, ""); n = split($0, run, /<\/th><th>/); next }
+    /^<tr><th>status<\/th>/ { next }
     /^<tr><th>/ { sub(/^<tr><th>/, ""); sub(/<\/td><\/tr>$/, ""); for (i = 2; i <= NF; i++) if ($i != "not measured") print $1 "|" run[i] "|" $i }' | sort)
 if printf '%s\n' "$ht" | grep -qxF '<table><tr><th>metric, class (unit)</th><th>one-node</th><th>multi-node</th></tr>' &&
+    [ "$(printf '%s\n' "$ht" | sed -n 3p)" = '<tr><th>status</th><td>not recorded</td><td>complete</td></tr>' ] &&
     [ -n "$want" ] && [ "$got" = "$want" ] &&
     printf '%s\n' "$ht" | grep -qx '<tr><th>idle_latency_ns, CXL (ns)</th><td>not measured</td><td class="num">[0-9.]*</td></tr>' &&
     printf '%s\n' "$ht" | grep -qx '<tr><th>cxl_ldram_latency_ratio, CXL (ratio)</th><td>not measured</td><td class="num">[0-9.]*</td></tr>' &&
     printf '%s\n' "$ht" | grep -qx '<tr><th>idle_latency_ns, LDRAM (ns)</th><td class="num">168.97</td><td class="num">111.50</td></tr>' &&
     ! printf '%s\n' "$ht" | grep -q '<td[^>]*></td>'; then
-    ok "--compare: headline by machine, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)"
-else notok "--compare: headline by machine, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)" \
+    ok "--compare: headline by machine, a status row, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)"
+else notok "--compare: headline by machine, a status row, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)" \
     "$ht" "want:" "$want" "got:" "$got"; fi
 mc=$(csv_parse <"$OC/machines.csv")
-if [ "$(head -1 "$OC/machines.csv")" = "run,host,cpu_model,sockets,cpus,memory_per_node,cxl_nodes,kernel,profile,date" ] &&
-    [ "$(printf '%s\n' "$mc" | cut -f1 | sort -u)" = 10 ] && [ "$(printf '%s\n' "$mc" | wc -l)" -eq 3 ] &&
-    printf '%s\n' "$mc" | grep -qxF "10	one-node	vm	AMD EPYC	not recorded	2	0: 4.6 GiB	none	6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0	not recorded	2026-11-22T08:13:58Z" &&
-    printf '%s\n' "$mc" | grep -qxF "10	multi-node	synthetic-4node	Synthetic CPU <fixture> & co	not recorded	8	0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB	4	6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC	quick	2026-11-22T08:00:00Z"; then
-    ok "--compare: machines.csv is well-formed CSV (10 fields a row), a row per run with the table's values unescaped"
-else notok "--compare: machines.csv is well-formed CSV (10 fields a row), a row per run with the table's values unescaped" "$(cat "$OC/machines.csv")" "$mc"; fi
+if [ "$(head -1 "$OC/machines.csv")" = "run,status,host,cpu_model,sockets,cpus,memory_per_node,cxl_nodes,kernel,profile,date" ] &&
+    [ "$(printf '%s\n' "$mc" | cut -f1 | sort -u)" = 11 ] && [ "$(printf '%s\n' "$mc" | wc -l)" -eq 3 ] &&
+    printf '%s\n' "$mc" | grep -qxF "11	one-node	not recorded	vm	AMD EPYC	not recorded	2	0: 4.6 GiB	none	6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0	not recorded	2026-11-22T08:13:58Z" &&
+    printf '%s\n' "$mc" | grep -qxF "11	multi-node	complete	synthetic-4node	Synthetic CPU <fixture> & co	not recorded	8	0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB	4	6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC	quick	2026-11-22T08:00:00Z"; then
+    ok "--compare: machines.csv is well-formed CSV (11 fields a row, status after run), a row per run with the table's values unescaped"
+else notok "--compare: machines.csv is well-formed CSV (11 fields a row, status after run), a row per run with the table's values unescaped" "$(cat "$OC/machines.csv")" "$mc"; fi
 # without --compare: no machine table, no machines.csv
 if ! grep -q '<h2>Machines</h2>\|Headline by machine' "$O3/index.html" && [ ! -e "$O3/machines.csv" ] &&
     ! grep -q '<h2>Machines</h2>\|Headline by machine' "$O1/index.html" && [ ! -e "$O1/machines.csv" ]; then
@@ -526,9 +528,9 @@ else notok "--compare with one directory: one column, one machine" "$(cat "$TMP/
 cp -r "$FX/one-node" "$TMP/evil"
 jq '.host = "<script>alert(1)</script> & \"x\",y" | .cpu_model = "<b>bold</b>"' "$FX/one-node/meta.json" >"$TMP/evil/meta.json"
 if "$R" --compare "$TMP/evil" "$FX/multi-node" --out "$TMP/cmp-evil" >/dev/null 2>"$TMP/err" &&
-    grep -qF '<tr><th>evil</th><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;,y</td><td>&lt;b&gt;bold&lt;/b&gt;</td>' "$TMP/cmp-evil/index.html" &&
+    grep -qF '<tr><th>evil</th><td>not recorded</td><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;,y</td><td>&lt;b&gt;bold&lt;/b&gt;</td>' "$TMP/cmp-evil/index.html" &&
     ! grep -qi '<script\|<b>' "$TMP/cmp-evil/index.html" &&
-    csv_parse <"$TMP/cmp-evil/machines.csv" | grep -qF "10	evil	<script>alert(1)</script> & \"x\",y	<b>bold</b>	"; then
+    csv_parse <"$TMP/cmp-evil/machines.csv" | grep -qF "11	evil	not recorded	<script>alert(1)</script> & \"x\",y	<b>bold</b>	"; then
     ok "--compare: a host name with <script>, & and quotes is HTML-escaped on the page and quoted in machines.csv"
 else notok "--compare: a host name with <script>, & and quotes is HTML-escaped on the page and quoted in machines.csv" \
     "$(cat "$TMP/err")" "$(grep -i 'evil\|script' "$TMP/cmp-evil/index.html" | head -5)" "$(cat "$TMP/cmp-evil/machines.csv")"; fi
