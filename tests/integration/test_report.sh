@@ -535,6 +535,96 @@ if "$R" --compare "$TMP/evil" "$FX/multi-node" --out "$TMP/cmp-evil" >/dev/null 
 else notok "--compare: a host name with <script>, & and quotes is HTML-escaped on the page and quoted in machines.csv" \
     "$(cat "$TMP/err")" "$(grep -i 'evil\|script' "$TMP/cmp-evil/index.html" | head -5)" "$(cat "$TMP/cmp-evil/machines.csv")"; fi
 
+# --- --compare --status FILE: a fleet's run states. From $TMP/fleet: the
+# multi-node fixture, done (absolute path, reason "-"); failed-run, failed,
+# a directory that exists with meta.json but no CSV (relative path, a reason
+# with < & "); gone, cancelled, no such directory (named by its host).
+mkdir -p "$TMP/fleet/failed-run"
+cp "$FX/one-node/meta.json" "$TMP/fleet/failed-run/"
+{
+    printf 'host\tstate\tjob\treason\tdir\n'
+    printf '%s\t%s\t%s\t%s\t%s\n' synthetic-4node "done" 101 - "$FX/multi-node" \
+        node-b failed 102 'OOM <killed> & "quoted"' failed-run node-c cancelled 103 '' gone
+} >"$TMP/fleet/status.tsv"
+OF=$TMP/fleet/out
+if (cd "$TMP/fleet" && "$R" --compare --status status.tsv "$FX/multi-node" failed-run gone --out out >"$TMP/out" 2>"$TMP/err") &&
+    [ ! -s "$TMP/err" ]; then
+    ok "--status: done, failed (no CSV) and cancelled (no directory) runs: exit 0, nothing on stderr"
+else notok "--status: done, failed (no CSV) and cancelled (no directory) runs: exit 0, nothing on stderr" "$(cat "$TMP/err")"; fi
+check_report fleet "$OF" "$ALL" ""
+check_headline fleet "$OF" "$(expected_headline "$FX/multi-node" multi-node "$HAND_MULTI")"
+ht=$(sed -n '/<h2>Headline by machine<\/h2>/,/<\/table>/p' "$OF/index.html")
+nrows=$(($(wc -l <"$OF/headline.csv") - 1))
+if printf '%s\n' "$ht" | sed -n 2p | grep -qxF '<table><tr><th>metric, class (unit)</th><th>multi-node</th><th>failed-run</th><th>node-c</th></tr>' &&
+    printf '%s\n' "$ht" | sed -n 3p | grep -qxF '<tr><th>status</th><td>done</td><td>failed: OOM &lt;killed&gt; &amp; &quot;quoted&quot;</td><td>cancelled</td></tr>' &&
+    printf '%s\n' "$ht" | grep -qxF '<tr><th>idle_latency_ns, LDRAM (ns)</th><td class="num">111.50</td><td>not measured (failed)</td><td>not measured (cancelled)</td></tr>' &&
+    printf '%s\n' "$ht" | grep -qxF '<tr><th>gpu_h2d_pinned_gbps, CXL node 4 (GB/s)</th><td class="num">30.00</td><td>not measured (failed)</td><td>not measured (cancelled)</td></tr>' &&
+    [ "$(printf '%s\n' "$ht" | grep -c '^<tr><th>[^<]*</th><td class="num">[0-9.]*</td><td>not measured (failed)</td><td>not measured (cancelled)</td></tr>$')" -eq "$nrows" ] &&
+    [ "$nrows" -gt 30 ] && ! grep -q '<killed>\|"quoted"' "$OF/index.html" && ! grep -q '>not measured<' "$OF/index.html"; then
+    ok "--status: Headline by machine has a status row (the reason escaped), \"not measured (failed)\" / \"(cancelled)\" in every row those runs lack"
+else notok "--status: Headline by machine has a status row (the reason escaped), \"not measured (failed)\" / \"(cancelled)\" in every row those runs lack" \
+    "$ht" "$nrows rows in headline.csv"; fi
+mt=$(sed -n '/<h2>Machines<\/h2>/,/<\/table>/p' "$OF/index.html")
+nr='<td>not recorded</td>'
+if printf '%s\n' "$mt" | grep -qF '<tr><th>multi-node</th><td>done</td><td>synthetic-4node</td>' &&
+    printf '%s\n' "$mt" | grep -qF '<tr><th>failed-run</th><td>failed: OOM &lt;killed&gt; &amp; &quot;quoted&quot;</td><td>vm</td><td>AMD EPYC</td>' &&
+    printf '%s\n' "$mt" | grep -qxF "<tr><th>node-c</th><td>cancelled</td>$nr$nr$nr$nr$nr$nr$nr$nr$nr</tr>"; then
+    ok "--status: the Machines table's status column: the state, \": reason\" unless none or \"-\"; the absent run named by its host"
+else notok "--status: the Machines table's status column: the state, \": reason\" unless none or \"-\"; the absent run named by its host" "$mt"; fi
+mc=$(csv_parse <"$OF/machines.csv")
+if [ "$(printf '%s\n' "$mc" | cut -f1 | sort -u)" = 11 ] && [ "$(printf '%s\n' "$mc" | wc -l)" -eq 4 ] &&
+    [ "$(printf '%s\n' "$mc" | cut -f2,3 | tr '\t\n' '=;')" = 'run=status;multi-node=done;failed-run=failed: OOM <killed> & "quoted";node-c=cancelled;' ] &&
+    printf '%s\n' "$mc" | grep -qxF "11	node-c	cancelled	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded"; then
+    ok "--status: machines.csv's status column (11 fields a row, the reason unescaped)"
+else notok "--status: machines.csv's status column (11 fields a row, the reason unescaped)" "$(cat "$OF/machines.csv")"; fi
+if grep -qxF '<li class="bad">node-c: status (--status): cancelled</li>' "$OF/index.html" &&
+    grep -qxF "<li>node-c: no results directory: $TMP/fleet/gone</li>" "$OF/index.html" &&
+    grep -qxF '<li class="bad">failed-run: status (--status): failed: OOM &lt;killed&gt; &amp; &quot;quoted&quot;</li>' "$OF/index.html" &&
+    grep -qxF '<li>multi-node: status (--status): done</li>' "$OF/index.html"; then
+    ok "--status: the notes give each listed run's state, and say when its directory is absent"
+else notok "--status: the notes give each listed run's state, and say when its directory is absent" "$(grep '<li' "$OF/index.html" | grep -v 'left out')"; fi
+# without --status: run.json's complete, or how many steps are done
+cp -r "$FX/multi-node" "$TMP/half"
+jq '.complete = false | .steps[2].status = "interrupted"' "$FX/multi-node/run.json" >"$TMP/half/run.json"
+if "$R" --compare "$TMP/half" "$FX/multi-node" "$FX/one-node" --out "$TMP/cmp-half" >/dev/null 2>"$TMP/err" &&
+    grep -qxF '<tr><th>status</th><td>incomplete (3 of 6 steps done)</td><td>complete</td><td>not recorded</td></tr>' "$TMP/cmp-half/index.html" &&
+    csv_parse <"$TMP/cmp-half/machines.csv" | grep -q '^11	half	incomplete (3 of 6 steps done)	synthetic-4node	' &&
+    grep -qx '<tr><th>idle_latency_ns, CXL (ns)</th><td class="num">[0-9.]*</td><td class="num">[0-9.]*</td><td>not measured</td></tr>' "$TMP/cmp-half/index.html"; then
+    ok "--compare without --status: status from run.json (complete, \"incomplete (N of M steps done)\", \"not recorded\"); plain \"not measured\""
+else notok "--compare without --status: status from run.json (complete, \"incomplete (N of M steps done)\", \"not recorded\"); plain \"not measured\"" \
+    "$(cat "$TMP/err")" "$(grep '<th>status</th>' "$TMP/cmp-half/index.html")"; fi
+# bad input: exit 2, one line naming FILE (and the line), nothing written
+S=$TMP/fleet
+printf 'host\tstate\tjob\treason\n' >"$S/header.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\n' >"$S/four.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\t%s\nnode-x\tfailed\t9\t-\t%s\n' "$FX/multi-node" "$S/other" >"$S/notgiven.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\t%s\nnode-a\tfailed\t2\t-\t%s\n' "$FX/multi-node" "$FX/multi-node" >"$S/twice.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\t\t1\t-\t%s\n' "$FX/multi-node" >"$S/nostate.tsv"
+: >"$S/empty.tsv"
+expect_exit "--status without --compare" 2 "^report: --status goes with --compare only" "$R" --status "$S/status.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status without a file" 2 "^report: --status needs a file" "$R" --compare "$FX/multi-node" --out "$TMP/xs" --status
+expect_exit "--status FILE missing" 2 "^report: --status $S/nope.tsv: no such file, or not readable$" "$R" --compare --status "$S/nope.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE with a wrong header" 2 "^report: $S/header.tsv:1: wrong header" "$R" --compare --status "$S/header.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE empty" 2 "^report: $S/empty.tsv:1: empty" "$R" --compare --status "$S/empty.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE with a line of 4 fields" 2 "^report: $S/four.tsv:2: 4 fields, want 5" "$R" --compare --status "$S/four.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE naming a dir that is no DIR argument" 2 "^report: $S/notgiven.tsv:3: dir '$S/other' is not one of the DIR arguments" \
+    "$R" --compare --status "$S/notgiven.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE listing a dir twice" 2 "^report: $S/twice.tsv:3: dir '.*' is listed twice \(first on line 2\)" \
+    "$R" --compare --status "$S/twice.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE with an empty state" 2 "^report: $S/nostate.tsv:2: dir '.*' has an empty state" \
+    "$R" --compare --status "$S/nostate.tsv" "$FX/multi-node" --out "$TMP/xs"
+# a DIR that FILE does not list, or lists as done, must still exist and hold a CSV
+# ($S/failed-run is not FILE's "failed-run": matched exactly as given)
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\t%s\n' "$FX/multi-node" >"$S/one.tsv"
+expect_exit "--status: an absent DIR that FILE does not list is still an error" 2 "no such directory: $S/unlisted" \
+    "$R" --compare --status "$S/one.tsv" "$FX/multi-node" "$S/unlisted" --out "$TMP/xs"
+expect_exit "--status: a DIR without CSV that FILE does not list is still an error" 2 "$S/failed-run: no CSV in it" \
+    "$R" --compare --status "$S/one.tsv" "$FX/multi-node" "$S/failed-run" --out "$TMP/xs"
+printf 'host\tstate\tjob\treason\tdir\nnode-d\tdone\t4\t-\t%s\n' "$S/gone" >"$S/donegone.tsv"
+expect_exit "--status: a DIR listed as done that does not exist is still an error" 2 "no such directory: $S/gone" \
+    "$R" --compare --status "$S/donegone.tsv" "$S/gone" --out "$TMP/xs"
+if [ ! -e "$TMP/xs" ]; then ok "--status: bad input writes nothing"; else notok "--status: bad input writes nothing" "$(ls -R "$TMP/xs")"; fi
+
 # --- the script itself
 if command -v shellcheck >/dev/null; then
     if shellcheck -s sh "$R" >"$TMP/sc" 2>&1; then ok "plot/report is shellcheck-clean"
@@ -574,6 +664,23 @@ if command -v chromium >/dev/null; then
         ok "headless chromium renders the --compare page ($size B screenshot, $mrows machine rows, $hrows headline rows, the hostile host as text)"
     else notok "headless chromium renders the --compare page" "exit $rc, $size B, $mrows machine rows, $hrows headline rows" \
         "$(grep -v dbus "$TMP/chr" | tail -5)" "$(grep -i 'script' "$TMP/dom3" | head -3)"; fi
+    # the --status page: the parsed DOM holds the status row (the reason as
+    # text) and "not measured (cancelled)" in every row, no console message
+    page=file://$OF/index.html
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,2400 \
+        --screenshot="$TMP/shot4.png" "$page" >"$TMP/chr" 2>&1
+    rc=$?
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --dump-dom "$page" >"$TMP/dom4" 2>/dev/null
+    size=$(wc -c <"$TMP/shot4.png" 2>/dev/null || echo 0)
+    canc=$(sed -n '/<h2>Headline by machine/,/<\/table>/p' "$TMP/dom4" | grep -c '<td>not measured (failed)</td><td>not measured (cancelled)</td></tr>')
+    if [ "$rc" -eq 0 ] && is_png "$TMP/shot4.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
+        grep -qF '<tr><th>status</th><td>done</td><td>failed: OOM &lt;killed&gt; &amp; "quoted"</td><td>cancelled</td></tr>' "$TMP/dom4" &&
+        grep -qF '<tr><th>node-c</th><td>cancelled</td>' "$TMP/dom4" && [ "$canc" -eq "$nrows" ] && ! grep -q '<killed>' "$TMP/dom4"; then
+        ok "headless chromium renders the --status page ($size B screenshot, the status row with the reason as text, $canc rows \"not measured (cancelled)\")"
+    else notok "headless chromium renders the --status page" "exit $rc, $size B, $canc of $nrows rows not measured (cancelled)" \
+        "$(grep -v dbus "$TMP/chr" | tail -5)" "$(grep '<th>status</th>' "$TMP/dom4")"; fi
     # the tiering parts, in a run that has only them (a short page, all of
     # it in the screenshot): the parsed DOM holds the table and the figures
     mkdir -p "$TMP/tieronly"
@@ -597,5 +704,6 @@ if command -v chromium >/dev/null; then
 else
     skip "headless chromium renders the two-run report" "chromium not installed"
     skip "headless chromium renders the --compare page" "chromium not installed"
+    skip "headless chromium renders the --status page" "chromium not installed"
     skip "headless chromium renders the page-migration table and the tiering figures" "chromium not installed"
 fi
