@@ -4,10 +4,13 @@
 # together. Every figure with data is a valid PNG and SVG, every figure
 # without is absent and named in the notes, index.html is self-contained
 # (its href/src name only files that exist, no script, no external URL),
-# headline.csv matches numbers recomputed here independently and the page
-# shows them, the tiering figures (a pair per placement x workload, a curve
-# per mode, empty samples not drawn, left out without samples or without
-# tiering.csv) and the page-migration table ("absent" for a counter the
+# headline.csv matches numbers recomputed here independently (and, for
+# loaded.csv, optimize.csv, gpu_copy.csv and the RDRAM ratios, numbers worked
+# out by hand) and the page shows them, --compare's tables and machines.csv,
+# --compare --status (a fleet's done, failed and cancelled runs; each bad
+# status file exits 2 with one line), the tiering figures (a pair per
+# placement x workload, a curve per mode, empty samples not drawn, left out
+# without samples or without tiering.csv) and the page-migration table ("absent" for a counter the
 # kernel lacks, never 0), run.json's skipped/failed steps and "run
 # incomplete" appear, strings from the data are escaped, bad input exits 2 with one line, an
 # output name that is not a regular file is refused (exit 2) and (when
