@@ -4,10 +4,13 @@
 # together. Every figure with data is a valid PNG and SVG, every figure
 # without is absent and named in the notes, index.html is self-contained
 # (its href/src name only files that exist, no script, no external URL),
-# headline.csv matches numbers recomputed here independently and the page
-# shows them, the tiering figures (a pair per placement x workload, a curve
-# per mode, empty samples not drawn, left out without samples or without
-# tiering.csv) and the page-migration table ("absent" for a counter the
+# headline.csv matches numbers recomputed here independently (and, for
+# loaded.csv, optimize.csv, gpu_copy.csv and the RDRAM ratios, numbers worked
+# out by hand) and the page shows them, --compare's tables and machines.csv,
+# --compare --status (a fleet's done, failed and cancelled runs; each bad
+# status file exits 2 with one line), the tiering figures (a pair per
+# placement x workload, a curve per mode, empty samples not drawn, left out
+# without samples or without tiering.csv) and the page-migration table ("absent" for a counter the
 # kernel lacks, never 0), run.json's skipped/failed steps and "run
 # incomplete" appear, strings from the data are escaped, bad input exits 2 with one line, an
 # output name that is not a regular file is refused (exit 2) and (when
@@ -21,7 +24,7 @@ gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cd
 tiering-hot-first-touch-hotset tiering-rate-first-touch-hotset tiering-hot-cxl-hotset tiering-rate-cxl-hotset"
 
 # --- help, bad input
-if "$R" --help | grep -q '^Usage: plot/report \[--compare\] DIR' && "$R" --help | grep -q 'report-compare'; then
+if "$R" --help | grep -q '^Usage: plot/report \[--compare \[--status FILE\]\] DIR' && "$R" --help | grep -q 'report-compare'; then
     ok "--help explains usage and the default OUTDIR"
 else notok "--help explains usage and the default OUTDIR"; fi
 mkdir -p "$TMP/nocsv" && cp "$FX/one-node/meta.json" "$TMP/nocsv/"
@@ -45,11 +48,42 @@ else
     is_svg() { grep -q '<svg' "$1" && grep -q '</svg>' "$1"; }
 fi
 
-# expected_headline DIR [RUN]: metric,class,value rows recomputed from DIR's
-# CSVs (RUN, when given, as a first column), sorted
+# The headline numbers of loaded.csv, optimize.csv and gpu_copy.csv and the
+# RDRAM ratios, worked out by hand from the fixtures (metric,class,value).
+# one-node (real): its one loaded.csv pair, 0 -> 0 under read traffic on node
+# 0; the row with the most total_gbps is delay 0 (20.68 GB/s, 166.24 ns).
+HAND_ONE="loaded_latency_ns,LDRAM,166.24
+loaded_peak_gbps,LDRAM,20.68"
+# multi-node (synthetic, README.txt): loaded.csv's pairs under read traffic
+# on the chased node: 0 -> 0 (55.27 GB/s, 240 ns), 1 -> 1 (52.29, 252),
+# both LDRAM: medians (240 + 252) / 2 = 246, (55.27 + 52.29) / 2 = 53.78;
+# 0 -> 1 RDRAM (36.31, 301.5); 0 -> 4 CXL (23.10, 610; not 0 -> 4 under
+# node 0's traffic, 54.19 GB/s); the write rows (58.40 GB/s) do not count.
+# optimize.csv's rank 1 rows: read/seq 78.412, copy/seq 60.251.
+# gpu_copy.csv, GPU 0, pinned h2d at 4 GiB: node 0 54.996, node 4 29.999
+# (GPU 1's 88.888 does not count). RDRAM / LDRAM: idle latency 187.05 /
+# 111.50 = 1.678, peak read bandwidth 38.2 / 61.5 = 0.621.
+HAND_MULTI="loaded_latency_ns,LDRAM,246.00
+loaded_latency_ns,RDRAM,301.50
+loaded_latency_ns,CXL,610.00
+loaded_peak_gbps,LDRAM,53.78
+loaded_peak_gbps,RDRAM,36.31
+loaded_peak_gbps,CXL,23.10
+best_split_gbps,read/seq,78.41
+best_split_gbps,copy/seq,60.25
+gpu_h2d_pinned_gbps,LDRAM node 0,55.00
+gpu_h2d_pinned_gbps,CXL node 4,30.00
+rdram_ldram_latency_ratio,RDRAM,1.68
+rdram_ldram_bandwidth_ratio,RDRAM,0.62"
+
+# expected_headline DIR [RUN] [HAND]: metric,class,value rows recomputed from
+# DIR's latency.csv and saturation.csv, and HAND's rows as they are (RUN,
+# when given, as a first column), sorted
 expected_headline() {
     lat=$1/latency.csv sat=$1/saturation.csv
     {
+        [ -z "${3:-}" ] || printf '%s\n' "$3" | sed 's/^/H,/'
+
         if [ -f "$lat" ]; then
             # pass 1: each (cpu, mem) pair's largest size; pass 2: its rows
             awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
@@ -79,6 +113,7 @@ expected_headline() {
         $1 == "L" { lat[$2] = $3; out("idle_latency_ns", $2, $3) }
         $1 == "p99" || $1 == "p999" { out("latency_" $1 "_ns", $2, $3) }
         $1 == "B" { bw[$2] = $3; out("peak_bandwidth_gbps", $2, $3); print (run != "" ? run "," : "") "saturation_threads," $2 "," int($4) }
+        $1 ~ /^H,/ { print (run != "" ? run "," : "") substr($0, 3) }
         END {
             if (("CXL" in lat) && ("LDRAM" in lat)) out("cxl_ldram_latency_ratio", "CXL", lat["CXL"] / lat["LDRAM"])
             if (("CXL" in bw) && ("LDRAM" in bw)) out("cxl_ldram_bandwidth_ratio", "CXL", bw["CXL"] / bw["LDRAM"])
@@ -128,15 +163,17 @@ check_headline() {
     else notok "$label: headline.csv matches the numbers recomputed from the CSVs" "expected:" "$exp" "got:" "$got"; fi
     bad=$(awk -F, -v m=$multi 'NR > 1 { u = $(4 + m); mt = $(1 + m)
         want = mt ~ /_ns$/ ? "ns" : mt ~ /gbps/ ? "GB/s" : mt ~ /threads/ ? "threads" : "ratio"
-        src = mt ~ /latency/ ? "latency.csv" : "saturation.csv"
+        src = mt ~ /^loaded_/ ? "loaded.csv" : mt ~ /^best_split/ ? "optimize.csv" : mt ~ /^gpu_/ ? "gpu_copy.csv" : mt ~ /latency/ ? "latency.csv" : "saturation.csv"
         if (u != want || $(5 + m) != src) print }' "$o/headline.csv")
     if [ -z "$bad" ]; then ok "$label: headline units and sources"; else notok "$label: headline units and sources" "$bad"; fi
     bad=""
-    for row in $exp; do
+    while IFS= read -r row; do
         # the page's headline table has the same row: cells in the same order
         cells=$(printf '%s' "$row" | sed 's/,/<\/td><td[^>]*>/g')
         grep -q "<tr><td>$cells</td>" "$o/index.html" || bad="$bad $row"
-    done
+    done <<EOF
+$exp
+EOF
     if [ -z "$bad" ]; then ok "$label: the page's headline table shows the same numbers"
     else notok "$label: the page's headline table shows the same numbers" "missing:$bad"; fi
 }
@@ -147,7 +184,7 @@ if "$R" "$FX/one-node" --out "$O1" >"$TMP/out" 2>"$TMP/err"; then ok "one-node: 
 else notok "one-node: exit 0" "$(cat "$TMP/err")"; fi
 check_report one-node "$O1" "latency-per-node latency-vs-size bandwidth-vs-threads loaded-latency" \
     "latency-matrix bandwidth-matrix gpu-copy-bandwidth gpu-copy-bidir gpu-copy-latency interleave-speedup latency-cdf tiering-hot tiering-rate"
-check_headline one-node "$O1" "$(expected_headline "$FX/one-node")"
+check_headline one-node "$O1" "$(expected_headline "$FX/one-node" "" "$HAND_ONE")"
 if grep -q 'left out: latency-matrix: .*one pair only' "$O1/index.html" &&
     grep -q 'no run.json' "$O1/index.html" && grep -q '<h1>cxlscope report: vm, 2026-11-22' "$O1/index.html"; then
     ok "one-node: title, why the heatmap is left out, no run.json said"
@@ -175,7 +212,7 @@ O2=$TMP/multi
 if "$R" "$FX/multi-node" --out "$O2" >"$TMP/out" 2>"$TMP/err"; then ok "multi-node: exit 0"
 else notok "multi-node: exit 0" "$(cat "$TMP/err")"; fi
 check_report multi-node "$O2" "$ALL" ""
-check_headline multi-node "$O2" "$(expected_headline "$FX/multi-node")"
+check_headline multi-node "$O2" "$(expected_headline "$FX/multi-node" "" "$HAND_MULTI")"
 if grep -q 'skipped step loaded-avx512 (loaded): skipped: --isa avx512: this CPU does not have it' "$O2/index.html" &&
     grep -q 'failed step loaded-cxl-write' "$O2/index.html" && grep -q 'profile: quick' "$O2/index.html" &&
     ! grep -q 'run incomplete' "$O2/index.html"; then
@@ -369,7 +406,7 @@ if (cd "$TMP/cwd" && "$R" "$FX/one-node" "$FX/multi-node" >"$TMP/out" 2>"$TMP/er
     ok "two runs: exit 0 (default OUTDIR ./report-compare)"
 else notok "two runs: exit 0 (default OUTDIR ./report-compare)" "$(cat "$TMP/err")"; fi
 check_report both "$O3" "$ALL" ""
-exp=$( (expected_headline "$FX/one-node" one-node; expected_headline "$FX/multi-node" multi-node) | sort)
+exp=$( (expected_headline "$FX/one-node" one-node "$HAND_ONE"; expected_headline "$FX/multi-node" multi-node "$HAND_MULTI") | sort)
 check_headline both "$O3" "$exp"
 if grep -q 'one-node: node 0 (LDRAM), 4k pages' "$O3/latency-vs-size.svg" &&
     grep -q 'multi-node: node 4 (CXL), 4k pages' "$O3/latency-vs-size.svg" &&
@@ -447,35 +484,37 @@ if grep -q 'one-node: node 0 (LDRAM), 4k pages' "$OC/latency-vs-size.svg" &&
     ok "--compare: figures with one series per run, headline.csv as without --compare"
 else notok "--compare: figures with one series per run, headline.csv as without --compare"; fi
 mt=$(sed -n '/<h2>Machines<\/h2>/,/<\/table>/p' "$OC/index.html")
-if printf '%s\n' "$mt" | grep -qxF '<tr><th>one-node</th><td>vm</td><td>AMD EPYC</td><td>not recorded</td><td>2</td><td>0: 4.6 GiB</td><td>none</td><td>6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0</td><td>not recorded</td><td>2026-11-22T08:13:58Z</td></tr>' &&
-    printf '%s\n' "$mt" | grep -qxF '<tr><th>multi-node</th><td>synthetic-4node</td><td>Synthetic CPU &lt;fixture&gt; &amp; co</td><td>not recorded</td><td>8</td><td>0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB</td><td>4</td><td>6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC</td><td>quick</td><td>2026-11-22T08:00:00Z</td></tr>' &&
+if printf '%s\n' "$mt" | grep -qxF '<tr><th>one-node</th><td>not recorded</td><td>vm</td><td>AMD EPYC</td><td>not recorded</td><td>2</td><td>0: 4.6 GiB</td><td>none</td><td>6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0</td><td>not recorded</td><td>2026-11-22T08:13:58Z</td></tr>' &&
+    printf '%s\n' "$mt" | grep -qxF '<tr><th>multi-node</th><td>complete</td><td>synthetic-4node</td><td>Synthetic CPU &lt;fixture&gt; &amp; co</td><td>not recorded</td><td>8</td><td>0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB</td><td>4</td><td>6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC</td><td>quick</td><td>2026-11-22T08:00:00Z</td></tr>' &&
     [ "$(printf '%s\n' "$mt" | grep -c '^<tr><th>')" -eq 2 ] &&
     [ "$(grep -n '<h2>' "$OC/index.html" | head -3 | cut -d'<' -f2- | tr '\n' ' ')" = "h2>Machines</h2> h2>Headline by machine</h2> h2>Machine</h2> " ]; then
-    ok "--compare: a Machines table at the top, a row per run with host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date"
-else notok "--compare: a Machines table at the top, a row per run with host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date" "$mt" \
+    ok "--compare: a Machines table at the top, a row per run with status (run.json's, else not recorded), host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date"
+else notok "--compare: a Machines table at the top, a row per run with status (run.json's, else not recorded), host, CPU, CPUs, memory per node, CXL nodes, kernel, profile, date" "$mt" \
     "$(grep '<h2>' "$OC/index.html" | head -3)"; fi
 ht=$(sed -n '/<h2>Headline by machine<\/h2>/,/<\/table>/p' "$OC/index.html")
 # every number of headline.csv is in its run's column, and nothing else
 want=$(awk -F, 'NR > 1 { print $2 ", " $3 " (" $5 ")|" $1 "|" $4 }' "$OC/headline.csv" | sort)
 got=$(printf '%s\n' "$ht" | awk -F'</t[hd]><t[hd][^>]*>' '
     /<tr><th>metric, class \(unit\)<\/th>/ { sub(/^<tr><th>/, ""); sub(/<\/th><\/tr>$/, ""); n = split($0, run, /<\/th><th>/); next }
+    /^<tr><th>status<\/th>/ { next }
     /^<tr><th>/ { sub(/^<tr><th>/, ""); sub(/<\/td><\/tr>$/, ""); for (i = 2; i <= NF; i++) if ($i != "not measured") print $1 "|" run[i] "|" $i }' | sort)
 if printf '%s\n' "$ht" | grep -qxF '<table><tr><th>metric, class (unit)</th><th>one-node</th><th>multi-node</th></tr>' &&
+    [ "$(printf '%s\n' "$ht" | sed -n 3p)" = '<tr><th>status</th><td>not recorded</td><td>complete</td></tr>' ] &&
     [ -n "$want" ] && [ "$got" = "$want" ] &&
     printf '%s\n' "$ht" | grep -qx '<tr><th>idle_latency_ns, CXL (ns)</th><td>not measured</td><td class="num">[0-9.]*</td></tr>' &&
     printf '%s\n' "$ht" | grep -qx '<tr><th>cxl_ldram_latency_ratio, CXL (ratio)</th><td>not measured</td><td class="num">[0-9.]*</td></tr>' &&
     printf '%s\n' "$ht" | grep -qx '<tr><th>idle_latency_ns, LDRAM (ns)</th><td class="num">168.97</td><td class="num">111.50</td></tr>' &&
     ! printf '%s\n' "$ht" | grep -q '<td[^>]*></td>'; then
-    ok "--compare: headline by machine, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)"
-else notok "--compare: headline by machine, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)" \
+    ok "--compare: headline by machine, a status row, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)"
+else notok "--compare: headline by machine, a status row, a column per run, headline.csv's numbers, \"not measured\" where a run lacks one (CXL on one-node)" \
     "$ht" "want:" "$want" "got:" "$got"; fi
 mc=$(csv_parse <"$OC/machines.csv")
-if [ "$(head -1 "$OC/machines.csv")" = "run,host,cpu_model,sockets,cpus,memory_per_node,cxl_nodes,kernel,profile,date" ] &&
-    [ "$(printf '%s\n' "$mc" | cut -f1 | sort -u)" = 10 ] && [ "$(printf '%s\n' "$mc" | wc -l)" -eq 3 ] &&
-    printf '%s\n' "$mc" | grep -qxF "10	one-node	vm	AMD EPYC	not recorded	2	0: 4.6 GiB	none	6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0	not recorded	2026-11-22T08:13:58Z" &&
-    printf '%s\n' "$mc" | grep -qxF "10	multi-node	synthetic-4node	Synthetic CPU <fixture> & co	not recorded	8	0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB	4	6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC	quick	2026-11-22T08:00:00Z"; then
-    ok "--compare: machines.csv is well-formed CSV (10 fields a row), a row per run with the table's values unescaped"
-else notok "--compare: machines.csv is well-formed CSV (10 fields a row), a row per run with the table's values unescaped" "$(cat "$OC/machines.csv")" "$mc"; fi
+if [ "$(head -1 "$OC/machines.csv")" = "run,status,host,cpu_model,sockets,cpus,memory_per_node,cxl_nodes,kernel,profile,date" ] &&
+    [ "$(printf '%s\n' "$mc" | cut -f1 | sort -u)" = 11 ] && [ "$(printf '%s\n' "$mc" | wc -l)" -eq 3 ] &&
+    printf '%s\n' "$mc" | grep -qxF "11	one-node	not recorded	vm	AMD EPYC	not recorded	2	0: 4.6 GiB	none	6.18.44-fc-v669 #1 SMP PREEMPT_DYNAMIC @0	not recorded	2026-11-22T08:13:58Z" &&
+    printf '%s\n' "$mc" | grep -qxF "11	multi-node	complete	synthetic-4node	Synthetic CPU <fixture> & co	not recorded	8	0: 32 GiB, 1: 32 GiB, 2: 16 GiB, 4 (CXL): 64 GiB	4	6.12.0-synthetic #1 SMP PREEMPT_DYNAMIC	quick	2026-11-22T08:00:00Z"; then
+    ok "--compare: machines.csv is well-formed CSV (11 fields a row, status after run), a row per run with the table's values unescaped"
+else notok "--compare: machines.csv is well-formed CSV (11 fields a row, status after run), a row per run with the table's values unescaped" "$(cat "$OC/machines.csv")" "$mc"; fi
 # without --compare: no machine table, no machines.csv
 if ! grep -q '<h2>Machines</h2>\|Headline by machine' "$O3/index.html" && [ ! -e "$O3/machines.csv" ] &&
     ! grep -q '<h2>Machines</h2>\|Headline by machine' "$O1/index.html" && [ ! -e "$O1/machines.csv" ]; then
@@ -492,12 +531,102 @@ else notok "--compare with one directory: one column, one machine" "$(cat "$TMP/
 cp -r "$FX/one-node" "$TMP/evil"
 jq '.host = "<script>alert(1)</script> & \"x\",y" | .cpu_model = "<b>bold</b>"' "$FX/one-node/meta.json" >"$TMP/evil/meta.json"
 if "$R" --compare "$TMP/evil" "$FX/multi-node" --out "$TMP/cmp-evil" >/dev/null 2>"$TMP/err" &&
-    grep -qF '<tr><th>evil</th><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;,y</td><td>&lt;b&gt;bold&lt;/b&gt;</td>' "$TMP/cmp-evil/index.html" &&
+    grep -qF '<tr><th>evil</th><td>not recorded</td><td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;,y</td><td>&lt;b&gt;bold&lt;/b&gt;</td>' "$TMP/cmp-evil/index.html" &&
     ! grep -qi '<script\|<b>' "$TMP/cmp-evil/index.html" &&
-    csv_parse <"$TMP/cmp-evil/machines.csv" | grep -qF "10	evil	<script>alert(1)</script> & \"x\",y	<b>bold</b>	"; then
+    csv_parse <"$TMP/cmp-evil/machines.csv" | grep -qF "11	evil	not recorded	<script>alert(1)</script> & \"x\",y	<b>bold</b>	"; then
     ok "--compare: a host name with <script>, & and quotes is HTML-escaped on the page and quoted in machines.csv"
 else notok "--compare: a host name with <script>, & and quotes is HTML-escaped on the page and quoted in machines.csv" \
     "$(cat "$TMP/err")" "$(grep -i 'evil\|script' "$TMP/cmp-evil/index.html" | head -5)" "$(cat "$TMP/cmp-evil/machines.csv")"; fi
+
+# --- --compare --status FILE: a fleet's run states. From $TMP/fleet: the
+# multi-node fixture, done (absolute path, reason "-"); failed-run, failed,
+# a directory that exists with meta.json but no CSV (relative path, a reason
+# with < & "); gone, cancelled, no such directory (named by its host).
+mkdir -p "$TMP/fleet/failed-run"
+cp "$FX/one-node/meta.json" "$TMP/fleet/failed-run/"
+{
+    printf 'host\tstate\tjob\treason\tdir\n'
+    printf '%s\t%s\t%s\t%s\t%s\n' synthetic-4node "done" 101 - "$FX/multi-node" \
+        node-b failed 102 'OOM <killed> & "quoted"' failed-run node-c cancelled 103 '' gone
+} >"$TMP/fleet/status.tsv"
+OF=$TMP/fleet/out
+if (cd "$TMP/fleet" && "$R" --compare --status status.tsv "$FX/multi-node" failed-run gone --out out >"$TMP/out" 2>"$TMP/err") &&
+    [ ! -s "$TMP/err" ]; then
+    ok "--status: done, failed (no CSV) and cancelled (no directory) runs: exit 0, nothing on stderr"
+else notok "--status: done, failed (no CSV) and cancelled (no directory) runs: exit 0, nothing on stderr" "$(cat "$TMP/err")"; fi
+check_report fleet "$OF" "$ALL" ""
+check_headline fleet "$OF" "$(expected_headline "$FX/multi-node" multi-node "$HAND_MULTI")"
+ht=$(sed -n '/<h2>Headline by machine<\/h2>/,/<\/table>/p' "$OF/index.html")
+nrows=$(($(wc -l <"$OF/headline.csv") - 1))
+if printf '%s\n' "$ht" | sed -n 2p | grep -qxF '<table><tr><th>metric, class (unit)</th><th>multi-node</th><th>failed-run</th><th>node-c</th></tr>' &&
+    printf '%s\n' "$ht" | sed -n 3p | grep -qxF '<tr><th>status</th><td>done</td><td>failed: OOM &lt;killed&gt; &amp; &quot;quoted&quot;</td><td>cancelled</td></tr>' &&
+    printf '%s\n' "$ht" | grep -qxF '<tr><th>idle_latency_ns, LDRAM (ns)</th><td class="num">111.50</td><td>not measured (failed)</td><td>not measured (cancelled)</td></tr>' &&
+    printf '%s\n' "$ht" | grep -qxF '<tr><th>gpu_h2d_pinned_gbps, CXL node 4 (GB/s)</th><td class="num">30.00</td><td>not measured (failed)</td><td>not measured (cancelled)</td></tr>' &&
+    [ "$(printf '%s\n' "$ht" | grep -c '^<tr><th>[^<]*</th><td class="num">[0-9.]*</td><td>not measured (failed)</td><td>not measured (cancelled)</td></tr>$')" -eq "$nrows" ] &&
+    [ "$nrows" -gt 30 ] && ! grep -q '<killed>\|"quoted"' "$OF/index.html" && ! grep -q '>not measured<' "$OF/index.html"; then
+    ok "--status: Headline by machine has a status row (the reason escaped), \"not measured (failed)\" / \"(cancelled)\" in every row those runs lack"
+else notok "--status: Headline by machine has a status row (the reason escaped), \"not measured (failed)\" / \"(cancelled)\" in every row those runs lack" \
+    "$ht" "$nrows rows in headline.csv"; fi
+mt=$(sed -n '/<h2>Machines<\/h2>/,/<\/table>/p' "$OF/index.html")
+nr='<td>not recorded</td>'
+if printf '%s\n' "$mt" | grep -qF '<tr><th>multi-node</th><td>done</td><td>synthetic-4node</td>' &&
+    printf '%s\n' "$mt" | grep -qF '<tr><th>failed-run</th><td>failed: OOM &lt;killed&gt; &amp; &quot;quoted&quot;</td><td>vm</td><td>AMD EPYC</td>' &&
+    printf '%s\n' "$mt" | grep -qxF "<tr><th>node-c</th><td>cancelled</td>$nr$nr$nr$nr$nr$nr$nr$nr$nr</tr>"; then
+    ok "--status: the Machines table's status column: the state, \": reason\" unless none or \"-\"; the absent run named by its host"
+else notok "--status: the Machines table's status column: the state, \": reason\" unless none or \"-\"; the absent run named by its host" "$mt"; fi
+mc=$(csv_parse <"$OF/machines.csv")
+if [ "$(printf '%s\n' "$mc" | cut -f1 | sort -u)" = 11 ] && [ "$(printf '%s\n' "$mc" | wc -l)" -eq 4 ] &&
+    [ "$(printf '%s\n' "$mc" | cut -f2,3 | tr '\t\n' '=;')" = 'run=status;multi-node=done;failed-run=failed: OOM <killed> & "quoted";node-c=cancelled;' ] &&
+    printf '%s\n' "$mc" | grep -qxF "11	node-c	cancelled	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded	not recorded"; then
+    ok "--status: machines.csv's status column (11 fields a row, the reason unescaped)"
+else notok "--status: machines.csv's status column (11 fields a row, the reason unescaped)" "$(cat "$OF/machines.csv")"; fi
+if grep -qxF '<li class="bad">node-c: status (--status): cancelled</li>' "$OF/index.html" &&
+    grep -qxF "<li>node-c: no results directory: $TMP/fleet/gone</li>" "$OF/index.html" &&
+    grep -qxF '<li class="bad">failed-run: status (--status): failed: OOM &lt;killed&gt; &amp; &quot;quoted&quot;</li>' "$OF/index.html" &&
+    grep -qxF '<li>multi-node: status (--status): done</li>' "$OF/index.html"; then
+    ok "--status: the notes give each listed run's state, and say when its directory is absent"
+else notok "--status: the notes give each listed run's state, and say when its directory is absent" "$(grep '<li' "$OF/index.html" | grep -v 'left out')"; fi
+# without --status: run.json's complete, or how many steps are done
+cp -r "$FX/multi-node" "$TMP/half"
+jq '.complete = false | .steps[2].status = "interrupted"' "$FX/multi-node/run.json" >"$TMP/half/run.json"
+if "$R" --compare "$TMP/half" "$FX/multi-node" "$FX/one-node" --out "$TMP/cmp-half" >/dev/null 2>"$TMP/err" &&
+    grep -qxF '<tr><th>status</th><td>incomplete (3 of 6 steps done)</td><td>complete</td><td>not recorded</td></tr>' "$TMP/cmp-half/index.html" &&
+    csv_parse <"$TMP/cmp-half/machines.csv" | grep -q '^11	half	incomplete (3 of 6 steps done)	synthetic-4node	' &&
+    grep -qx '<tr><th>idle_latency_ns, CXL (ns)</th><td class="num">[0-9.]*</td><td class="num">[0-9.]*</td><td>not measured</td></tr>' "$TMP/cmp-half/index.html"; then
+    ok "--compare without --status: status from run.json (complete, \"incomplete (N of M steps done)\", \"not recorded\"); plain \"not measured\""
+else notok "--compare without --status: status from run.json (complete, \"incomplete (N of M steps done)\", \"not recorded\"); plain \"not measured\"" \
+    "$(cat "$TMP/err")" "$(grep '<th>status</th>' "$TMP/cmp-half/index.html")"; fi
+# bad input: exit 2, one line naming FILE (and the line), nothing written
+S=$TMP/fleet
+printf 'host\tstate\tjob\treason\n' >"$S/header.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\n' >"$S/four.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\t%s\nnode-x\tfailed\t9\t-\t%s\n' "$FX/multi-node" "$S/other" >"$S/notgiven.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\t%s\nnode-a\tfailed\t2\t-\t%s\n' "$FX/multi-node" "$FX/multi-node" >"$S/twice.tsv"
+printf 'host\tstate\tjob\treason\tdir\nnode-a\t\t1\t-\t%s\n' "$FX/multi-node" >"$S/nostate.tsv"
+: >"$S/empty.tsv"
+expect_exit "--status without --compare" 2 "^report: --status goes with --compare only" "$R" --status "$S/status.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status without a file" 2 "^report: --status needs a file" "$R" --compare "$FX/multi-node" --out "$TMP/xs" --status
+expect_exit "--status FILE missing" 2 "^report: --status $S/nope.tsv: no such file, or not readable$" "$R" --compare --status "$S/nope.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE with a wrong header" 2 "^report: $S/header.tsv:1: wrong header" "$R" --compare --status "$S/header.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE empty" 2 "^report: $S/empty.tsv:1: empty" "$R" --compare --status "$S/empty.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE with a line of 4 fields" 2 "^report: $S/four.tsv:2: 4 fields, want 5" "$R" --compare --status "$S/four.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE naming a dir that is no DIR argument" 2 "^report: $S/notgiven.tsv:3: dir '$S/other' is not one of the DIR arguments" \
+    "$R" --compare --status "$S/notgiven.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE listing a dir twice" 2 "^report: $S/twice.tsv:3: dir '.*' is listed twice \(first on line 2\)" \
+    "$R" --compare --status "$S/twice.tsv" "$FX/multi-node" --out "$TMP/xs"
+expect_exit "--status FILE with an empty state" 2 "^report: $S/nostate.tsv:2: dir '.*' has an empty state" \
+    "$R" --compare --status "$S/nostate.tsv" "$FX/multi-node" --out "$TMP/xs"
+# a DIR that FILE does not list, or lists as done, must still exist and hold a CSV
+# ($S/failed-run is not FILE's "failed-run": matched exactly as given)
+printf 'host\tstate\tjob\treason\tdir\nnode-a\tdone\t1\t-\t%s\n' "$FX/multi-node" >"$S/one.tsv"
+expect_exit "--status: an absent DIR that FILE does not list is still an error" 2 "no such directory: $S/unlisted" \
+    "$R" --compare --status "$S/one.tsv" "$FX/multi-node" "$S/unlisted" --out "$TMP/xs"
+expect_exit "--status: a DIR without CSV that FILE does not list is still an error" 2 "$S/failed-run: no CSV in it" \
+    "$R" --compare --status "$S/one.tsv" "$FX/multi-node" "$S/failed-run" --out "$TMP/xs"
+printf 'host\tstate\tjob\treason\tdir\nnode-d\tdone\t4\t-\t%s\n' "$S/gone" >"$S/donegone.tsv"
+expect_exit "--status: a DIR listed as done that does not exist is still an error" 2 "no such directory: $S/gone" \
+    "$R" --compare --status "$S/donegone.tsv" "$S/gone" --out "$TMP/xs"
+if [ ! -e "$TMP/xs" ]; then ok "--status: bad input writes nothing"; else notok "--status: bad input writes nothing" "$(ls -R "$TMP/xs")"; fi
 
 # --- the script itself
 if command -v shellcheck >/dev/null; then
@@ -531,13 +660,30 @@ if command -v chromium >/dev/null; then
         --dump-dom "$page" >"$TMP/dom3" 2>/dev/null
     size=$(wc -c <"$TMP/shot3.png" 2>/dev/null || echo 0)
     mrows=$(sed -n '/<h2>Machines/,/<\/table>/p' "$TMP/dom3" | grep -c '<tr><th>\(evil\|multi-node\)</th><td>')
-    hrows=$(sed -n '/<h2>Headline by machine/,/<\/table>/p' "$TMP/dom3" | grep -c '<tr><th>[a-z_0-9]*, [A-Z]* ([a-zA-Z/]*)</th>')
+    hrows=$(sed -n '/<h2>Headline by machine/,/<\/table>/p' "$TMP/dom3" | grep -c '<tr><th>[a-z_0-9]*, [^<]* ([a-zA-Z/]*)</th><td')
     if [ "$rc" -eq 0 ] && is_png "$TMP/shot3.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
         [ "$mrows" -eq 2 ] && [ "$hrows" -eq "$(($(wc -l <"$TMP/cmp-evil/headline.csv") - 1 - $(grep -c '^evil,' "$TMP/cmp-evil/headline.csv")))" ] &&
         grep -qF '<td>&lt;script&gt;alert(1)&lt;/script&gt; &amp; "x",y</td>' "$TMP/dom3" && ! grep -qi '<script' "$TMP/dom3"; then
         ok "headless chromium renders the --compare page ($size B screenshot, $mrows machine rows, $hrows headline rows, the hostile host as text)"
     else notok "headless chromium renders the --compare page" "exit $rc, $size B, $mrows machine rows, $hrows headline rows" \
         "$(grep -v dbus "$TMP/chr" | tail -5)" "$(grep -i 'script' "$TMP/dom3" | head -3)"; fi
+    # the --status page: the parsed DOM holds the status row (the reason as
+    # text) and "not measured (cancelled)" in every row, no console message
+    page=file://$OF/index.html
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,2400 \
+        --screenshot="$TMP/shot4.png" "$page" >"$TMP/chr" 2>&1
+    rc=$?
+    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+        --dump-dom "$page" >"$TMP/dom4" 2>/dev/null
+    size=$(wc -c <"$TMP/shot4.png" 2>/dev/null || echo 0)
+    canc=$(sed -n '/<h2>Headline by machine/,/<\/table>/p' "$TMP/dom4" | grep -c '<td>not measured (failed)</td><td>not measured (cancelled)</td></tr>')
+    if [ "$rc" -eq 0 ] && is_png "$TMP/shot4.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
+        grep -qF '<tr><th>status</th><td>done</td><td>failed: OOM &lt;killed&gt; &amp; "quoted"</td><td>cancelled</td></tr>' "$TMP/dom4" &&
+        grep -qF '<tr><th>node-c</th><td>cancelled</td>' "$TMP/dom4" && [ "$canc" -eq "$nrows" ] && ! grep -q '<killed>' "$TMP/dom4"; then
+        ok "headless chromium renders the --status page ($size B screenshot, the status row with the reason as text, $canc rows \"not measured (cancelled)\")"
+    else notok "headless chromium renders the --status page" "exit $rc, $size B, $canc of $nrows rows not measured (cancelled)" \
+        "$(grep -v dbus "$TMP/chr" | tail -5)" "$(grep '<th>status</th>' "$TMP/dom4")"; fi
     # the tiering parts, in a run that has only them (a short page, all of
     # it in the screenshot): the parsed DOM holds the table and the figures
     mkdir -p "$TMP/tieronly"
@@ -561,5 +707,6 @@ if command -v chromium >/dev/null; then
 else
     skip "headless chromium renders the two-run report" "chromium not installed"
     skip "headless chromium renders the --compare page" "chromium not installed"
+    skip "headless chromium renders the --status page" "chromium not installed"
     skip "headless chromium renders the page-migration table and the tiering figures" "chromium not installed"
 fi
