@@ -110,11 +110,20 @@ void bw_row_saturation(const struct satinfo *si)
         cxs_run_fail(CXS_EXIT_FAIL, "writing saturation.csv failed");
 }
 
+/* optimize.csv: opened at the first kind/access searched and closed with
+ * the main CSV (cxs_run_finish), so every kind/access's rows end up in it */
+static struct cxs_out *opt_out;
+static int opt_opened;
+
 void bw_rows_optimize(enum cxs_kind kind, enum access acc, const struct cxs_assign_result *best,
                       size_t nfound, int evals)
 {
-    struct cxs_out *oo =
-        cxs_run_out_open("optimize.csv", cxs_row_names(opt_row), cxs_row_ncols(opt_row));
+    if (!opt_opened) {
+        opt_out =
+            cxs_run_extra_open("optimize.csv", cxs_row_names(opt_row), cxs_row_ncols(opt_row));
+        opt_opened = 1;
+    }
+    struct cxs_out *oo = opt_out;
     for (size_t i = 0; i < nfound; i++) {
         char as[64];
         cxs_assign_format(&best[i].a, as, sizeof as);
@@ -124,14 +133,12 @@ void bw_rows_optimize(enum cxs_kind kind, enum access acc, const struct cxs_assi
         cxs_row_str(opt_row, "assignment", as);
         cxs_row_fixed(opt_row, "total_gbps", 3, best[i].gbps);
         const char *const *vals = cxs_row_take(opt_row);
-        if (oo)
-            cxs_out_row(oo, vals);
+        if (oo && cxs_out_row(oo, vals))
+            cxs_run_fail(CXS_EXIT_FAIL, "writing optimize.csv failed");
         cxs_note("optimize %s %s: #%zu %s %.2f GB/s", cxs_stream_kinds[kind].name,
                  bw_access_names[acc], i + 1, as, best[i].gbps);
     }
     cxs_note("optimize: %d assignments measured", evals);
-    if (oo)
-        cxs_out_close(oo);
 }
 
 void bw_close_outputs(void)

@@ -121,6 +121,14 @@ if $B --optimize --mem-node $node0 --kind read $QUICK --output $TMP/opt --quiet 
     grep -q "optimize" $TMP/err; then
     ok "--optimize ranks measured assignments, best first"
 else notok "--optimize ranks measured assignments" "$(cat $TMP/err $TMP/opt/optimize.csv)"; fi
+# two kinds: each kind's ranking in optimize.csv (the file was once replaced
+# by the last kind's), ranks 1.. per kind, best first within a kind
+if $B --optimize --mem-node $node0 --kind read,copy $QUICK --output $TMP/opt2 --quiet 2>$TMP/err &&
+    [ "$(awk -F, 'NR > 1 && $2 == "read" && $1 == 1' $TMP/opt2/optimize.csv | wc -l)" -eq 1 ] &&
+    [ "$(awk -F, 'NR > 1 && $2 == "copy" && $1 == 1' $TMP/opt2/optimize.csv | wc -l)" -eq 1 ] &&
+    awk -F, 'NR > 1 && $1 > 1 && ($2 != k || $5 > prev) { exit 1 } NR > 1 { k = $2; prev = $5 }' $TMP/opt2/optimize.csv; then
+    ok "--optimize --kind read,copy: both kinds ranked in optimize.csv"
+else notok "--optimize --kind read,copy: both kinds ranked in optimize.csv" "$(cat $TMP/err $TMP/opt2/optimize.csv)"; fi
 
 # --- Ctrl-C: rows kept, meta.json incomplete, exit 130
 OUT2=$TMP/int
