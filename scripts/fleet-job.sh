@@ -10,7 +10,7 @@
 # binding (run-all pins and binds itself), into FLEET/HOST (--resume when a
 # run is there). It records its state in FLEET/jobs/HOST.state, one line:
 # state<TAB>job<TAB>exit<TAB>time<TAB>reason, state running, done, failed
-# or cancelled.
+# or cancelled, "-" for an empty field.
 : "${top:?}" "${fleet:?}" "${host:?}"
 run_args=("${run_args[@]}")
 # --- job body
@@ -20,7 +20,7 @@ out=$fleet/jobs/$host-${SLURM_JOB_ID:-0}.out
 t0=$(date +%s)
 put_state() { # STATE EXIT REASON
     local r=${3//[$'\t\n']/ }
-    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "${SLURM_JOB_ID:-}" "$2" "$(date -u +%FT%TZ)" "$r" >"$state.tmp" &&
+    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "${SLURM_JOB_ID:--}" "${2:--}" "$(date -u +%FT%TZ)" "${r:--}" >"$state.tmp" &&
         mv -f "$state.tmp" "$state"
 }
 job_fail() {
