@@ -13,6 +13,11 @@ notok() {
     for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
 }
 skip() { echo "ok - $1 # SKIP $2"; }
+# release_only NAME: a test of the harness, which runs the release binaries
+# next to it whatever BIN is: in the ASan pass one skip line, and exit 0
+release_only() {
+    case $BIN in *asan*) skip "$1" "the harness runs the release binaries next to it; tested in the release pass"; exit 0 ;; esac
+}
 
 # expect_exit NAME CODE PATTERN CMD...: CMD exits CODE and its stderr is one
 # line matching the extended regex PATTERN.

@@ -20,12 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 R=$top/run-all
-case $BIN in
-*asan*)
-    skip "fleet runs" "run-all runs the release binaries next to it; tested in the release pass"
-    exit 0
-    ;;
-esac
+release_only "fleet runs"
 
 # --- no Slurm client: a PATH of this machine's commands without Slurm's
 mkdir -p "$TMP/noslurm"

@@ -636,6 +636,17 @@ else skip "plot/report is shellcheck-clean" "shellcheck not installed"; fi
 
 # --- the page renders in a browser
 if command -v chromium >/dev/null; then
+    # render PAGE HEIGHT SHOT DOM: a 1200xHEIGHT screenshot (chromium's log
+    # in $TMP/chr) and the parsed DOM; rc its exit status, size the PNG's bytes
+    render() {
+        $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+            --enable-logging=stderr --v=0 --log-level=0 --window-size="1200,$2" \
+            --screenshot="$3" "$1" >"$TMP/chr" 2>&1
+        rc=$?
+        $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
+            --dump-dom "$1" >"$4" 2>/dev/null
+        size=$(wc -c <"$3" 2>/dev/null || echo 0)
+    }
     shot=$TMP/shot.png
     to=""
     command -v timeout >/dev/null && to="timeout 60"
@@ -652,13 +663,7 @@ if command -v chromium >/dev/null; then
     # the --compare page with a hostile host name: the tables are in the
     # parsed DOM, the host as text (no script element), no console message
     page=file://$TMP/cmp-evil/index.html
-    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
-        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,2400 \
-        --screenshot="$TMP/shot3.png" "$page" >"$TMP/chr" 2>&1
-    rc=$?
-    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
-        --dump-dom "$page" >"$TMP/dom3" 2>/dev/null
-    size=$(wc -c <"$TMP/shot3.png" 2>/dev/null || echo 0)
+    render "$page" 2400 "$TMP/shot3.png" "$TMP/dom3"
     mrows=$(sed -n '/<h2>Machines/,/<\/table>/p' "$TMP/dom3" | grep -c '<tr><th>\(evil\|multi-node\)</th><td>')
     hrows=$(sed -n '/<h2>Headline by machine/,/<\/table>/p' "$TMP/dom3" | grep -c '<tr><th>[a-z_0-9]*, [^<]* ([a-zA-Z/]*)</th><td')
     if [ "$rc" -eq 0 ] && is_png "$TMP/shot3.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
@@ -670,13 +675,7 @@ if command -v chromium >/dev/null; then
     # the --status page: the parsed DOM holds the status row (the reason as
     # text) and "not measured (cancelled)" in every row, no console message
     page=file://$OF/index.html
-    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
-        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,2400 \
-        --screenshot="$TMP/shot4.png" "$page" >"$TMP/chr" 2>&1
-    rc=$?
-    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
-        --dump-dom "$page" >"$TMP/dom4" 2>/dev/null
-    size=$(wc -c <"$TMP/shot4.png" 2>/dev/null || echo 0)
+    render "$page" 2400 "$TMP/shot4.png" "$TMP/dom4"
     canc=$(sed -n '/<h2>Headline by machine/,/<\/table>/p' "$TMP/dom4" | grep -c '<td>not measured (failed)</td><td>not measured (cancelled)</td></tr>')
     if [ "$rc" -eq 0 ] && is_png "$TMP/shot4.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
         grep -qF '<tr><th>status</th><td>done</td><td>failed: OOM &lt;killed&gt; &amp; "quoted"</td><td>cancelled</td></tr>' "$TMP/dom4" &&
@@ -690,13 +689,7 @@ if command -v chromium >/dev/null; then
     cp "$FX/multi-node/meta.json" "$FX/multi-node/tiering.csv" "$FX/multi-node/tiering_summary.csv" "$TMP/tieronly/"
     "$R" "$TMP/tieronly" >/dev/null 2>&1
     page=file://$TMP/tieronly/report/index.html
-    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
-        --enable-logging=stderr --v=0 --log-level=0 --window-size=1200,3600 \
-        --screenshot="$TMP/shot2.png" "$page" >"$TMP/chr" 2>&1
-    rc=$?
-    $to chromium --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/chromium" \
-        --dump-dom "$page" >"$TMP/dom" 2>/dev/null
-    size=$(wc -c <"$TMP/shot2.png" 2>/dev/null || echo 0)
+    render "$page" 3600 "$TMP/shot2.png" "$TMP/dom"
     rows=$(sed -n '/<h2>Page migration/,/<\/table>/p' "$TMP/dom" | grep -c '<tr><td>')
     imgs=$(grep -c '<img alt="tiering-\(hot\|rate\)-[a-z-]*-hotset" src="data:image/png;base64,' "$TMP/dom")
     if [ "$rc" -eq 0 ] && is_png "$TMP/shot2.png" && [ "$size" -gt 50000 ] && ! grep -q 'CONSOLE' "$TMP/chr" &&
