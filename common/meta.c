@@ -58,6 +58,36 @@ static json_t *str_or_null(const char *s)
 
 /* ---- the machine ---------------------------------------------------- */
 
+/* The number of CPU packages (sockets): distinct physical_package_id of the
+ * CPUs sysfs lists with a topology (the online ones); null when none has. */
+static json_t *sockets(void)
+{
+    char dir[4096];
+    DIR *d = opendir(cxs_sysfs_path(dir, sizeof dir, "devices/system/cpu"));
+    if (!d)
+        return json_null();
+    int64_t seen[1024];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char rel[320];
+        int64_t id;
+        if (strncmp(e->d_name, "cpu", 3) != 0 || !e->d_name[3] ||
+            strspn(e->d_name + 3, "0123456789") != strlen(e->d_name + 3))
+            continue;
+        snprintf(rel, sizeof rel, "devices/system/cpu/%s/topology/physical_package_id", e->d_name);
+        if (cxs_sysfs_read_i64(rel, &id) != 0)
+            continue;
+        size_t i = 0;
+        while (i < n && seen[i] != id)
+            i++;
+        if (i == n && n < sizeof seen / sizeof seen[0])
+            seen[n++] = id;
+    }
+    closedir(d);
+    return n ? json_integer((json_int_t)n) : json_null();
+}
+
 static json_t *cpu_model(void)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -402,6 +432,7 @@ static void fill_machine(struct jb *b, json_t *root, const struct cxs_topo *t)
     put(b, root, "cpu_model", cpu_model());
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     put(b, root, "ncpus_online", ncpu > 0 ? json_integer(ncpu) : json_null());
+    put(b, root, "sockets", sockets());
     put(b, root, "caches", caches(b));
     put(b, root, "timer", timer(b));
     put(b, root, "thp", thp(b));

@@ -8,7 +8,8 @@
 # daemons do not come up, the Slurm tests are skipped with the reason. Every
 # daemon started is stopped by its pid at the end, also when a test fails.
 #
-# Covered: no Slurm client (exit 2), bad input (no such partition, a host
+# Covered: no Slurm client (exit 2), a job that cannot find the suite or
+# write FLEET (its first checks, run without Slurm), bad input (no such partition, a host
 # not in the partition, options that do not go together, a directory that is
 # not a fleet, a fleet already there), then one fleet of n1 and n2 with n2
 # drained: n1 done while n2 pends (--fleet-status: pending, exit 75), n2's
@@ -37,6 +38,28 @@ else notok "--help names the fleet commands; --slurm --help explains them (the s
 expect_exit "--fleet-status of a directory that is not a fleet" 2 "is not a fleet directory" "$R" --fleet-status "$TMP"
 expect_exit "--fleet-status with another option" 2 "takes no other option" "$R" --fleet-status "$TMP" --wait
 expect_exit "--slurm with --resume" 2 "do not go together" "$R" --slurm debug --resume "$TMP"
+
+# --- the job body's first checks, without Slurm: the suite and FLEET must be
+# where the job looks (a shared filesystem); as scripts/fleet writes a job
+job() { # TOP FLEET: run a host job for h1 as Slurm would (job 77 on node h1)
+    { printf 'top=%q fleet=%q host=h1\nrun_args=(--profile smoke)\n' "$1" "$2"
+      sed -n '/^# --- job body/,$p' "$top/scripts/fleet-job.sh"; } >"$TMP/job.sh"
+    SLURM_JOB_ID=77 SLURMD_NODENAME=h1 bash "$TMP/job.sh" >"$TMP/job.out" 2>&1
+}
+mkdir -p "$TMP/jf/jobs"
+job "$TMP/nowhere" "$TMP/jf"
+rc=$?
+rec=$(cut -f1-3,5 "$TMP/jf/jobs/h1.state" 2>/dev/null)
+if [ $rc -eq 2 ] && [ "$rec" = "$(printf 'failed\t77\t2\tcannot find the suite at %s on %s (the checkout must be on a filesystem the hosts share)' "$TMP/nowhere" "$(hostname)")" ] &&
+    grep -q "^run-all: error: cannot find the suite at $TMP/nowhere" "$TMP/job.out"; then
+    ok "a job that cannot find the suite fails at once, saying the checkout must be shared (its record: failed)"
+else notok "a job that cannot find the suite fails at once, saying the checkout must be shared" "exit $rc" "$rec" "$(cat "$TMP/job.out")"; fi
+job "$top" "$TMP/nofleet"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "^run-all: error: cannot write $TMP/nofleet/jobs on .* (FLEET must be on a filesystem the hosts share)" "$TMP/job.out" &&
+    [ ! -e "$TMP/nofleet" ]; then
+    ok "a job that cannot write FLEET fails at once, saying FLEET must be shared"
+else notok "a job that cannot write FLEET fails at once, saying FLEET must be shared" "exit $rc" "$(cat "$TMP/job.out")"; fi
 
 # --- the private Slurm: every daemon's pid is in a pid file under $S
 S=$TMP/slurm

@@ -77,6 +77,12 @@ static int group_setup(void **state)
     put_file("devices/system/node/node2/cpulist", "\n");
     put_file("devices/system/node/node2/meminfo", "Node 2 MemTotal:        2097152 kB\n");
     put_file("devices/system/node/node2/distance", "20 10\n");
+    /* three CPUs in two packages, and cpu9 without a topology (offline) */
+    put_file("devices/system/cpu/cpu0/topology/physical_package_id", "0\n");
+    put_file("devices/system/cpu/cpu1/topology/physical_package_id", "1\n");
+    put_file("devices/system/cpu/cpu12/topology/physical_package_id", "0\n");
+    put_file("devices/system/cpu/cpu9/online", "0\n");
+    put_file("devices/system/cpu/cpufreq/x", "\n");
     put_file("kernel/mm/transparent_hugepage/enabled", "always [madvise] never\n");
     put_file("kernel/mm/transparent_hugepage/defrag",
              "always defer defer+madvise [madvise] never\n");
@@ -259,6 +265,7 @@ static void test_machine_fields(void **state)
     json_t *model = json_object_get(root, "cpu_model");
     assert_true(json_is_string(model) || json_is_null(model));
     assert_true(get_int(root, "ncpus_online") >= 1);
+    assert_int_equal(get_int(root, "sockets"), 2); /* distinct packages of the fake tree */
     assert_true(json_is_string(json_object_get(root, "updated")));
 
     json_t *c = json_object_get(root, "caches");
