@@ -244,6 +244,10 @@ struct sim {
     double *share;   /* gpu_gbps / n for n = 0 .. nslots (share[0] unused) */
     struct gpu *gpu;
     unsigned ngpu, nslots, workers; /* workers: the effective limit */
+    /* GPUs each simulated one stands for: cfg->gpus when one runs for all
+     * (they move in lockstep), else 1. Every shared count and sum adds its
+     * share mult times, in the order the GPUs one by one would. */
+    unsigned mult;
     size_t qcap;
     uint64_t total; /* layer runs per GPU */
     double *lat;
@@ -272,11 +276,23 @@ struct sim {
     const char *overflow; /* the first byte count that overflowed: the run stops */
 };
 
-/* *x += v, checked: an overflow stops the run naming the count. */
+/* *x += v for each GPU the simulated one stands for, checked: an overflow
+ * stops the run naming the count (the same event as the GPUs' own sums
+ * would overflow at, one by one). */
 static void add_bytes(struct sim *s, uint64_t *x, uint64_t v, const char *what)
 {
-    if (__builtin_add_overflow(*x, v, x) && !s->overflow)
+    uint64_t m;
+    if ((__builtin_mul_overflow(v, (uint64_t)s->mult, &m) || __builtin_add_overflow(*x, m, x)) &&
+        !s->overflow)
         s->overflow = what;
+}
+
+/* sum += v once for each GPU the simulated one stands for: the GPUs one by
+ * one add the same v in turn, so the rounding is theirs. */
+static void add_each(const struct sim *s, double *sum, double v)
+{
+    for (unsigned i = 0; i < s->mult; i++)
+        *sum += v;
 }
 
 static int ev_less(const struct ev *a, const struct ev *b)
@@ -366,7 +382,7 @@ static void recompute(struct sim *s)
             s->comp[g] = u->nmoving ? now + (left > 0 ? left / r : 0) : INFINITY;
             s->nc_ok = 0;
         }
-        agg += r * u->nmoving;
+        add_each(s, &agg, r * u->nmoving);
     }
     s->agg = agg;
     s->dirty = 0;
@@ -383,10 +399,10 @@ static void start_xfer(struct sim *s, unsigned g, unsigned k, size_t layer, int 
     u->flag[layer] |= F_INFLIGHT;
     if (prefetch) {
         u->pf_inflight++;
-        s->r.prefetches++;
+        s->r.prefetches += s->mult;
         add_bytes(s, &s->r.prefetched_bytes, s->layers[layer].bytes, "prefetched_bytes");
     } else {
-        s->r.demand_fetches++;
+        s->r.demand_fetches += s->mult;
     }
     uint32_t id = g * s->nslots + k;
     s->batch[id] = NO_XFER;
@@ -408,8 +424,8 @@ static void flush_starts(struct sim *s)
     if (lat < 0)
         lat = 0;
     for (uint32_t id = s->pending_head; id != NO_XFER; id = s->batch[id]) {
-        s->extra_sum += extra;
-        s->nfetch++;
+        add_each(s, &s->extra_sum, extra);
+        s->nfetch += s->mult;
     }
     heap_push(s, s->now + lat, s->pending_head, EV_LAT_END);
     s->pending_head = NO_XFER;
@@ -418,7 +434,7 @@ static void flush_starts(struct sim *s)
 static void run_layer(struct sim *s, unsigned g)
 {
     struct gpu *u = &s->gpu[g];
-    s->r.accesses++;
+    s->r.accesses += s->mult;
     add_bytes(s, &s->r.bytes_accessed, s->layers[u->layer].bytes, "bytes_accessed");
     heap_push(s, s->now + s->runtime[u->layer], g, EV_RUN_END);
 }
@@ -480,7 +496,7 @@ static void ask(struct sim *s, unsigned g)
     if (x == 0)
         u->infer_start = s->now;
     if (xs_cache_has(u->cache, x)) {
-        s->r.hits++;
+        s->r.hits += s->mult;
         add_bytes(s, &s->r.bytes_hit, b, "bytes_hit");
         xs_cache_touch(u->cache, x);
         if (u->flag[x] & F_UNUSED_PF) {
@@ -539,7 +555,7 @@ static void lat_end(struct sim *s, unsigned g, unsigned k)
         u->comp_slot = k;
     }
     u->nmoving++;
-    s->nmoving++;
+    s->nmoving += s->mult;
     u->mdirty = 1;
     s->dirty = 1;
 }
@@ -601,7 +617,7 @@ static void land(struct sim *s, unsigned g, unsigned k)
         }
     }
     u->nmoving--;
-    s->nmoving--;
+    s->nmoving -= s->mult;
     u->mdirty = 1;
     s->dirty = 1;
     u->flag[x] &= (unsigned char)~F_INFLIGHT;
@@ -616,7 +632,7 @@ static void land(struct sim *s, unsigned g, unsigned k)
         u->pf_inflight--;
     if (u->waiting && u->layer == x) {
         u->waiting = 0;
-        s->r.stall_ns += s->now - u->wait_since;
+        add_each(s, &s->r.stall_ns, s->now - u->wait_since);
         if (pf)
             add_bytes(s, &s->r.prefetched_used_bytes, L->bytes, "prefetched_used_bytes");
         run_layer(s, g);
@@ -633,14 +649,16 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorted v: the q quantile by linear interpolation (type 7). */
-static double quantile(const double *v, size_t n, double q)
+/* The q quantile by linear interpolation (type 7) of the n x m values that
+ * sorted v holds each m times (v[j / m] is the j-th of them). */
+static double quantile(const double *v, size_t n, size_t m, double q)
 {
-    double h = (double)(n - 1) * q;
+    size_t nm = n * m;
+    double h = (double)(nm - 1) * q;
     size_t lo = (size_t)h;
-    if (lo + 1 >= n)
-        return v[n - 1];
-    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+    if (lo + 1 >= nm)
+        return v[(nm - 1) / m];
+    return v[lo / m] + (h - (double)lo) * (v[(lo + 1) / m] - v[lo / m]);
 }
 
 static int check(const struct xs_layer *layers, size_t nlayers, const struct xs_link *link,
@@ -728,7 +746,8 @@ static int sim_init(struct sim *s, double *lat)
     /* prefetches in flight never exceed the queue's distinct layers */
     s->workers = cfg->workers < la ? cfg->workers : (unsigned)la;
     s->nslots = 1 + s->workers;
-    s->ngpu = cfg->gpus;
+    s->ngpu = cfg->each_gpu ? cfg->gpus : 1;
+    s->mult = cfg->gpus / s->ngpu;
     s->total = cfg->inferences * nl;
     s->lat = lat;
     s->runtime = calloc(nl, sizeof *s->runtime);
@@ -765,33 +784,40 @@ static int sim_init(struct sim *s, double *lat)
     return 0;
 }
 
+/* The GPUs one simulated GPU stands for ran as it did: their latencies are
+ * copies of its, and the statistics are those of every GPU's latencies
+ * (sorting one copy: the quantiles index the m copies). */
 static void summarize(struct sim *s, double *sorted)
 {
     struct xs_result *r = &s->r;
-    size_t ng = s->ngpu;
+    size_t ng = s->ngpu, m = s->mult;
     uint64_t inf = s->cfg->inferences;
+    for (size_t g = 1; g < m; g++)
+        memcpy(s->lat + g * inf, s->lat, inf * sizeof *s->lat);
     for (size_t g = 0; g < ng; g++) {
         sorted[g] = s->lat[g * inf];
         if (s->gpu[g].end > r->makespan_ns)
             r->makespan_ns = s->gpu[g].end;
     }
     qsort(sorted, ng, sizeof *sorted, cmp_double);
-    r->cold_median_ns = quantile(sorted, ng, 0.5);
-    r->cold_p95_ns = quantile(sorted, ng, 0.95);
+    r->cold_median_ns = quantile(sorted, ng, m, 0.5);
+    r->cold_p95_ns = quantile(sorted, ng, m, 0.95);
     if (inf > 1) {
         size_t nw = 0;
         double sum = 0;
         for (size_t g = 0; g < ng; g++)
-            for (uint64_t k = 1; k < inf; k++) {
+            for (uint64_t k = 1; k < inf; k++)
                 sorted[nw++] = s->lat[g * inf + k];
+        for (size_t g = 0; g < ng * m; g++) /* every GPU's, in the order of the GPUs */
+            for (uint64_t k = 1; k < inf; k++)
                 sum += s->lat[g * inf + k];
-            }
         qsort(sorted, nw, sizeof *sorted, cmp_double);
-        r->warm_median_ns = quantile(sorted, nw, 0.5);
-        r->warm_p95_ns = quantile(sorted, nw, 0.95);
-        r->warm_mean_ns = sum / (double)nw;
+        r->warm_median_ns = quantile(sorted, nw, m, 0.5);
+        r->warm_p95_ns = quantile(sorted, nw, m, 0.95);
+        r->warm_mean_ns = sum / (double)(nw * m);
     }
-    double ceiling = s->link->pool_gbps > 0 ? s->link->pool_gbps : ng * s->link->gpu_gbps;
+    double ceiling =
+        s->link->pool_gbps > 0 ? s->link->pool_gbps : (double)(ng * m) * s->link->gpu_gbps;
     if (r->makespan_ns > 0)
         r->pool_utilization = (double)r->fetched_bytes / (r->makespan_ns * ceiling);
     r->mean_latency_extra_ns = s->nfetch ? s->extra_sum / (double)s->nfetch : 0;

@@ -94,6 +94,14 @@ struct xs_config {
      * (each step handles one thing at one instant: microseconds or less);
      * nonzero abandons the run: xs_simulate returns XS_STOPPED. */
     int (*stop)(void);
+    /* Nonzero: simulate every GPU on its own (the tests' reference). 0: one
+     * GPU stands for all of them: they start together, run the same layers
+     * and share the pool alike, so they move in lockstep; the one simulated
+     * counts as cfg->gpus in the shared rates, the curve, the counts and
+     * sums (added GPU by GPU, in their order), and its latencies are every
+     * GPU's. The result is the same, bit for bit (the tests check it);
+     * the run is gpus times shorter. */
+    int each_gpu;
 };
 #define XS_STOP_EVERY 1024
 #define XS_STOPPED 1

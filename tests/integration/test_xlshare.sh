@@ -192,8 +192,9 @@ expect_exit "a CSV model without a bytes column" 2 "no column 'bytes'" \
 
 # --- Ctrl-C stops a simulation in progress: exit 130, the finished rows
 # kept. The first configuration (1 GPU) writes its row at once; the second
-# (2048 GPUs, a billion layer runs) takes minutes unless the simulation
-# itself heeds the signal. interrupt_after_rows waits for the first row, then
+# (2048 GPUs, a billion layer runs: one GPU simulated for all, its shared
+# sums still added GPU by GPU, about 9 s on the development VM) runs on
+# unless the simulation itself heeds the signal. interrupt_after_rows waits for the first row, then
 # at most 60 s after SIGINT (a hang guard, not a timing; well under 1 s in fact).
 awk 'BEGIN { print "name,bytes"; for (i = 0; i < 500; i++) print "l" i ",1000000" }' >"$TMP/long.csv"
 interrupt_after_rows "$TMP/int/xlshare.csv" 2 0 $B --calibration "$C" --model "$TMP/long.csv" \

@@ -580,7 +580,9 @@ static void test_stop(void **state)
     sim(l, 5, &k, &c, &polled, lat2);
     assert_memory_equal(&plain, &polled, sizeof plain);
     assert_memory_equal(lat1, lat2, sizeof lat1);
-    assert_true(stop_calls >= (int)(plain.accesses / XS_STOP_EVERY)); /* 30,000 runs: >= 29 */
+    /* one GPU simulated for the 3: 10,000 runs, >= 9 polls */
+    assert_true(stop_calls >= (int)(plain.accesses / c.gpus / XS_STOP_EVERY));
+    assert_true(stop_calls >= 9);
     for (int after = 1; after <= 3; after++) {
         char err[256] = "";
         stop_calls = 0, stop_after = after;
@@ -718,6 +720,71 @@ static void test_stats_consistent(void **state)
     }
 }
 
+/* One GPU simulated for all (the default) against every GPU simulated on
+ * its own (each_gpu): the same result and latencies, bit for bit, over
+ * shapes (sizes that differ or not, pinned and single-use layers), caches
+ * (none, partial, the whole model), prefetching (none, 1..3 workers,
+ * lookahead 1..3), GPU counts (2, 3, 5, 8, powers of two and not), a pool
+ * ceiling that binds or none, a loaded-latency curve or none. */
+static void expect_lockstep(const struct xs_layer *l, size_t n, const struct xs_link *k,
+                            const struct xs_config *c)
+{
+    struct xs_result one, each;
+    double lat1[8 * 9], late[8 * 9];
+    struct xs_config ce = *c;
+    ce.each_gpu = 1;
+    memset(&one, 0xa5, sizeof one);
+    memset(&each, 0x5a, sizeof each);
+    memset(lat1, 0, sizeof lat1);
+    memset(late, 0, sizeof late);
+    sim(l, n, k, c, &one, lat1);
+    sim(l, n, k, &ce, &each, late);
+    if (memcmp(&one, &each, sizeof one) || memcmp(lat1, late, sizeof lat1))
+        fail_msg("gpus %u cache %llu workers %u lookahead %u pool %g curve %zu: one GPU for all "
+                 "gives warm median %.17g, stall %.17g, accesses %llu; each GPU %.17g, %.17g, "
+                 "%llu",
+                 c->gpus, (unsigned long long)c->cache_bytes, c->workers, c->lookahead,
+                 k->pool_gbps, k->ncurve, one.warm_median_ns, one.stall_ns,
+                 (unsigned long long)one.accesses, each.warm_median_ns, each.stall_ns,
+                 (unsigned long long)each.accesses);
+}
+
+static void test_lockstep_exact(void **state)
+{
+    (void)state;
+    static const unsigned gpus[] = {2, 3, 5, 8};
+    static const unsigned wl[][2] = {{0, 0}, {1, 1}, {2, 2}, {2, 3}, {3, 1}};
+    struct xs_layer l[12];
+    size_t n;
+    struct xs_link k;
+    struct xs_config c;
+    for (int shape = 0; shape < 3; shape++)
+        for (int ceiling = 0; ceiling < 2; ceiling++)
+            for (int curve = 0; curve < 2; curve++)
+                for (size_t gi = 0; gi < sizeof gpus / sizeof gpus[0]; gi++)
+                    for (size_t w = 0; w < sizeof wl / sizeof wl[0]; w++)
+                        for (int cache = 0; cache < 3; cache++) {
+                            mixed(l, &n, &k, &c, shape == 1);
+                            if (shape == 2) { /* five layers, no pinned or single-use */
+                                n = 5;
+                                five(l);
+                                c.hbm_gbps = 20;
+                            }
+                            uint64_t model = 0;
+                            for (size_t i = 0; i < n; i++)
+                                model += l[i].bytes;
+                            k.pool_gbps = ceiling ? 7.3 : 0;
+                            if (!curve)
+                                k.ncurve = 0;
+                            c.gpus = gpus[gi];
+                            c.workers = wl[w][0];
+                            c.lookahead = wl[w][1];
+                            c.cache_bytes = cache == 0 ? 0 : cache == 1 ? model / 3 : model;
+                            c.inferences = 9;
+                            expect_lockstep(l, n, &k, &c);
+                        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -734,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_stop),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_stats_consistent),
+        cmocka_unit_test(test_lockstep_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
