@@ -14,6 +14,16 @@
  * latency of the transfers that started in it) before time moves on.
  * Nothing is allocated per event: the run is O(events x GPUs) at worst, and
  * GPUs that move in step share their instants.
+ *
+ * The GPUs all move in step: they start together, run the same layers and
+ * see the same rates, and what one does in an instant never depends on what
+ * another did in it (they meet only in the rates and the curve, computed
+ * when the instant's events are done). So one GPU is simulated for all
+ * (unless cfg->each_gpu): it counts as mult GPUs in the pool's share and the
+ * aggregate, and every count and floating-point sum the GPUs add to gets its
+ * share mult times, added one by one as the GPUs in turn would (the same
+ * roundings); its latencies are copied to the others. The tests check the
+ * result against every GPU simulated, bit for bit.
  */
 #include "model.h"
 

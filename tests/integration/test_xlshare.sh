@@ -190,6 +190,29 @@ printf 'name,size\na,100\n' >"$TMP/bad.csv"
 expect_exit "a CSV model without a bytes column" 2 "no column 'bytes'" \
     $B --calibration "$C" --model "$TMP/bad.csv" --tflops 1 --assume $GPUV
 
+# --- the same rows as every GPU simulated on its own: the commands of
+# tests/fixtures/xlshare/README.md, recorded before one GPU stood for all
+XF=$(cd "$(dirname "$0")/../fixtures/xlshare" && pwd)
+same_rows() { # NAME ARGS...: the rows of fixture NAME, byte for byte
+    name=$1
+    shift
+    if $B "$@" --quiet --output "$TMP/same-$name" 2>"$TMP/err" &&
+        cut -d, -f1-7,9- "$TMP/same-$name/xlshare.csv" | cmp -s - "$XF/$name-xlshare.csv" &&
+        cmp -s "$TMP/same-$name/xlshare_compare.csv" "$XF/$name-xlshare_compare.csv"; then
+        ok "fixture $name: xlshare.csv and xlshare_compare.csv as recorded, byte for byte"
+    else
+        notok "fixture $name: rows differ from the recording" "$(cat "$TMP/err")" \
+            "$(cut -d, -f1-7,9- "$TMP/same-$name/xlshare.csv" 2>/dev/null | diff - "$XF/$name-xlshare.csv" | head -6)"
+    fi
+}
+same_rows a --calibration "$C" --model llama-3.1-8b --tflops 989 --assume $GPUV \
+    --cache 0,1G,12G,20G --gpus 1,3,8 --batch 1,64 --inferences 30
+same_rows b --calibration "$SEED" --model xlshare-8m --tflops 67 \
+    --assume hbm_gbps=3350,ldram_copy_latency_ns=300 --cache 0,8M,20M --gpus 1,5,16 --batch 1,8 \
+    --workers 3 --lookahead 3 --pin embedding --single-use head --inferences 50
+same_rows c --calibration "$C" --model llama-3.1-405b --tflops 989 --assume $GPUV \
+    --cache 512M,40G --gpus 8 --inferences 100
+
 # --- Ctrl-C stops a simulation in progress: exit 130, the finished rows
 # kept. The first configuration (1 GPU) writes its row at once; the second
 # (2048 GPUs, a billion layer runs: one GPU simulated for all, its shared
