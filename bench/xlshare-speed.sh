@@ -1,14 +1,17 @@
 #!/bin/sh
-# bench/xlshare-speed.sh — how fast cxlscope-xlshare replays the model: 10,000
-# inferences of the Llama 3.1 405B shape (128 entries) on 8 GPUs sharing one
-# pool, with a 40 GB cache per GPU (most layers fetched every inference).
-# The target is under 1 s for that replay. The binary also replays the
-# CPU-offloading baseline (the same 10,000 x 8 inferences), so the figure
-# reported is half the run's wall time, next to the whole run's.
+# bench/xlshare-speed.sh — how long cxlscope-xlshare takes, as a whole process
+# (start to exit: the model and its CPU-offloading baseline, the outputs
+# written), for 10,000 inferences of the Llama 3.1 405B shape (128 entries)
+# on 8 GPUs sharing one pool. Two commands: the default cache (512 MiB per
+# GPU: every layer fetched every inference) and --cache 40G (a few layers
+# stay). Target: each command's median under 0.5 s.
 #
-# Usage: bench/xlshare-speed.sh [ROUNDS]   (default 5; the median is reported)
-# Exit 0 when the median replay time is under 1 s, 1 when not, 2 on a setup
-# problem.
+# Usage: bench/xlshare-speed.sh [ROUNDS]   (default 5; medians reported)
+#   BASELINE=FILE  another cxlscope-xlshare (e.g. one built from an older
+#                  commit) timed too, the two alternating within each round
+#                  so that a shared machine's drift hits both alike
+# Exit 0 when both medians of bin/cxlscope-xlshare are under 0.5 s, 1 when
+# not, 2 on a setup problem.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-5}
@@ -17,16 +20,40 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 "$top/bin/cxlscope-calibrate" "$top/tests/fixtures/results/vm-small" --output "$work/cal.json" --quiet ||
     exit 2
-: >"$work/t"
-for r in $(seq "$rounds"); do
+[ -z "${BASELINE:-}" ] || [ -x "$BASELINE" ] || { echo "BASELINE=$BASELINE: not an executable" >&2; exit 2; }
+
+# once BIN CACHE: one whole run, its wall time appended to $work/t.BIN-TAG.CACHE
+once() {
     t0=$(date +%s.%N)
-    "$top/bin/cxlscope-xlshare" --calibration "$work/cal.json" \
-        --model llama-3.1-405b --tflops 989 --cache 40G --gpus 8 --inferences 10000 --quiet \
+    "$1" --calibration "$work/cal.json" --model llama-3.1-405b --tflops 989 ${2:+--cache "$2"} \
+        --gpus 8 --inferences 10000 --quiet \
         --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300 \
         --output "$work/out" || exit 2
-    awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }' >>"$work/t"
+    awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }' >>"$work/t.$3.${2:-default}"
+}
+for r in $(seq "$rounds"); do
+    for cache in "" 40G; do
+        if [ -n "${BASELINE:-}" ] && [ $((r % 2)) -eq 0 ]; then
+            once "$BASELINE" "$cache" baseline
+        fi
+        once "$top/bin/cxlscope-xlshare" "$cache" this
+        if [ -n "${BASELINE:-}" ] && [ $((r % 2)) -eq 1 ]; then
+            once "$BASELINE" "$cache" baseline
+        fi
+    done
 done
-sort -g "$work/t" | awk -v n="$rounds" '{ u[NR] = $1 }
-    END { m = int((n + 1) / 2); printf "whole run (model + offload baseline): %.3f s (median of %d)\n", u[m], n
-          printf "one replay, 10,000 inferences x 8 GPUs x 128 layers: %.3f s — target < 1 s: %s\n", u[m] / 2, (u[m] / 2 < 1 ? "yes" : "no")
-          exit !(u[m] / 2 < 1) }'
+median() { sort -g "$1" | awk '{ u[NR] = $1 } END { print u[int((NR + 1) / 2)] }'; }
+status=0
+for cache in default 40G; do
+    label="--cache $cache"
+    [ "$cache" = default ] && label="default cache (512M)"
+    m=$(median "$work/t.this.$cache")
+    line=$(awk -v m="$m" -v n="$rounds" -v l="$label" 'BEGIN {
+        printf "%s: whole run %.3f s (median of %d) - target < 0.5 s: %s", l, m, n, (m < 0.5 ? "yes" : "no") }')
+    if [ -n "${BASELINE:-}" ]; then
+        line="$line; BASELINE $(median "$work/t.baseline.$cache" | awk '{ printf "%.3f s", $1 }')"
+    fi
+    echo "$line"
+    awk -v m="$m" 'BEGIN { exit !(m < 0.5) }' || status=1
+done
+exit $status

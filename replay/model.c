@@ -278,7 +278,8 @@ struct sim {
     int nc_ok;
     unsigned nmoving;
     int dirty;
-    double agg; /* sum of the moving transfers' rates */
+    double agg;              /* sum of the moving transfers' rates */
+    double each_v, each_sum; /* sum_each's last value and its sum */
 
     double extra_sum;
     uint64_t nfetch;
@@ -298,11 +299,26 @@ static void add_bytes(struct sim *s, uint64_t *x, uint64_t v, const char *what)
 }
 
 /* sum += v once for each GPU the simulated one stands for: the GPUs one by
- * one add the same v in turn, so the rounding is theirs. */
+ * one add the same v in turn, so the rounding is theirs. Adding 0 changes
+ * nothing (the sums start at +0 and add values >= 0: never -0). */
 static void add_each(const struct sim *s, double *sum, double v)
 {
+    if (v == 0)
+        return;
     for (unsigned i = 0; i < s->mult; i++)
         *sum += v;
+}
+
+/* 0 + v + ... + v (mult times), as add_each sums it; the last v's sum is
+ * kept, since the rates take few values. */
+static double sum_each(struct sim *s, double v)
+{
+    if (v != s->each_v) {
+        s->each_v = v;
+        s->each_sum = 0;
+        add_each(s, &s->each_sum, v);
+    }
+    return s->each_sum;
 }
 
 static int ev_less(const struct ev *a, const struct ev *b)
@@ -392,7 +408,7 @@ static void recompute(struct sim *s)
             s->comp[g] = u->nmoving ? now + (left > 0 ? left / r : 0) : INFINITY;
             s->nc_ok = 0;
         }
-        add_each(s, &agg, r * u->nmoving);
+        agg += sum_each(s, r * u->nmoving); /* 0 + the sum: that sum, exactly */
     }
     s->agg = agg;
     s->dirty = 0;
