@@ -178,6 +178,12 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The float workloads promise the same bits at any thread count as their
+# single-threaded references: no a*b+c fused into one rounding (clang
+# contracts within an expression by default, GCC in GNU modes; either would
+# let the two computations round differently).
+$(BUILD)/common/wl_adam.o $(BUILD)/common/wl_attention.o: CFLAGS += -ffp-contract=off
+
 ifeq ($(HAVE_NVCC),1)
 $(BUILD)/%.o: %.cu
 	@mkdir -p $(@D)

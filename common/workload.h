@@ -23,8 +23,16 @@
  *   (data-dependent loops count what they did), not estimated.
  * - reference() computes the checksum a correct run must give, with plain
  *   single-threaded loops over the inputs (no scratch memory beyond a few
- *   words), independently of run_thread().
- * - Integer arithmetic only (wrapping uint64), so results are bit-exact.
+ *   words; attention: one head's 128 output floats), independently of
+ *   run_thread().
+ * - Results are bit-exact. mg, cg, xs: integer arithmetic (wrapping
+ *   uint64). adam, attention: fp32, each output element computed by one
+ *   thread as one fixed sequence of IEEE-754 operations (sums in a fixed
+ *   order, never reassociated or split among threads; the build compiles
+ *   these files with -ffp-contract=off, so no a*b+c becomes one fused
+ *   rounding), and reference() does the same operations in the same order;
+ *   their checksums sum the outputs' bit patterns (as uint32) times their
+ *   index + 1. Checked at 1, 2, 3 and 7 threads (tests/helpers/wl_selftest).
  */
 #ifndef CXS_WORKLOAD_H
 #define CXS_WORKLOAD_H
@@ -51,7 +59,7 @@ struct cxs_wl_ctx {
 
 struct cxs_workload {
     const char *name;  /* "mg" */
-    const char *bound; /* "bandwidth", "latency", "mixed" */
+    const char *bound; /* "bandwidth", "latency", "mixed": a label (interleave.csv) */
     const char *desc;  /* one line for --help */
     size_t (*layout)(uint64_t size, struct cxs_wl_obj *obj, char *err, size_t errlen);
     void (*init)(struct cxs_wl_ctx *ctx, uint64_t seed);
@@ -63,6 +71,8 @@ struct cxs_workload {
  * workloads.c. */
 extern const struct cxs_workload *const cxs_workloads[];
 const struct cxs_workload *cxs_workload_find(const char *name);
+/* The table's names, "mg, cg, ...", for messages (a static buffer). */
+const char *cxs_workload_names(void);
 
 /* [lo, hi) of n items for thread tid of nthreads, cut at multiples of align. */
 void cxs_wl_split(uint64_t n, int tid, int nthreads, uint64_t align, uint64_t *lo, uint64_t *hi);

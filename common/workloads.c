@@ -2,14 +2,17 @@
  * shared among the threads. */
 #include "workload.h"
 
+#include <stdio.h>
 #include <string.h>
 
-extern const struct cxs_workload cxs_wl_mg, cxs_wl_cg, cxs_wl_xs;
+extern const struct cxs_workload cxs_wl_mg, cxs_wl_cg, cxs_wl_xs, cxs_wl_adam, cxs_wl_attention;
 
 const struct cxs_workload *const cxs_workloads[] = {
-    &cxs_wl_mg, /* bandwidth: stencil sweep */
-    &cxs_wl_cg, /* latency: sparse gathers */
-    &cxs_wl_xs, /* mixed: random table probes plus streams */
+    &cxs_wl_mg,        /* bandwidth: stencil sweep */
+    &cxs_wl_cg,        /* latency: sparse gathers */
+    &cxs_wl_xs,        /* mixed: random table probes plus streams */
+    &cxs_wl_adam,      /* latency (the paper's finding): fp32 Adam step, streams */
+    &cxs_wl_attention, /* bandwidth: decode attention over a KV cache, fp32 */
     NULL,
 };
 
@@ -19,6 +22,16 @@ const struct cxs_workload *cxs_workload_find(const char *name)
         if (!strcmp(cxs_workloads[i]->name, name))
             return cxs_workloads[i];
     return NULL;
+}
+
+const char *cxs_workload_names(void)
+{
+    static char buf[256];
+    size_t len = 0;
+    for (size_t i = 0; cxs_workloads[i] && len < sizeof buf; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", i ? ", " : "",
+                                cxs_workloads[i]->name);
+    return buf;
 }
 
 /* The n/align whole chunks are dealt out evenly (the first threads get one

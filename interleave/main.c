@@ -73,7 +73,7 @@ static int add_workload(const char *s, void *ctx)
     struct config *c = ctx;
     const struct cxs_workload *w = cxs_workload_find(s);
     if (!w)
-        cxs_usage_die("unknown workload '%s' (workloads: mg, cg, xs)", s);
+        cxs_usage_die("unknown workload '%s' (workloads: %s)", s, cxs_workload_names());
     if (c->nwl == 8)
         cxs_usage_die("--workload: too many");
     c->wl[c->nwl++] = w;
@@ -140,7 +140,11 @@ static void parse_args(int argc, char **argv, struct config *c)
         CXS_O_CUSTOM("workload", workloads_arg, c, "LIST",
                      "mg (bandwidth-bound stencil sweep), cg (latency-bound sparse matrix-vector "
                      "product, indirect gathers), xs (random table lookups plus streaming "
-                     "arrays). Default: all."),
+                     "arrays), adam (ZeRO-Offload's fp32 Adam step on the CPU: reads params, "
+                     "grads, m, v, 16 B a parameter, writes params_out, m_out, v_out, 12 B; "
+                     "labelled latency-bound, the paper's finding), attention (FlexGen's fp32 "
+                     "decode attention over a KV cache: per head q.K^T/sqrt(128), softmax, "
+                     "times V; bandwidth-bound). Default: all."),
         CXS_O_SIZE("size", &c->size, 0, "SIZE",
                    "total size of each workload's objects (default 4x the last-level cache, at "
                    "least 256M); K/M/G = 1024^n."),

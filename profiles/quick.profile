@@ -26,7 +26,7 @@ latency-seq        latency    10  --mem-node {nodes} --sweep 4K:1G:4 --pattern s
 bandwidth-scaling  bandwidth  25  --mem-node {nodes} --kind read,write,write-nt,copy,triad --threads 1:{ncpu} --size 512M --time-budget 1
 loaded-read        loaded     30  --mem-node {nodes} --kind read --size 256M --traffic-size 128M --time-budget 1
 loaded-write-nt    loaded     15  --mem-node {nodes} --kind write-nt --size 256M --traffic-size 128M --delays 0,100,400,1000,3000,10000,80000 --time-budget 1
-interleave         interleave 25  --size 256M --time-budget 0.5
+interleave         interleave 40  --size 256M --time-budget 0.5
 gpucopy            gpucopy    40  --mem-node {nodes} --sizes 4K:256M:4 --kind pageable,pinned,mallochost,interleave --time-budget 0.2 --latency-copies 20000
 calibrate          calibrate  2   {dir}
 xlshare            xlshare    5   --calibration {dir}/steps/calibrate/calibration.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,8 --inferences 100 --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300

@@ -48,9 +48,10 @@ static const char usage_head[] =
     "Workloads (--workload): hotset (random 64 B read-modify-writes over --size,\n"
     "--hot-share of them on the --hot-fraction of the pages that is hot, the hot set\n"
     "moving every --shift seconds; checked: every increment is found in the buffer\n"
-    "afterwards), and interleave/'s mg, cg, xs run over and over (work = whole\n"
-    "iterations; every iteration's checksum must equal the reference; hot objects:\n"
-    "accesses per byte at least half the densest object's, from a counting run).\n"
+    "afterwards), and interleave/'s mg, cg, xs, adam, attention run over and over\n"
+    "(work = whole iterations; every iteration's checksum must equal the reference;\n"
+    "hot objects: accesses per byte at least half the densest object's, from a\n"
+    "counting run).\n"
     "\n"
     "Options:\n";
 static const char usage_tail[] =
@@ -66,7 +67,7 @@ static int add_workload(const char *s, void *ctx)
     struct tconfig *c = ctx;
     const struct cxs_workload *w = strcmp(s, "hotset") ? cxs_workload_find(s) : NULL;
     if (strcmp(s, "hotset") && !w)
-        cxs_usage_die("unknown workload '%s' (workloads: hotset, mg, cg, xs)", s);
+        cxs_usage_die("unknown workload '%s' (workloads: hotset, %s)", s, cxs_workload_names());
     for (int i = 0; i < c->nwl; i++)
         if (!strcmp(c->wl[i].name, s))
             return 0;
@@ -136,7 +137,8 @@ static void parse_args(int argc, char **argv, struct tconfig *c)
     c->size = 1ULL << 30, c->hot_pct = 10, c->hot_share = 90, c->interval_s = 1;
     c->duration_s = 60;
     const struct cxs_opt opts[] = {
-        CXS_O_CUSTOM("workload", workloads_arg, c, "LIST", "hotset, mg, cg, xs (default hotset)"),
+        CXS_O_CUSTOM("workload", workloads_arg, c, "LIST",
+                     "hotset, mg, cg, xs, adam, attention (default hotset)"),
         CXS_O_SIZE("size", &c->size, 0, "SIZE",
                    "the workload's memory (default 1G); K/M/G = 1024^n"),
         CXS_O_CUSTOM("placement", placements_arg, c, "LIST",

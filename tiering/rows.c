@@ -12,7 +12,7 @@
         {"numa_balancing", "the value read back from the kernel (absent: no NUMA balancing)"},     \
         {"demotion", "on, off (/sys/kernel/mm/numa/demotion_enabled) or absent"},                  \
         {"placement", "first-touch, cxl, interleave or oli: where the pages start"},               \
-        {"workload", "hotset, mg, cg or xs"},                                                      \
+        {"workload", "hotset, mg, cg, xs, adam or attention"},                                     \
         {"cpu_node", "the node the workload threads run on"},                                      \
         {"fast_node", "the fast tier (LDRAM)"},                                                    \
         {"slow_node", "the slow tier (CXL, or the node standing in for it)"},                      \
@@ -26,7 +26,7 @@ static const struct cxs_col cols[] = {
     LABEL_COLS,
     {"interval", "1, 2, ...: the interval's number in this run"},
     {"t_s", "seconds from the run's start to the interval's end, measured"},
-    {"work", "accesses (hotset) or whole iterations (mg, cg, xs) done in the interval"},
+    {"work", "accesses (hotset) or whole iterations (the table's) done in the interval"},
     {"work_unit", "accesses or iterations"},
     {"work_per_s", "work / the interval's measured length"},
     {"hot_fast_pct", "percent of the hot sample's pages on the fast node (move_pages)"},
@@ -66,7 +66,7 @@ static const struct cxs_col sum_cols[] = {
     {"migrations", "numa_pages_migrated over the run"},
     {"hint_faults", "numa_hint_faults over the run"},
     {"hint_faults_local", "numa_hint_faults_local over the run"},
-    {"checked", "ok: the result check passed (hotset: every increment in place; mg, cg, xs: "
+    {"checked", "ok: the result check passed (hotset: every increment in place; the table's: "
                 "every iteration's checksum equal to the reference)"},
 };
 

@@ -34,7 +34,7 @@
 enum { MODE_NONE, MODE_AUTONUMA, MODE_TIERING, MODE_BOTH, NMODES };
 enum { PL_FIRST_TOUCH, PL_CXL, PL_INTERLEAVE, PL_OLI, NPLACEMENTS };
 enum { DEMOTE_KEEP, DEMOTE_ON, DEMOTE_OFF };
-#define MAXWL 4 /* hotset + the table's */
+#define MAXWL 6 /* hotset + the table's */
 
 extern const char *const mode_names[NMODES + 1]; /* "none", ... (numa_balancing 0..3) */
 extern const char *const placement_names[NPLACEMENTS + 1];

@@ -1,6 +1,8 @@
 /* wl_selftest — checks the built-in workloads of common/workload.h on the
- * CPU: the split, each layout's rules, run checksums against reference()
- * with 1, 2 and 3 threads, init's determinism and the profiling counts.
+ * CPU: the split, each layout's rules (a too-small size refused with the
+ * minimum named), run checksums against reference() with 1, 2, 3 and 7
+ * threads (the float workloads' bits too), init's determinism and the
+ * profiling counts.
  * Prints TAP lines; exit 1 if any check failed. */
 #include "workload.h"
 
@@ -11,6 +13,9 @@
 #include <string.h>
 
 static int failed;
+
+#define MAXNT 7 /* the most threads a run is tried with */
+static const int run_threads[] = {1, 2, 3, MAXNT};
 
 __attribute__((format(printf, 2, 3))) static void check(int ok, const char *fmt, ...)
 {
@@ -39,9 +44,9 @@ static void *worker(void *p)
 /* One run with nt threads; the checksum, and the counts summed over threads into sum. */
 static uint64_t run(const struct cxs_workload *wl, struct cxs_wl_ctx *ctx, int nt, uint64_t *sum)
 {
-    static uint64_t acc[3 * CXS_WL_MAXOBJ];
-    pthread_t th[3];
-    struct job jobs[3];
+    static uint64_t acc[MAXNT * CXS_WL_MAXOBJ];
+    pthread_t th[MAXNT];
+    struct job jobs[MAXNT];
     memset(acc, 0, sizeof acc);
     ctx->nthreads = nt;
     ctx->acc = sum ? acc : NULL;
@@ -132,19 +137,29 @@ static void test(const struct cxs_workload *wl, uint64_t size)
     uint64_t ref = wl->reference(&ctx);
     check(ref != 0, "%s %llu: reference %016llx is not zero", wl->name, (unsigned long long)size,
           (unsigned long long)ref);
-    for (int nt = 1; nt <= 3; nt++) {
-        uint64_t got = run(wl, &ctx, nt, NULL);
+    for (size_t k = 0; k < sizeof run_threads / sizeof run_threads[0]; k++) {
+        uint64_t got = run(wl, &ctx, run_threads[k], NULL);
         check(got == ref, "%s %llu: %d threads give %016llx, reference %016llx", wl->name,
-              (unsigned long long)size, nt, (unsigned long long)got, (unsigned long long)ref);
+              (unsigned long long)size, run_threads[k], (unsigned long long)got,
+              (unsigned long long)ref);
     }
+    /* a run reads its inputs and rewrites its outputs with the same bytes */
+    for (size_t o = 0; o < nobj; o++)
+        memcpy(ctx2.ptr[o], ctx.ptr[o], ctx.obj[o].bytes);
+    run(wl, &ctx, 3, NULL);
+    same = 1;
+    for (size_t o = 0; o < nobj; o++)
+        same &= !memcmp(ctx.ptr[o], ctx2.ptr[o], ctx.obj[o].bytes);
+    check(same, "%s %llu: another run leaves every object byte for byte as it was", wl->name,
+          (unsigned long long)size);
     uint64_t c1[CXS_WL_MAXOBJ], c3[CXS_WL_MAXOBJ];
-    uint64_t s1 = run(wl, &ctx, 1, c1), s3 = run(wl, &ctx, 3, c3);
+    uint64_t s1 = run(wl, &ctx, 1, c1), s3 = run(wl, &ctx, 7, c3);
     int nonzero = 1;
     for (size_t o = 0; o < nobj; o++)
         nonzero &= c1[o] != 0;
     check(s1 == ref && s3 == ref, "%s %llu: profiling runs give the reference", wl->name,
           (unsigned long long)size);
-    check(!memcmp(c1, c3, sizeof c1), "%s %llu: counts the same with 1 and 3 threads", wl->name,
+    check(!memcmp(c1, c3, sizeof c1), "%s %llu: counts the same with 1 and 7 threads", wl->name,
           (unsigned long long)size);
     check(nonzero, "%s %llu: counts nonzero for every object", wl->name, (unsigned long long)size);
     for (size_t o = 0; o < nobj; o++) {
@@ -164,7 +179,10 @@ int main(void)
         char err[128] = "";
         check(cxs_workload_find(wl->name) == wl, "cxs_workload_find(\"%s\")", wl->name);
         size_t n = wl->layout(16u << 10, obj, err, sizeof err);
-        check(n == 0 && err[0], "%s 16K: too small (%s)", wl->name, err);
+        check(n == 0 && strstr(err, "at least 1M"), "%s 16K: too small, the minimum named (%s)",
+              wl->name, err);
+        n = wl->layout(1u << 20, obj, err, sizeof err);
+        check(n > 0, "%s 1M: the minimum is enough", wl->name);
         for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
             test(wl, sizes[s]);
     }

@@ -13,7 +13,8 @@ nmem=$(for n in /sys/devices/system/node/node[0-9]*; do
 node0=$(ls -d /sys/devices/system/node/node[0-9]* | head -1 | sed 's/.*node//')
 QUICK="--size 16M --repeat 5 --min-samples 3 --time-budget 0.2"
 
-# --- the workloads: checksums equal the references at 1-3 threads, counts
+# --- the workloads: checksums equal the references at 1, 2, 3 and 7 threads
+# (the fp32 ones bit for bit), counts
 if out=$($TESTBIN/wl_selftest 2>&1); then
     ok "workloads: $(echo "$out" | grep -c '^ok') self-test checks (layout, reference, threads, counts)"
 else notok "workloads self-test" "$(echo "$out" | grep 'not ok')"; fi
@@ -23,11 +24,16 @@ if $B --help | grep -q 'preferred-many' && $B --help | grep -q 'Exit status' &&
     $B --help | grep -q -- '--ldram-limit' && $B --help | grep -q 'oli_plan.csv'; then
     ok "--help explains placements, options, columns and exit codes"
 else notok "--help explains placements, options, columns and exit codes"; fi
+help=$($B --help | tr -s " \n" "  ")
+missing=$(for w in mg cg xs adam attention; do echo "$help" | grep -q "$w (" || printf '%s ' $w; done)
+if [ -z "$missing" ] && echo "$help" | grep -q '16 B a parameter' && echo "$help" | grep -q "fp32 decode"; then
+    ok "--help describes every workload (adam's bytes a parameter, attention's fp32)"
+else notok "--help describes every workload" "missing: $missing"; fi
 if $B --version | grep -qE '^cxlscope-interleave [0-9]+\.[0-9]+'; then ok "--version"; else notok "--version"; fi
 
 # --- bad input
 expect_exit "unknown policy" 2 "unknown policy 'spread'" $B --policy spread
-expect_exit "unknown workload" 2 "unknown workload 'ft'" $B --workload ft
+expect_exit "unknown workload" 2 "unknown workload 'ft' \(workloads: mg, cg, xs, adam, attention\)$" $B --workload ft
 expect_exit "weights that do not match the nodes" 2 "2 weights but --mem-node names 1 node" \
     $B --policy weighted --mem-node $node0 --weights 3,1
 expect_exit "a weight of 0" 2 "--weights: 0 is out of range" $B --policy weighted --weights 0
@@ -55,10 +61,18 @@ if $B $QUICK --output $OUT --quiet 2>$TMP/err; then
     ok "experiment set: every workload under every placement ran and validated"
 else notok "experiment set ran" "$(cat $TMP/err)"; fi
 f=$OUT/interleave.csv
-want="mg:ldram-preferred mg:cxl-preferred mg:interleave-all mg:interleave-ldram-cxl mg:weighted-ldram-cxl mg:oli cg:ldram-preferred cg:cxl-preferred cg:interleave-all cg:interleave-ldram-cxl cg:weighted-ldram-cxl cg:oli xs:ldram-preferred xs:cxl-preferred xs:interleave-all xs:interleave-ldram-cxl xs:weighted-ldram-cxl xs:oli "
+want=$(for w in mg cg xs adam attention; do
+    for p in ldram-preferred cxl-preferred interleave-all interleave-ldram-cxl weighted-ldram-cxl oli; do
+        printf '%s:%s ' $w $p; done; done)
 got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { printf "%s:%s ", $c["workload"], $c["config"] }' $f)
-if [ "$got" = "$want" ]; then ok "18 rows: 3 workloads x 6 placements, baseline first"
-else notok "18 rows: 3 workloads x 6 placements" "$got"; fi
+if [ "$got" = "$want" ]; then ok "30 rows: 5 workloads x 6 placements, baseline first"
+else notok "30 rows: 5 workloads x 6 placements" "$got"; fi
+bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { b[$c["workload"]] = $c["bound"] }
+    END { if (b["mg"] != "bandwidth" || b["cg"] != "latency" || b["xs"] != "mixed" ||
+              b["adam"] != "latency" || b["attention"] != "bandwidth") for (w in b) print w ": " b[w] }' $f)
+if [ -z "$bad" ]; then ok "bound: mg, attention bandwidth; cg, adam latency; xs mixed"
+else notok "bound per workload" "$bad"; fi
 bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     !($c["median_s"] > 0 && $c["speedup"] > 0 && $c["samples_kept"] >= 3) { print "row " NR - 1 ": no timing" }
     $c["config"] == "ldram-preferred" && $c["speedup"] != "1.000" { print "row " NR - 1 ": baseline speedup " $c["speedup"] }' $f)
@@ -84,15 +98,17 @@ if [ "$nmem" -eq 1 ]; then
 else skip "one memory node: every placement degrades" "$nmem memory nodes (the guest tests check placement)"; fi
 # the OLI plan: printed, in oli_plan.csv and as JSON; the decisions expected
 dec=$(awk -F, 'NR > 1 && $7 == "interleave" { printf "%s/%s ", $1, $2 }' $OUT/oli_plan.csv)
-if [ "$dec" = "mg/in mg/out cg/colidx cg/vals cg/x xs/table " ] && grep -q 'OLI plan for cg' $TMP/err &&
+OLI_IL="mg/in mg/out cg/colidx cg/vals cg/x xs/table adam/params adam/grads adam/m adam/v"
+OLI_IL="$OLI_IL adam/params_out adam/m_out adam/v_out attention/K attention/V"
+if [ "$dec" = "$OLI_IL " ] && grep -q 'OLI plan for cg' $TMP/err &&
     [ -s $OUT/oli-plan-cg.json ]; then
     ok "OLI plan: $dec interleaved, printed and written (oli_plan.csv, oli-plan-*.json)"
 else notok "OLI plan" "$dec" "$(grep OLI $TMP/err | head -3)"; fi
 # OLI objects: interleaved ones with the interleave placement, the rest preferred
 bad=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["config"] == "oli" {
-        il = ($c["workload"] "/" $c["object"]) ~ /^(mg\/in|mg\/out|cg\/colidx|cg\/vals|cg\/x|xs\/table)$/
+        il = index(" " want " ", " " $c["workload"] "/" $c["object"] " ") > 0
         if (il != ($c["placement"] ~ /^interleave/)) print $c["workload"] "/" $c["object"] ": " $c["placement"] }' \
-    $OUT/interleave_objects.csv)
+    want="$OLI_IL" $OUT/interleave_objects.csv)
 if [ -z "$bad" ]; then ok "OLI run: hot large objects interleaved, the rest LDRAM-preferred"
 else notok "OLI run placements" "$bad"; fi
 
@@ -187,7 +203,7 @@ fi
 # --- Ctrl-C: finished rows kept, meta.json incomplete, exit 130
 OUT2=$TMP/int
 interrupt_after_rows $OUT2/interleave.csv 3 300 $B --size 64M --time-budget 1 --output $OUT2 --quiet
-if [ $rc -eq 130 ] && [ "$rows" -ge 2 ] && [ "$rows" -lt 18 ] && [ ! -e $OUT2/interleave.csv.partial ] &&
+if [ $rc -eq 130 ] && [ "$rows" -ge 2 ] && [ "$rows" -lt 30 ] && [ ! -e $OUT2/interleave.csv.partial ] &&
     [ -f $OUT2/interleave_objects.csv ] && [ "$($J $OUT2/meta.json tests interleave complete)" = false ]; then
     ok "Ctrl-C: exit 130, the $rows finished rows and their objects kept, meta.json says incomplete"
 else notok "Ctrl-C: exit 130, rows kept, meta.json incomplete" "rc=$rc rows=$rows" "$(cat $TMP/err2)" "$(ls $OUT2)"; fi

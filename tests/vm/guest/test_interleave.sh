@@ -39,7 +39,7 @@ t0=$(now)
 $B $TINY --output $d --quiet 2>/tmp/il.err
 rc=$?
 echo "# interleave: the experiment set took $(since $t0) s"
-check $rc "interleave: experiment set (3 workloads x 6 placements) from CPU node 0, far node $far, exits 0"
+check $rc "interleave: experiment set (5 workloads x 6 placements) from CPU node 0, far node $far, exits 0"
 [ $rc -eq 0 ] || sed 's/^/# /' /tmp/il.err
 o=$d/interleave_objects.csv
 if [ -z "$VM_CXL" ]; then
@@ -60,7 +60,7 @@ bad=$(awk -F, -v far="$far" -v tag="$tag" 'NR == 1 { for (i = 1; i <= NF; i++) c
 [ -z "$bad" ]
 check $? "interleave: weighted-ldram-$tag (emulated 3:1) puts 70-80 % of each object on node 0, the rest on $far${bad:+: $bad}"
 dec=$(awk -F, 'NR > 1 && $7 == "interleave" { printf "%s/%s ", $1, $2 }' $d/oli_plan.csv)
-[ "$dec" = "mg/in mg/out cg/colidx cg/vals cg/x xs/table " ]
+[ "$dec" = "mg/in mg/out cg/colidx cg/vals cg/x xs/table adam/params adam/grads adam/m adam/v adam/params_out adam/m_out adam/v_out attention/K attention/V " ]
 check $? "interleave: OLI interleaves $dec"
 
 # --policy over nodes 1 and 2: bind and preferred-many stay on them, interleave spreads
