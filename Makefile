@@ -227,6 +227,10 @@ XS_INPUT_OBJ := $(patsubst %,$(BUILD)/replay/%.o,models params ranges)
 $(BUILD)/tests/test_xlshare_input: $(BUILD)/tests/test_xlshare_input.o $(XS_INPUT_OBJ) $(LIBCXS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 $(BUILD)/tests/test_xlshare_input.o: CFLAGS += -Ireplay
+# the offload model's closed forms.
+$(BUILD)/tests/test_offload: $(BUILD)/tests/test_offload.o $(BUILD)/replay/offload.o $(LIBCXS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(BUILD)/tests/test_offload.o: CFLAGS += -Ireplay
 # The CUDA runtime test double (tests only; never installed), built without
 # sanitizers: it is loaded into the sanitized binaries as a plain library.
 FAKECUDA := $(BUILD)/tests/fakecuda/libcudart.so.13
