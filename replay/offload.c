@@ -128,7 +128,7 @@ void of_infer(const struct of_shape *m, const struct of_rates *r, const struct o
     o->max_batch = room > 0 ? floor(room / o->per_seq_bytes) : 0;
     if (o->max_batch < 1) {
         snprintf(o->why, sizeof o->why,
-                 "one sequence does not fit: %.0f bytes of weights + %.0f per sequence, the "
+                 "one sequence does not fit: %.0f bytes of weights + %.0f per sequence; the "
                  "configuration holds %.0f",
                  o->host_weight_bytes, o->per_seq_bytes, o->capacity_bytes);
         return;
