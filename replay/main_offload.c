@@ -184,9 +184,19 @@ static const struct cxs_col cols[] = {
     {"run_id", "the calibration's run"},
 };
 
+/* offload_breakdown.csv: the ok rows' parts, one row each (for the report's
+ * stacked figure): training gpu, d2h, adam, h2d per step; inference
+ * prefill and decode (gen x decode_token). */
+static const struct cxs_col part_cols[] = {
+    {"model", NULL},       {"mode", NULL},  {"config", NULL},
+    {"batch_asked", NULL}, {"batch", NULL}, {"part", "gpu, d2h, adam, h2d; prefill, decode"},
+    {"seconds", NULL},
+};
+
 static void usage_more(FILE *f)
 {
     cxs_cols_list(f, "offload.csv", cols, CXS_NCOLS(cols));
+    cxs_cols_list(f, "offload_breakdown.csv", part_cols, CXS_NCOLS(part_cols));
     const struct cxs_col *lists[] = {cols};
     size_t n[] = {CXS_NCOLS(cols)};
     cxs_cols_describe(f, lists, n, 1);
@@ -198,7 +208,8 @@ struct run {
     struct of_cal cal;
     struct of_scale sc[64];
     size_t nsc;
-    struct cxs_row *row;
+    struct cxs_row *row, *prow;
+    struct cxs_out *parts; /* NULL without --output */
     int modes;
     char batches[MAXL][16];
     size_t nbatch;
@@ -353,6 +364,24 @@ static void not_ok_row(const struct run *u, const char *status, const char *why,
     cxs_run_row(cxs_row_take(u->row));
 }
 
+/* The breakdown rows of one ok row. */
+static void part_rows(const struct run *u, const char *model, const char *mode, const char *conf,
+                      const char *asked, double batch, const char *const *names, const double *v,
+                      size_t n)
+{
+    for (size_t i = 0; i < n && u->parts; i++) {
+        cxs_row_str(u->prow, "model", model);
+        cxs_row_str(u->prow, "mode", mode);
+        cxs_row_str(u->prow, "config", conf);
+        cxs_row_str(u->prow, "batch_asked", asked);
+        cxs_row_fixed(u->prow, "batch", 0, batch);
+        cxs_row_str(u->prow, "part", names[i]);
+        cxs_row_fixed(u->prow, "seconds", 6, v[i]);
+        if (cxs_out_row(u->parts, cxs_row_take(u->prow)))
+            cxs_run_finish(CXS_EXIT_FAIL); /* closing it says why, in one line */
+    }
+}
+
 static void train_row(const struct run *u, const struct of_shape *m, const struct of_conf *cf,
                       const struct of_rates *r, double batch)
 {
@@ -387,6 +416,11 @@ static void train_row(const struct run *u, const struct of_shape *m, const struc
     cxs_row_str(u->row, "status", "ok");
     cxs_row_str(u->row, "reason", in.adam_s_per_byte > 0 ? src : "");
     cxs_run_row(cxs_row_take(u->row));
+    static const char *const pn[] = {"gpu", "d2h", "adam", "h2d"};
+    const double pv[] = {o.gpu_s, o.d2h_s, o.adam_s, o.h2d_s};
+    char asked[32];
+    snprintf(asked, sizeof asked, "%.0f", batch);
+    part_rows(u, m->name, "training", cf->name, asked, batch, pn, pv, 4);
 }
 
 static void infer_row(const struct run *u, const struct of_shape *m, const struct of_conf *cf,
@@ -428,6 +462,11 @@ static void infer_row(const struct run *u, const struct of_shape *m, const struc
     cxs_row_str(u->row, "status", "ok");
     cxs_row_str(u->row, "reason", in.attn_s_per_byte > 0 ? src : "");
     cxs_run_row(cxs_row_take(u->row));
+    static const char *const pn[] = {"prefill", "decode"};
+    const double pv[] = {o.prefill_s, in.gen * o.decode_token_s};
+    char asked[32];
+    snprintf(asked, sizeof asked, "%.0f", batch);
+    part_rows(u, m->name, "inference", cf->name, batch > 0 ? asked : "max", o.batch, pn, pv, 2);
 }
 
 /* A configuration's nodes and rates for a mode: 1 (and why) when its
@@ -536,12 +575,16 @@ int main(int argc, char **argv)
     cxs_run_load();
     add_notes(&u, shapes, nm);
     u.row = cxs_row_new("offload.csv", cols, CXS_NCOLS(cols));
+    u.prow = cxs_row_new("offload_breakdown.csv", part_cols, CXS_NCOLS(part_cols));
     cxs_run_open(c.std.outdir, "offload", "offload.csv", cxs_row_names(u.row), cxs_row_ncols(u.row),
                  c.std.quiet, c.std.format, argc, argv);
+    u.parts =
+        cxs_run_extra_open("offload_breakdown.csv", cxs_row_names(u.prow), cxs_row_ncols(u.prow));
     for (size_t i = 0; i < nm; i++)
         for (size_t k = 0; k < nc; k++)
             run_conf(&u, &shapes[i], citems[k]);
     cxs_row_free(u.row);
+    cxs_row_free(u.prow);
     of_cal_free(&u.cal);
     cxs_run_end();
 }

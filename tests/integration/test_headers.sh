@@ -82,7 +82,7 @@ D=$TMP/offload
 $BIN/cxlscope-calibrate "$top/tests/fixtures/report/multi-node" --output "$TMP/mn-cal.json" --quiet &&
     run offload $D $BIN/cxlscope-offload --calibration "$TMP/mn-cal.json" --model bert-110m \
         --tflops 100 --quiet --assume h2d_gbps=20,d2h_gbps=20,copy_latency_ns=2000 &&
-    compare offload.csv $D
+    for f in offload offload_breakdown; do compare $f.csv $D; done
 # tiering: one short run in the kernel's current mode (both CSVs, any node count).
 D=$TMP/tiering
 run tiering $D $BIN/cxlscope-tiering --placement first-touch --size 1M --threads 1 \
