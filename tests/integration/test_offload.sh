@@ -152,3 +152,23 @@ $B --calibration "$TMP/mn.json" --model gpt2-4b,bert-340m,llama-3.1-70b --tflops
 t1=$(date +%s%N)
 ms=$(( (t1 - t0) / 1000000 ))
 [ "$ms" -lt 1000 ] && ok "a sweep of 4 configurations x 3 models x 3 batches: $ms ms" || notok "speed" "$ms ms"
+
+# --- offload_breakdown.csv: the parts of every row that fits add up to it
+g=$TMP/mn/offload_breakdown.csv
+bad=$(awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[FILENAME, $i] = i; next }
+    FILENAME ~ /breakdown/ { k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; s[k] += $h[FILENAME, "seconds"]; next }
+    $h[FILENAME, "status"] == "ok" { k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $h[FILENAME, "batch_asked"]
+        want[k] = ($2 == "training" ? $h[FILENAME, "step_s"] : $h[FILENAME, "total_s"]) }
+    END { for (k in want) if (!(k in s) || s[k] - want[k] > 2e-6 || want[k] - s[k] > 2e-6) { n++; split(k, p, SUBSEP); printf "%s/%s/%s/%s ", p[1], p[2], p[3], p[4] }
+          for (k in s) if (!(k in want)) { n++; printf "extra %s ", k }
+          if (!n) printf "" }' "$TMP/mn/offload.csv" "$g")
+[ -z "$bad" ] && [ "$(($(wc -l <"$g") - 1))" -gt 0 ] &&
+    ok "offload_breakdown.csv: the parts of each row that fits sum to its step or total time" || notok "breakdown sums" "$bad"
+
+# --- run-all's headline of the step
+top=$(cd "$(dirname "$0")/../.." && pwd)
+h=$(awk -f "$top/scripts/headline/offload.awk" "$TMP/vm/offload.csv")
+case $h in
+"gpt2-4b: ldram: "*" tok/s at batch "*"ldram+rdram: absent; ldram+cxl: absent; all: "*) ok "headline: $h" ;;
+*) notok "headline" "$h" ;;
+esac
