@@ -215,7 +215,7 @@ struct run {
     size_t nbatch;
 };
 
-/* Comma list into items (at most max), each checked by ok(). */
+/* Comma list into items (at most max), none empty; else a usage error. */
 static size_t list_of(const char *opt, const char *s, char *buf, size_t len, char **items,
                       size_t max)
 {
