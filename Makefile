@@ -145,11 +145,12 @@ LIBCXS     := $(BUILD)/libcxlscope.a
 # reason when it is missing: it is then not built, and $(BIN)/.benches (one
 # line per benchmark, "NAME<TAB>built" or "NAME<TAB>not built: REASON", read
 # by run-all) says why.
-BENCHES := latency bandwidth loaded interleave gpucopy calibrate xlshare tiering
+BENCHES := latency bandwidth loaded interleave gpucopy calibrate xlshare tiering offload
 why_gpucopy   := $(CUDA_WHY)
 dir_gpucopy   := gpu_copy
 dir_calibrate := replay
 dir_xlshare   := replay
+dir_offload   := replay
 libs_gpucopy := -L$(CUDA_LIBDIR) -lcudart -Wl,-rpath,$(CUDA_LIBDIR) -Wl,--enable-new-dtags
 bench_dir = $(or $(dir_$(1)),$(1))
 bench_src = $(filter-out $(call bench_dir,$(1))/main_%.c,$(wildcard $(call bench_dir,$(1))/*.c)) \
@@ -233,6 +234,10 @@ XS_INPUT_OBJ := $(patsubst %,$(BUILD)/replay/%.o,models params ranges)
 $(BUILD)/tests/test_xlshare_input: $(BUILD)/tests/test_xlshare_input.o $(XS_INPUT_OBJ) $(LIBCXS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 $(BUILD)/tests/test_xlshare_input.o: CFLAGS += -Ireplay
+# the offload model's closed forms.
+$(BUILD)/tests/test_offload: $(BUILD)/tests/test_offload.o $(BUILD)/replay/offload.o $(LIBCXS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(BUILD)/tests/test_offload.o: CFLAGS += -Ireplay
 # The CUDA runtime test double (tests only; never installed), built without
 # sanitizers: it is loaded into the sanitized binaries as a plain library.
 FAKECUDA := $(BUILD)/tests/fakecuda/libcudart.so.13

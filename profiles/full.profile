@@ -12,5 +12,6 @@ interleave-limited   interleave 2400 --size 64G --ldram-limit 24G --time-budget 
 tiering              tiering    6000  --set-kernel --placement first-touch,cxl,interleave,oli --workload hotset,mg,cg --size 16G --fast-capacity 8G --shift 60 --duration 120
 gpucopy              gpucopy    3600  --device all --mem-node {nodes} --repeat 51 --min-samples 11 --time-budget 2 --latency-copies 1000000
 calibrate          calibrate  2   {dir}
+offload            offload    2   --calibration {dir}/steps/calibrate/calibration.json --model bert-340m,gpt2-4b,llama-3.1-8b --batch 1,8,max --tflops 67 --assume h2d_gbps=16,d2h_gbps=16,copy_latency_ns=300
 xlshare            xlshare    5   --calibration {dir}/steps/calibrate/calibration.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8,16 --inferences 10000 --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300
 xlshare-seed       xlshare    5   --calibration {top}/replay/xlshare-default.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8,16 --inferences 10000 --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300

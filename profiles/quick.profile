@@ -21,6 +21,10 @@
 # fills only what was not measured (and every output marks them): the seed's
 # 64 GB/s and 300 ns for the pool link, its 16 GB/s for CPU offloading, an
 # H100's 3350 GB/s HBM and 67 TFLOP/s FP32, 300 ns for an LDRAM copy.
+# offload models ZeRO-Offload training and FlexGen-style inference over the
+# memory configurations this machine has (the others are rows absent with the
+# reason), with the seed's CPU-offloading link (16 GB/s each way, 300 ns)
+# assumed for every node without gpu_copy rows.
 latency-random     latency    50  --mem-node {nodes} --sweep 4K:1G:2 --pattern random --time-budget 1 --distribution 16 --prefetchers {prefetchers}
 latency-seq        latency    10  --mem-node {nodes} --sweep 4K:1G:4 --pattern seq --time-budget 0.5 --loads 300000 --prefetchers {prefetchers}
 bandwidth-scaling  bandwidth  25  --mem-node {nodes} --kind read,write,write-nt,copy,triad --threads 1:{ncpu} --size 512M --time-budget 1
@@ -29,5 +33,6 @@ loaded-write-nt    loaded     15  --mem-node {nodes} --kind write-nt --size 256M
 interleave         interleave 40  --size 256M --time-budget 0.5
 gpucopy            gpucopy    40  --mem-node {nodes} --sizes 4K:256M:4 --kind pageable,pinned,mallochost,interleave --time-budget 0.2 --latency-copies 20000
 calibrate          calibrate  2   {dir}
+offload            offload    2   --calibration {dir}/steps/calibrate/calibration.json --model bert-340m,gpt2-4b,llama-3.1-8b --batch 1,8,max --tflops 67 --assume h2d_gbps=16,d2h_gbps=16,copy_latency_ns=300
 xlshare            xlshare    5   --calibration {dir}/steps/calibrate/calibration.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,8 --inferences 100 --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300
 xlshare-seed       xlshare    5   --calibration {top}/replay/xlshare-default.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,8 --inferences 100 --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300

@@ -17,5 +17,6 @@ interleave          interleave 1200 --size 16G --time-budget 5
 tiering             tiering    700  --set-kernel --modes none,autonuma,tiering --placement first-touch,cxl,interleave --size 4G --fast-capacity 2G --scan-delay 1000 --scan-period-min 1000 --duration 60
 gpucopy             gpucopy    900  --mem-node {nodes}
 calibrate          calibrate  2   {dir}
+offload            offload    2   --calibration {dir}/steps/calibrate/calibration.json --model bert-340m,gpt2-4b,llama-3.1-8b --batch 1,8,max --tflops 67 --assume h2d_gbps=16,d2h_gbps=16,copy_latency_ns=300
 xlshare            xlshare    5   --calibration {dir}/steps/calibrate/calibration.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8 --inferences 1000 --tflops 67 --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300
 xlshare-seed       xlshare    5   --calibration {top}/replay/xlshare-default.json --model xlshare-8m --cache 512M --batch 1,4,8 --gpus 1,2,4,8 --inferences 1000 --tflops 67 --assume hbm_gbps=3350,ldram_copy_latency_ns=300

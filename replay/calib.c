@@ -1,5 +1,6 @@
 /* calib.c — results directory -> calibration (see calib.h). */
 #include "calib.h"
+#include "calib_wl.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -728,8 +729,11 @@ int rp_calibrate(const char *dir, const struct rp_calib_opts *o, json_t **out, c
             loaded(&c, id, nd, key);
             snprintf(key, sizeof key, "nodes.%d", id);
             gpu_figures(&c, id, nd, key);
+            rp_capacity(nd, n, i, c.run_id, c.absent);
             json_object_set_new(nodes, k, nd);
         }
+        json_t *wl = json_object();
+        rc = rp_workloads(dir, c.run_id, wl, c.absent, err, errlen);
         char now[32];
         cxs_utc_iso(time(NULL), now, sizeof now);
         json_t *gd = gpu_device(&c);
@@ -744,8 +748,14 @@ int rp_calibrate(const char *dir, const struct rp_calib_opts *o, json_t **out, c
             class_of(&c, c.pool_node, c.cpu_node), "gpu",
             c.gpu >= 0 ? json_integer(c.gpu) : json_null(), "nodes", nodes, "gpu_device",
             gd ? gd : json_null(), "absent", c.absent);
-        if (!*out)
+        if (*out)
+            json_object_set_new(*out, "workloads", wl);
+        else
+            json_decref(wl);
+        if (!*out && !rc)
             rc = cxs_errf(err, errlen, "out of memory"), rc = CXS_EXIT_FAIL;
+        if (rc && *out)
+            json_decref(*out), *out = NULL;
     }
     for (int f = 0; f < NFILES; f++)
         if (c.have[f])

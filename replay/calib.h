@@ -10,7 +10,10 @@
  *   with its page size and size / LLC), peak bandwidth and saturation
  *   threads per traffic kind (sequential), the loaded-latency curve under
  *   its own traffic, the GPU's pinned and pageable h2d/d2h at the largest
- *   size and the 64 B copy latency; for the GPU its d2d bandwidth. Every
+ *   size and the 64 B copy latency, the node's capacity (meta.json's
+ *   mem_total_bytes); for the GPU its d2d bandwidth; from interleave.csv
+ *   the adam and attention workloads' seconds per byte per placement
+ *   ("workloads", calib_wl.h: the offload model's inputs). Every
  *   value carries "source": file, line, the row's key columns, run id.
  * - Nothing is invented: a value with no row behind it is left out and
  *   listed under "absent" with the reason (no such file; the file has no

@@ -28,7 +28,7 @@ $B "$FIX" --output "$TMP/cal.json" 2>"$TMP/err"
 rc=$?
 C=$TMP/cal.json
 if [ $rc -eq 0 ] && jq -e '.schema == "cxlscope-calibration/1"' "$C" >/dev/null &&
-    grep -q 'pool node 0 (LDRAM), CPU node 0, 8 values absent' "$TMP/err"; then
+    grep -q 'pool node 0 (LDRAM), CPU node 0, 10 values absent' "$TMP/err"; then
     ok "calibration.json written ($(cat "$TMP/err" | sed 's/.*: pool/pool/'))"
 else notok "calibration written" "exit $rc" "$(cat "$TMP/err")"; fi
 run=$(jq -r '.run.id' "$C")
@@ -55,6 +55,29 @@ while IFS=$(printf '\t') read -r f line keys val; do
 done <"$TMP/src"
 [ "$n" -ge 3 ] && [ -z "$bad" ] && ok "all $n sourced values trace back to their CSV row (keys and figure)" ||
     notok "sources trace back" "$n values;$bad"
+
+# The offload model's additions: capacity from meta.json; the adam and
+# attention workloads absent here (no interleave.csv), and read, per
+# placement, from an invented interleave.csv in a temporary copy.
+cap=$(jq -r '.nodes["0"].capacity_bytes | "\(.value) \(.source.file) \(.source.key)"' "$C")
+want=$(jq -r '.nodes[0].mem_total_bytes' "$FIX/meta.json")
+wabs=$(jq -r '[.absent[] | select(.key | startswith("workloads.")) | .key + ": " + .reason] | join("; ")' "$C")
+[ "$cap" = "$want meta.json nodes[0].mem_total_bytes" ] &&
+    [ "$wabs" = "workloads.adam: no interleave.csv in the results; workloads.attention: no interleave.csv in the results" ] &&
+    ok "capacity from meta.json; workloads absent without interleave.csv" || notok "capacity, workloads" "$cap / $want; $wabs"
+W=$TMP/wl
+cp -r "$FIX" "$W"
+{ cat "$FIX/../../headers/interleave.csv"
+  echo "adam,bandwidth,ldram,bind,0,-,-,0,4,1000000,0,0,4k,4k,0.002,0.0019,0.0021,0.002,0.0019,0.0021,5,0,1.0,0:1000000,1000000,1"
+  echo "mg,bandwidth,ldram,bind,0,-,-,0,4,1000000,0,0,4k,4k,0.5,0.4,0.6,0.5,0.4,0.6,5,0,1.0,0:1000000,1000000,1"
+} >"$W/interleave.csv"
+$B "$W" --output "$TMP/wl.json" 2>/dev/null
+got=$(jq -r '.workloads.adam[0] | "\(.policy) \(.nodes) \(.value) \(.s_per_byte) \(.source.line)"' "$TMP/wl.json" 2>/dev/null)
+[ "$got" = "bind 0 0.002 2e-09 2" ] && [ "$(jq '.workloads | has("attention") or has("mg")' "$TMP/wl.json")" = false ] &&
+    jq -e '.absent[] | select(.key == "workloads.attention") | .reason | test("no attention rows")' "$TMP/wl.json" >/dev/null &&
+    ok "adam seconds per byte per placement from interleave.csv (other workloads left out)" || notok "workloads" "$got"
+printf 'workload,policy\nadam,bind\n' >"$W/interleave.csv"
+expect_exit "an interleave.csv without its columns" 1 "not a cxlscope interleave.csv" $B "$W" --output "$TMP/wl2.json"
 
 # The idle latency is the random chase at the largest size; the curve is
 # loaded.csv's own-traffic rows, ascending bandwidth.

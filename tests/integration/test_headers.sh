@@ -76,6 +76,13 @@ run xlshare $D $BIN/cxlscope-xlshare --calibration "$top/replay/xlshare-default.
     --model xlshare-8m --tflops 67 --inferences 2 --quiet \
     --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300 &&
     for f in xlshare xlshare_compare; do compare $f.csv $D; done
+# offload: the committed multi-node fixture calibrated (GPU figures of the
+# nodes without gpu_copy rows assumed).
+D=$TMP/offload
+$BIN/cxlscope-calibrate "$top/tests/fixtures/report/multi-node" --output "$TMP/mn-cal.json" --quiet &&
+    run offload $D $BIN/cxlscope-offload --calibration "$TMP/mn-cal.json" --model bert-110m \
+        --tflops 100 --quiet --assume h2d_gbps=20,d2h_gbps=20,copy_latency_ns=2000 &&
+    for f in offload offload_breakdown; do compare $f.csv $D; done
 # tiering: one short run in the kernel's current mode (both CSVs, any node count).
 D=$TMP/tiering
 run tiering $D $BIN/cxlscope-tiering --placement first-touch --size 1M --threads 1 \
