@@ -56,9 +56,11 @@ double of_latency_s(const struct of_rates *r)
  * GPU forward + backward: 6 x params x batch x seq FLOPs at --tflops.
  * Gradients d2h and parameters h2d: params x bytes_per_param each way over
  * the link (of_link_s). Adam on the CPU over the fp32 states (parameter,
- * gradient, momentum, variance: 16 bytes a parameter): the measured adam
- * seconds per byte x 16 x params, else its traffic (reads 16, writes 12
- * bytes a parameter) at the configuration's CPU-side bandwidth (of_cpu_s).
+ * gradient, momentum, variance: 16 bytes a parameter). Measured: the adam
+ * workload's seconds per byte of its footprint (7 fp32 arrays, 28 bytes a
+ * parameter: it reads 16 and writes 12, as the in-place step does) x 28 x
+ * params, i.e. its measured time per parameter; else that traffic (28 bytes
+ * a parameter) at the configuration's CPU-side bandwidth (of_cpu_s).
  * No overlap: step = gpu + d2h + adam + h2d. */
 void of_train(const struct of_shape *m, const struct of_rates *r, const struct of_train_in *in,
               struct of_train_out *o)
@@ -70,7 +72,7 @@ void of_train(const struct of_shape *m, const struct of_rates *r, const struct o
     o->h2d_s = of_link_s(r, o->param_bytes, 0);
     o->state_bytes = 16 * m->params;
     o->adam_traffic_bytes = 28 * m->params;
-    o->adam_s = in->adam_s_per_byte > 0 ? in->adam_s_per_byte * o->state_bytes
+    o->adam_s = in->adam_s_per_byte > 0 ? in->adam_s_per_byte * o->adam_traffic_bytes
                                         : of_cpu_s(r, o->adam_traffic_bytes);
     o->step_s = o->gpu_s + o->d2h_s + o->adam_s + o->h2d_s;
     o->samples_per_s = in->batch / o->step_s;

