@@ -53,15 +53,16 @@ static const char usage_tail[] =
     "every value's source.\n"
     "\n"
     "Exit status: 0 done; 1 an output could not be written; 2 bad usage, an\n"
-    "unreadable calibration, an unknown model or configuration, a node not in the\n"
-    "calibration, a value out of its range, or a value neither measured nor assumed\n"
-    "(the message names it and the --assume that gives it).\n";
+    "unreadable calibration, an unknown model or configuration, a bad --model-csv\n"
+    "(the message names the file, line and column), a node not in the calibration,\n"
+    "a value out of its range, or a value neither measured nor assumed (the message\n"
+    "names it and the --assume that gives it).\n";
 
 #define MAXL 16
 enum { MODE_TRAIN = 1, MODE_INFER = 2 };
 struct config {
     struct cxs_std_opts std;
-    const char *calib, *models, *configs, *modes, *batches;
+    const char *calib, *models, *model_csv, *configs, *modes, *batches;
     double tflops;
     uint64_t seq, prompt, gen, gpu_mem;
     char assume[8][256], scale[8][256];
@@ -87,6 +88,8 @@ static const char *model_help(void)
     size_t n = (size_t)snprintf(help, sizeof help, "%s", "comma list of:");
     for (size_t i = 0; i < of_nshapes() && n < sizeof help; i++)
         n += (size_t)snprintf(help + n, sizeof help - n, " %s", of_shape_name(i));
+    if (n < sizeof help)
+        snprintf(help + n, sizeof help - n, "%s", "; or the names of --model-csv's rows");
     return help;
 }
 
@@ -104,6 +107,14 @@ static void parse_args(int argc, char **argv, struct config *c)
     const struct cxs_opt opts[] = {
         CXS_O_STR("calibration", &c->calib, "FILE", "cxlscope-calibrate's calibration.json"),
         CXS_O_STR("model", &c->models, "LIST", model_help()),
+        CXS_O_STR("model-csv", &c->model_csv, "FILE",
+                  "more models for --model, one a row: a CSV with the header "
+                  "name,params,bytes_per_param,layers,hidden,kv_dim (any order, no other column); "
+                  "name 1 to 63 characters, no comma, no preset's name, none twice; params > 0 "
+                  "and < 1e15 (required: a CSV row has no xlshare layers to derive it from); "
+                  "bytes_per_param in (0, 8]; layers 1..10000, hidden 1..1000000, kv_dim "
+                  "0..1000000 (0: no KV cache), integers; only the rows --model names are "
+                  "modelled, but every row is checked"),
         CXS_O_STR("configs", &c->configs, "LIST",
                   "memory configurations, comma list (default ldram,ldram+rdram,ldram+cxl,all): "
                   "ldram, ldram+rdram, ldram+cxl (the class's nodes interleaved, weighted by "
@@ -561,9 +572,14 @@ int main(int argc, char **argv)
     size_t nm = list_of("--model", c.models, mbuf, sizeof mbuf, mitems, MAXL);
     size_t nc = list_of("--configs", c.configs, cbuf, sizeof cbuf, citems, MAXL);
     static struct of_shape shapes[MAXL];
+    struct of_shape *csv = NULL;
+    size_t ncsv = 0;
+    if (c.model_csv && of_shapes_csv(c.model_csv, &csv, &ncsv, err, sizeof err))
+        cxs_usage_die("--model-csv: %s", err);
     for (size_t i = 0; i < nm; i++)
-        if (of_shape_load(mitems[i], &shapes[i], err, sizeof err))
+        if (of_shape_find(mitems[i], csv, ncsv, &shapes[i], err, sizeof err))
             cxs_usage_die("--model: %s", err);
+    free(csv);
     load_cal(&u);
     /* every configuration checked before any row: an unknown one is exit 2 */
     for (size_t i = 0; i < nc; i++)
