@@ -234,8 +234,9 @@ XS_INPUT_OBJ := $(patsubst %,$(BUILD)/replay/%.o,models params ranges)
 $(BUILD)/tests/test_xlshare_input: $(BUILD)/tests/test_xlshare_input.o $(XS_INPUT_OBJ) $(LIBCXS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 $(BUILD)/tests/test_xlshare_input.o: CFLAGS += -Ireplay
-# the offload model's closed forms.
-$(BUILD)/tests/test_offload: $(BUILD)/tests/test_offload.o $(BUILD)/replay/offload.o $(LIBCXS)
+# the offload model's closed forms and its shapes (presets, --model-csv).
+OF_TEST_OBJ := $(patsubst %,$(BUILD)/replay/%.o,offload offload_models models)
+$(BUILD)/tests/test_offload: $(BUILD)/tests/test_offload.o $(OF_TEST_OBJ) $(LIBCXS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
 $(BUILD)/tests/test_offload.o: CFLAGS += -Ireplay
 # The CUDA runtime test double (tests only; never installed), built without

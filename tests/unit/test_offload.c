@@ -2,18 +2,22 @@
  * known rates, the hand-computed step time and tokens/s; capacity ->
  * batch exactly; interleaved bytes split by weight (the link serialized,
  * CPU traffic concurrent); configurations by class and by node; --scale
- * changes only what it names. */
+ * changes only what it names; a --model-csv row equal to a preset gives
+ * the preset's results, and every bad cell is named. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "offload.h"
+#include "offload_models.h"
 
 static int near(double a, double b)
 {
@@ -201,12 +205,143 @@ static void scale_names_only(void **state)
         assert_int_equal(of_scale_parse(bad[i], &s, err, sizeof err), -1);
 }
 
+static char csv_path[64];
+
+/* text into a fresh temporary file (csv_path); the caller unlinks it. */
+static void put_csv(const char *text)
+{
+    strcpy(csv_path, "/tmp/offload-models-XXXXXX");
+    int fd = mkstemp(csv_path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+#define CSV_HEAD "name,params,bytes_per_param,layers,hidden,kv_dim\n"
+
+/* Every preset written as a CSV row (its params to 17 digits, the derived
+ * ones included) loads back to the same shape, and the closed forms give
+ * bit-identical results for it. */
+static void csv_equals_preset(void **state)
+{
+    (void)state;
+    static char text[8192];
+    size_t l = (size_t)snprintf(text, sizeof text, "%s", CSV_HEAD);
+    struct of_shape p[32];
+    size_t np = of_nshapes();
+    char err[600];
+    assert_true(np <= 32);
+    for (size_t i = 0; i < np; i++) {
+        assert_int_equal(of_shape_load(of_shape_name(i), &p[i], err, sizeof err), 0);
+        l += (size_t)snprintf(text + l, sizeof text - l, "csv-%s,%.17g,%.17g,%u,%u,%u\n", p[i].name,
+                              p[i].params, p[i].bytes_per_param, p[i].layers, p[i].hidden,
+                              p[i].kv_dim);
+    }
+    put_csv(text);
+    struct of_shape *v;
+    size_t n;
+    int rc = of_shapes_csv(csv_path, &v, &n, err, sizeof err);
+    unlink(csv_path);
+    assert_int_equal(rc, 0);
+    assert_int_equal(n, np);
+    struct of_rates r = one(1e12);
+    for (size_t i = 0; i < np; i++) {
+        char name[80];
+        snprintf(name, sizeof name, "csv-%.63s", p[i].name);
+        struct of_shape m;
+        assert_int_equal(of_shape_find(name, v, n, &m, err, sizeof err), 0);
+        assert_string_equal(m.name, name);
+        assert_non_null(strstr(m.note, "line "));
+        assert_true(m.params == p[i].params && m.bytes_per_param == p[i].bytes_per_param);
+        assert_true(m.layers == p[i].layers && m.hidden == p[i].hidden && m.kv_dim == p[i].kv_dim);
+        struct of_train_in ti = {.batch = 8, .seq = 1024, .tflops = 100};
+        struct of_train_out a, b;
+        of_train(&m, &r, &ti, &a);
+        of_train(&p[i], &r, &ti, &b);
+        assert_memory_equal(&a, &b, sizeof a);
+        struct of_infer_in ii = {.prompt = 512, .gen = 32, .tflops = 100};
+        struct of_infer_out c, d;
+        memset(&c, 0, sizeof c), memset(&d, 0, sizeof d);
+        of_infer(&m, &r, &ii, &c);
+        of_infer(&p[i], &r, &ii, &d);
+        assert_memory_equal(&c, &d, sizeof c);
+    }
+    /* a preset is still found next to the CSV's; an unknown name lists both */
+    struct of_shape m;
+    assert_int_equal(of_shape_find("bert-340m", v, n, &m, err, sizeof err), 0);
+    assert_true(m.params == 340e6);
+    assert_int_equal(of_shape_find("gpt-5", v, n, &m, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown model 'gpt-5' (models: xlshare-8m"));
+    assert_non_null(strstr(err, "--model-csv: csv-xlshare-8m"));
+    free(v);
+}
+
+/* Each bad input: -1, one line naming the file's line and the column. */
+static void csv_rejections(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"name,params,bytes_per_param,layers,hidden\nx,1,2,3,4\n", "line 1: no column 'kv_dim'"},
+        {CSV_HEAD "x,1e6,2,3,4,5\n,1,2,3,4,5\n", "line 3: column name: empty"},
+        {CSV_HEAD "\"a,b\",1,2,3,4,5\n", "line 2: column name: 'a,b' has a comma"},
+        {CSV_HEAD "gpt2-4b,1,2,3,4,5\n", "line 2: column name: 'gpt2-4b' is a preset's name"},
+        {CSV_HEAD "x,1,2,3,4,5\ny,1,2,3,4,5\nx,1,2,3,4,5\n",
+         "line 4: column name: 'x' is line 2's name too"},
+        {CSV_HEAD "x,abc,2,3,4,5\n", "line 2: column params: 'abc' is not a number"},
+        {CSV_HEAD "x,0,2,3,4,5\n", "line 2: column params: '0' is out of range"},
+        {CSV_HEAD "x,1e15,2,3,4,5\n", "line 2: column params: '1e15' is out of range"},
+        {CSV_HEAD "x,1,0,3,4,5\n", "line 2: column bytes_per_param: '0' is out of range"},
+        {CSV_HEAD "x,1,8.5,3,4,5\n", "line 2: column bytes_per_param: '8.5' is out of range"},
+        {CSV_HEAD "x,1,2,0,4,5\n", "line 2: column layers: '0' is out of range"},
+        {CSV_HEAD "x,1,2,10001,4,5\n", "line 2: column layers: '10001' is out of range"},
+        {CSV_HEAD "x,1,2,2.5,4,5\n", "line 2: column layers: '2.5' is out of range"},
+        {CSV_HEAD "x,1,2,3,1000001,5\n", "line 2: column hidden: '1000001' is out of range"},
+        {CSV_HEAD "x,1,2,3,4,-1\n", "line 2: column kv_dim: '-1' is out of range"},
+        {CSV_HEAD "x,1,2,3,4,nan\n", "line 2: column kv_dim: 'nan' is not a number"},
+        {"name,params,bytes_per_param,layers,hidden,kv_dim,kv\nx,1,2,3,4,5,6\n",
+         "line 1: column 'kv' is not one of"},
+        {CSV_HEAD, "line 2: no rows"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[600];
+        struct of_shape *v = (struct of_shape *)&err; /* must be reset */
+        size_t n = 7;
+        put_csv(bad[i].text);
+        int rc = of_shapes_csv(csv_path, &v, &n, err, sizeof err);
+        unlink(csv_path);
+        assert_int_equal(rc, -1);
+        assert_null(v);
+        assert_int_equal(n, 0);
+        if (!strstr(err, bad[i].want) || strncmp(err, csv_path, strlen(csv_path)) ||
+            strchr(err, '\n'))
+            fail_msg("case %zu: '%s', want '%s'", i, err, bad[i].want);
+    }
+    /* the edges are in range; kv_dim 0 is no KV cache */
+    put_csv(CSV_HEAD "lo,1,0.5,1,1,0\nhi,9.99e14,8,10000,1000000,1000000\n");
+    struct of_shape *v;
+    size_t n;
+    char err[600];
+    int rc = of_shapes_csv(csv_path, &v, &n, err, sizeof err);
+    unlink(csv_path);
+    assert_int_equal(rc, 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].kv_dim, 0);
+    assert_int_equal(v[1].layers, 10000);
+    free(v);
+    char e2[600];
+    assert_int_equal(of_shapes_csv("/nonexistent/m.csv", &v, &n, e2, sizeof e2), -1);
+    assert_non_null(strstr(e2, "/nonexistent/m.csv"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(train_one_node),    cmocka_unit_test(infer_one_node),
         cmocka_unit_test(capacity_to_batch), cmocka_unit_test(interleave_split),
         cmocka_unit_test(configurations),    cmocka_unit_test(scale_names_only),
+        cmocka_unit_test(csv_equals_preset), cmocka_unit_test(csv_rejections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
