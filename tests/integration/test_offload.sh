@@ -4,8 +4,9 @@
 # that need a second node are rows absent with the reason), the committed
 # SYNTHETIC multi-node fixture (tests/fixtures/report/multi-node: all four
 # configurations; the model's sanity on it), measured workloads from an
-# invented interleave.csv in a temporary copy, --scale, and bad input (one
-# line, exit 2).
+# invented interleave.csv in a temporary copy, --scale, --model-csv (a row
+# equal to bert-340m gives its rows; every bad input named), and bad input
+# (one line, exit 2).
 . "$(dirname "$0")/lib.sh"
 B=$BIN/cxlscope-offload
 FIXDIR=$(cd "$(dirname "$0")/../fixtures" && pwd)
@@ -124,6 +125,53 @@ h0=$(col "$f" h2d_s '$h["model"] == "bert-340m" && $h["config"] == "ldram" && $h
 hr=$(col "$f" h2d_s '$h["model"] == "bert-340m" && $h["config"] == "ldram+rdram" && $h["mode"] == "training" && $h["batch"] == 1')
 awk -v a="$h0" -v b="$hr" 'BEGIN { exit !(b >= a) }' &&
     ok "interleaving over a slower link node never shortens the h2d ($h0 s -> $hr s)" || notok "link serialized" "$h0 $hr"
+
+# --- --model-csv: a row with bert-340m's shape gives bert-340m's rows
+HEAD=name,params,bytes_per_param,layers,hidden,kv_dim
+printf '%s\n%s\n%s\n' "$HEAD" "my-bert,340e6,2,24,1024,1024" "tiny,1e6,4,2,64,0" >"$TMP/m.csv"
+if $B --calibration "$TMP/mn.json" --model-csv "$TMP/m.csv" --model my-bert,gpt2-4b --tflops 100 \
+    --assume $GPU --output "$TMP/mc" --quiet 2>"$TMP/err"; then
+    a=$(awk -F, 'NR > 1 && $1 == "my-bert" { sub(/^[^,]*,/, ""); print }' "$TMP/mc/offload.csv" | md5sum)
+    b=$(awk -F, 'NR > 1 && $1 == "bert-340m" { sub(/^[^,]*,/, ""); print }' "$f" | md5sum)
+    pa=$(awk -F, 'NR > 1 && $1 == "my-bert" { sub(/^[^,]*,/, ""); print }' "$TMP/mc/offload_breakdown.csv" | md5sum)
+    pb=$(awk -F, 'NR > 1 && $1 == "bert-340m" { sub(/^[^,]*,/, ""); print }' "$TMP/mn/offload_breakdown.csv" | md5sum)
+    n=$(col "$TMP/mc/offload.csv" model '$h["model"] == "my-bert"' | wc -l)
+    g=$(col "$TMP/mc/offload.csv" model | sort -u | tr '\n' ' ')
+    [ "$a" = "$b" ] && [ "$pa" = "$pb" ] && [ "$n" -gt 0 ] && [ "$g" = "gpt2-4b my-bert " ] &&
+        ok "--model-csv: my-bert (bert-340m's shape) gives bert-340m's $n rows and breakdown but the model column; next to a preset" ||
+        notok "--model-csv rows" "rows $n, models '$g', same rows: $a / $b, breakdown $pa / $pb"
+    jq -e --arg p "$TMP/m.csv" '[.. | .notes? // empty | .[] | select(contains("my-bert: 3.4e+08 parameters; --model-csv " + $p + " line 2: 24 layers"))] | length == 1' \
+        "$TMP/mc/meta.json" >/dev/null &&
+        ok "meta.json: the CSV model's file and line" || notok "meta.json --model-csv note" "$(jq -c '.. | .notes? // empty' "$TMP/mc/meta.json")"
+else notok "--model-csv run" "$(cat "$TMP/err")"; fi
+$B --help | grep -q -- '--model-csv FILE' && $B --help | grep -q 'name,params,bytes_per_param,layers,hidden,kv_dim' &&
+    ok "--help: --model-csv and its columns" || notok "--help --model-csv"
+# bad CSVs: one line naming the file, line and column, exit 2
+bad_csv() { # NAME PATTERN CSV-LINES...
+    name=$1 pat=$2
+    shift 2
+    printf '%s\n' "$@" >"$TMP/bad.csv"
+    expect_exit "--model-csv: $name" 2 "--model-csv: $TMP/bad.csv: $pat" \
+        $B --calibration "$TMP/mn.json" --model-csv "$TMP/bad.csv" --model gpt2-4b --tflops 1 --assume $GPU
+}
+bad_csv "a missing column" "line 1: no column 'kv_dim'" "name,params,bytes_per_param,layers,hidden" "x,1,2,3,4"
+bad_csv "an unknown column" "line 1: column 'note' is not one of" "$HEAD,note" "x,1,2,3,4,5,n"
+bad_csv "a non-numeric value" "line 2: column hidden: '4k' is not a number" "$HEAD" "x,1,2,3,4k,5"
+bad_csv "params 0" "line 2: column params: '0' is out of range \\(a number > 0 and < 1e15\\)" "$HEAD" "x,0,2,3,4,5"
+bad_csv "params 1e15" "line 2: column params: '1e15' is out of range" "$HEAD" "x,1e15,2,3,4,5"
+bad_csv "bytes_per_param 16" "line 2: column bytes_per_param: '16' is out of range" "$HEAD" "x,1,16,3,4,5"
+bad_csv "layers 0" "line 2: column layers: '0' is out of range \\(an integer 1..10000\\)" "$HEAD" "x,1,2,0,4,5"
+bad_csv "a fractional hidden" "line 2: column hidden: '4.5' is out of range" "$HEAD" "x,1,2,3,4.5,5"
+bad_csv "kv_dim over 1e6" "line 3: column kv_dim: '2e6' is out of range" "$HEAD" "x,1,2,3,4,5" "y,1,2,3,4,2e6"
+bad_csv "a preset's name" "line 2: column name: 'bert-340m' is a preset's name" "$HEAD" "bert-340m,340e6,2,24,1024,1024"
+bad_csv "a repeated name" "line 3: column name: 'x' is line 2's name too" "$HEAD" "x,1,2,3,4,5" "x,1,2,3,4,5"
+bad_csv "an empty name" "line 2: column name: empty" "$HEAD" ",1,2,3,4,5"
+bad_csv "a name with a comma" "line 2: column name: 'a,b' has a comma" "$HEAD" '"a,b",1,2,3,4,5'
+bad_csv "a header only" "line 2: no rows" "$HEAD"
+expect_exit "--model-csv: a missing file" 2 "--model-csv: $TMP/none.csv: No such file" \
+    $B --calibration "$TMP/mn.json" --model-csv "$TMP/none.csv" --model gpt2-4b --tflops 1
+expect_exit "--model-csv: an unknown model lists the CSV's names" 2 "unknown model 'mine' \\(models: .*; --model-csv: my-bert, tiny\\)" \
+    $B --calibration "$TMP/mn.json" --model-csv "$TMP/m.csv" --model mine --tflops 1
 
 # --- measured workloads: an invented interleave.csv in a temporary copy
 W=$TMP/wl
