@@ -16,7 +16,8 @@
 # job cancelled (cancelled, exit 1), the gather job's report comparing n1
 # with n2's column saying cancelled; --resume with n2's directory blocked
 # (n2 failed, the reason named); --resume again: both done, the report, the
-# job scripts, each host's run.json (its Slurm node, its cpuset).
+# job scripts, each host's run.json (its Slurm node, its cpuset); Slurm not
+# answering; a job cancelled while its step runs (the run interrupted).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@" # (tests/run.sh runs sh)
 . "$(dirname "$0")/lib.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -85,7 +86,8 @@ trap 'stop_slurm; rm -rf "$TMP"' EXIT
 
 skip_all() {
     for t in "bad input under Slurm" "a fleet: one host done, one pending" "a cancelled job" \
-        "the gather job's report" "--resume: a failed host" "--resume: both done"; do
+        "the gather job's report" "--resume: a failed host" "--resume: both done" \
+        "--fleet-status while Slurm does not answer" "a job cancelled while its step runs"; do
         skip "$t" "$1"
     done
     exit 0
@@ -276,3 +278,21 @@ rc=$?
 if [ $rc -eq 0 ] && [ "$(st n1)$(st n2)" = donedone ]; then
     ok "--fleet-status while Slurm does not answer: the jobs' records (both done)"
 else notok "--fleet-status while Slurm does not answer: the jobs' records (both done)" "exit $rc" "$(cat "$TMP/fs2")"; fi
+
+# --- a job cancelled while its step runs: a profile (a file) with one
+# latency step that would run for minutes; scancel once the step runs
+F=$TMP/fleet2
+printf 'long latency 600 --mem-node all --size 4M --repeat 100000 --min-samples 100000 --time-budget 600\n' >"$TMP/long.profile"
+step_runs() { [ "$(jq -r '.steps[0].status' "$F/n1/run.json" 2>/dev/null)" = running ]; }
+if "$R" --slurm debug --hosts n1 --profile "$TMP/long.profile" --no-deps --out "$F" >"$TMP/sub2" 2>&1 &&
+    wait_until "the long step running" step_runs; then
+    j=$(job_of n1)
+    scancel "$j"
+    wait_until "n1's job gone" job_ended "$j"
+    "$R" --fleet-status "$F" >"$TMP/fs3" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && [ "$(st n1)" = cancelled ] && reason n1 | grep -qE 'while running|stopped by a signal' &&
+        [ "$(jq -r '.steps[0].status' "$F/n1/run.json")" = interrupted ] && [ "$(jq -r .complete "$F/n1/run.json")" = false ]; then
+        ok "a job cancelled while its step runs: cancelled ($(reason n1)), the run interrupted (run.json), exit 1"
+    else notok "a job cancelled while its step runs" "exit $rc" "$(cat "$TMP/fs3")" "$(tail -5 "$F"/jobs/n1-*.out)"; fi
+else notok "a job cancelled while its step runs: the step never ran" "$(cat "$TMP/sub2")" "$(tail -5 "$F"/jobs/n1-*.out 2>/dev/null)"; fi
