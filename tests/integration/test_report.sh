@@ -527,6 +527,12 @@ if "$R" --compare "$FX/one-node" --out "$TMP/cmp1" >/dev/null 2>"$TMP/err" &&
     [ "$(wc -l <"$TMP/cmp1/machines.csv")" -eq 2 ]; then
     ok "--compare with one directory: one column, one machine"
 else notok "--compare with one directory: one column, one machine" "$(cat "$TMP/err")"; fi
+# the same OUTDIR again without --compare: the earlier machines.csv goes
+# (OUTDIR never keeps another report's table of machines)
+if [ -f "$TMP/cmp1/machines.csv" ] && "$R" "$FX/one-node" --out "$TMP/cmp1" >/dev/null 2>"$TMP/err" &&
+    [ ! -e "$TMP/cmp1/machines.csv" ] && ! grep -q '<h2>Machines</h2>' "$TMP/cmp1/index.html"; then
+    ok "a report without --compare into an OUTDIR of an earlier --compare: its machines.csv removed"
+else notok "a report without --compare into an OUTDIR of an earlier --compare: its machines.csv removed" "$(cat "$TMP/err")"; fi
 # a hostile host name (and CPU model) is escaped on the page, kept as it is in machines.csv
 cp -r "$FX/one-node" "$TMP/evil"
 jq '.host = "<script>alert(1)</script> & \"x\",y" | .cpu_model = "<b>bold</b>"' "$FX/one-node/meta.json" >"$TMP/evil/meta.json"
