@@ -194,6 +194,21 @@ void cxs_format_size(uint64_t bytes, char *buf, size_t len)
         snprintf(buf, len, "%" PRIu64 "%c", bytes, suffix[u]);
 }
 
+void cxs_format_amount(uint64_t bytes, char *buf, size_t len)
+{
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = (double)bytes;
+    int u = 0;
+    while (u < 5 && v >= 1024) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, len, "%" PRIu64 " B", bytes);
+    else
+        snprintf(buf, len, "%.1f %s", v, unit[u]);
+}
+
 size_t cxs_split_commas(char *s, char **items, size_t max)
 {
     size_t n = 0;

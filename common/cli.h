@@ -7,7 +7,7 @@
  *   cxs_parse_u64(), cxs_parse_pos_double() and cxs_parse_idlist() return 0
  *   on success or -1 with a one-line reason in err (no trailing newline, no
  *   program name; cxs_errf() is that convention). cxs_format_size(),
- *   cxs_split_commas() (which cuts its argument in place) and the name
+ *   cxs_format_amount(), cxs_split_commas() (which cuts its argument in place) and the name
  *   lookups (an index or -1) have no error to report.
  * - Sizes use IEC suffixes with K = 1024: 4K, 2M, 1G, 1T (optionally followed
  *   by "B" or "iB": 4KiB, 4KB). A bare number is bytes. Zero is rejected.
@@ -61,6 +61,9 @@ int cxs_parse_idlist(const char *s, int *out, size_t max, size_t *n, char *err, 
 
 /* Format bytes as the shortest exact IEC form: 4096 -> "4K", 3000 -> "3000". */
 void cxs_format_size(uint64_t bytes, char *buf, size_t len);
+/* Format a measured amount of bytes for a message, rounded to one decimal in
+ * the largest IEC unit it reaches: 25077596160 -> "23.4 GiB", 512 -> "512 B". */
+void cxs_format_amount(uint64_t bytes, char *buf, size_t len);
 
 /* Split a comma-separated list in place: returns the number of items in s,
  * of which the first max are put in items (a result above max means the

@@ -79,8 +79,8 @@ void fill_fast_tier(struct tctx *x)
     if (rc)
         cxs_run_fail(rc, "--fast-capacity: %s", err);
     cxs_format_size(x->c.fast_capacity, want, sizeof want);
-    cxs_format_size(f.bytes, held, sizeof held);
-    cxs_format_size(f.free_after > 0 ? (uint64_t)f.free_after : 0, left, sizeof left);
+    cxs_format_amount(f.bytes, held, sizeof held);
+    cxs_format_amount(f.free_after > 0 ? (uint64_t)f.free_after : 0, left, sizeof left);
     snprintf(note, sizeof note,
              "fast tier: node %d limited to %s free by %s of locked filler (%s free after "
              "filling)%s",
@@ -113,7 +113,7 @@ static void check_room(const struct tctx *x, int placement, size_t bytes, const 
         return;
     char want[32], got[32], nodes[32];
     cxs_format_size(bytes, want, sizeof want);
-    cxs_format_size(have > HEADROOM ? have - HEADROOM : 0, got, sizeof got);
+    cxs_format_amount(have > HEADROOM ? have - HEADROOM : 0, got, sizeof got);
     if (fast)
         snprintf(nodes, sizeof nodes, "nodes %d and %d", x->nd.fast, x->nd.slow);
     else

@@ -125,6 +125,14 @@ static void test_format_and_split(void **state)
     assert_string_equal(buf, "3G");
     cxs_format_size(3000, buf, sizeof buf);
     assert_string_equal(buf, "3000");
+    cxs_format_amount(25077596160ULL, buf, sizeof buf); /* 23.355 GiB */
+    assert_string_equal(buf, "23.4 GiB");
+    cxs_format_amount(512, buf, sizeof buf);
+    assert_string_equal(buf, "512 B");
+    cxs_format_amount(1536, buf, sizeof buf);
+    assert_string_equal(buf, "1.5 KiB");
+    cxs_format_amount(0, buf, sizeof buf);
+    assert_string_equal(buf, "0 B");
     char s[] = "random,seq,,stride:64";
     char *items[8];
     assert_int_equal(cxs_split_commas(s, items, 8), 4);
