@@ -253,7 +253,7 @@ static int find_node(const struct of_node *nodes, size_t n, int id)
     return -1;
 }
 
-/* Explicit nodes "0,4" (equal shares) or "0:3,4:1". */
+/* Explicit nodes "0+4" (equal shares) or "0:3+4:1". */
 static int conf_nodes(const char *spec, const struct of_node *nodes, size_t n, struct of_conf *c,
                       char *why, size_t whylen)
 {
@@ -282,8 +282,8 @@ static int conf_nodes(const char *spec, const struct of_node *nodes, size_t n, s
         uint64_t id;
         if (cxs_parse_u64(items[i], 0, 65535, &id, err, sizeof err))
             return cxs_errf(why, whylen,
-                            "--configs %s: '%s' is not a node or a configuration "
-                            "(ldram, ldram+rdram, ldram+cxl, all)",
+                            "--configs %s: not a configuration (ldram, ldram+rdram, ldram+cxl, "
+                            "all) nor nodes joined by + ('%s' is not a node ID)",
                             spec, items[i]);
         int x = find_node(nodes, n, (int)id);
         if (x < 0)

@@ -34,7 +34,7 @@ else notok "--help"; fi
 expect_exit "no calibration" 2 "--calibration FILE is required" $B --model gpt2-4b --tflops 1
 expect_exit "no --tflops" 2 "--tflops R is required" $B --calibration "$TMP/mn.json" --model gpt2-4b
 expect_exit "unknown model" 2 "unknown model 'gpt-5'" $B --calibration "$TMP/mn.json" --model gpt-5 --tflops 1
-expect_exit "unknown configuration" 2 "'dram' is not a node or a configuration" \
+expect_exit "unknown configuration" 2 "--configs dram: not a configuration \\(ldram, ldram\\+rdram, ldram\\+cxl, all\\) nor nodes joined by \\+ \\('dram' is not a node ID\\)" \
     $B --calibration "$TMP/mn.json" --model gpt2-4b --tflops 1 --assume $GPU --configs ldram,dram
 expect_exit "a node not in the calibration" 2 "node 3 is not a memory node of the calibration" \
     $B --calibration "$TMP/mn.json" --model gpt2-4b --tflops 1 --assume $GPU --configs 0+3
