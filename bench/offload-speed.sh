@@ -10,6 +10,7 @@
 # Exit 0 when the median is under 1 s, 1 when not, 2 on a setup problem.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 rounds=${1:-11}
 make -s -C "$top" all >&2
 work=$(mktemp -d)
@@ -19,11 +20,10 @@ trap 'rm -rf "$work"' EXIT INT TERM
 : >"$work/t"
 for r in $(seq "$rounds"); do
     rm -rf "$work/out"
-    t0=$(date +%s.%N)
-    "$top/bin/cxlscope-offload" --calibration "$work/cal.json" --model bert-340m,gpt2-4b,llama-3.1-70b \
-        --configs ldram,ldram+rdram,ldram+cxl,all --batch 1,8,max --tflops 100 --quiet \
+    timed "$work/t" "$top/bin/cxlscope-offload" --calibration "$work/cal.json" \
+        --model bert-340m,gpt2-4b,llama-3.1-70b --configs ldram,ldram+rdram,ldram+cxl,all \
+        --batch 1,8,max --tflops 100 --quiet \
         --assume h2d_gbps=16,d2h_gbps=16,copy_latency_ns=300 --output "$work/out" || exit 2
-    awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }' >>"$work/t"
 done
 rows=$(($(wc -l <"$work/out/offload.csv") - 1))
 sort -g "$work/t" | awk -v n="$rounds" -v rows="$rows" '{ u[NR] = $1 }

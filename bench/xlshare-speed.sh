@@ -19,6 +19,7 @@
 # 1.146 s -> 0.227 s.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 rounds=${1:-5}
 make -s -C "$top" all >&2
 work=$(mktemp -d)
@@ -27,14 +28,12 @@ trap 'rm -rf "$work"' EXIT INT TERM
     exit 2
 [ -z "${BASELINE:-}" ] || [ -x "$BASELINE" ] || { echo "BASELINE=$BASELINE: not an executable" >&2; exit 2; }
 
-# once BIN CACHE: one whole run, its wall time appended to $work/t.BIN-TAG.CACHE
+# once BIN CACHE TAG: one whole run, its wall time appended to $work/t.TAG.CACHE
 once() {
-    t0=$(date +%s.%N)
-    "$1" --calibration "$work/cal.json" --model llama-3.1-405b --tflops 989 ${2:+--cache "$2"} \
-        --gpus 8 --inferences 10000 --quiet \
+    timed "$work/t.$3.${2:-default}" "$1" --calibration "$work/cal.json" --model llama-3.1-405b \
+        --tflops 989 ${2:+--cache "$2"} --gpus 8 --inferences 10000 --quiet \
         --assume h2d_gbps=64,gpu_copy_latency_ns=300,hbm_gbps=3350,ldram_h2d_gbps=16,ldram_copy_latency_ns=300 \
         --output "$work/out" || exit 2
-    awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }' >>"$work/t.$3.${2:-default}"
 }
 for r in $(seq "$rounds"); do
     for cache in "" 40G; do
@@ -47,7 +46,6 @@ for r in $(seq "$rounds"); do
         fi
     done
 done
-median() { sort -g "$1" | awk '{ u[NR] = $1 } END { print u[int((NR + 1) / 2)] }'; }
 status=0
 for cache in default 40G; do
     label="--cache $cache"
